@@ -1,0 +1,82 @@
+import { pino, type DestinationStream, type Logger } from "pino";
+
+export type { Logger } from "pino";
+
+// Field names that hold credentials wherever they appear (headers, client options, configs).
+const secretKeys = [
+  "authorization",
+  "Authorization",
+  "cookie",
+  "x-api-key",
+  "x-slack-signature",
+  "linear-signature",
+  "x-hub-signature",
+  "apiKey",
+  "apiToken",
+  "botToken",
+  "appToken",
+  "signingSecret",
+  "webhookSecret",
+  "password",
+  "token",
+  "databaseUrl",
+  "connectionString",
+];
+
+const redactPaths = secretKeys.flatMap((key) => {
+  const k = /^[A-Za-z_$][\w$]*$/.test(key) ? key : `["${key}"]`;
+  const join = (prefix: string) => (k.startsWith("[") ? `${prefix}${k}` : `${prefix}.${k}`);
+  return [k, join("*"), join("*.*"), join("*.*.*")];
+});
+
+const REDACTED = "[redacted]";
+
+/** Replaces every occurrence of a known secret value inside strings, at any depth. */
+function scrub(value: unknown, secrets: readonly string[], depth = 0): unknown {
+  if (typeof value === "string") {
+    let out = value;
+    for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    return out;
+  }
+  if (depth > 6 || value === null || typeof value !== "object") return value;
+  // Errors keep message and stack in non-enumerable fields: serialise before scrubbing.
+  if (value instanceof Error) return scrub(pino.stdSerializers.err(value), secrets, depth + 1);
+  if (Array.isArray(value)) return value.map((item) => scrub(item, secrets, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) out[key] = scrub(item, secrets, depth + 1);
+  return out;
+}
+
+export interface LoggerOptions {
+  readonly level: string;
+  /** Values that must never appear in a log line, whatever field carries them. */
+  readonly secrets?: readonly string[];
+  readonly destination?: DestinationStream;
+}
+
+/**
+ * Structured JSON logs. Secrets are removed twice: by field name (pino's redact) and by
+ * value, so a token echoed inside an error message or a URL never reaches the log either.
+ */
+export function createLogger(options: LoggerOptions): Logger {
+  // Short values could match ordinary text; real credentials are longer than this.
+  const secrets = (options.secrets ?? []).filter((secret) => secret.length >= 6);
+  return pino(
+    {
+      level: options.level,
+      base: { service: "subtasks-bot" },
+      redact: { paths: redactPaths, censor: REDACTED },
+      serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
+      formatters: secrets.length > 0 ? { log: (object) => scrub(object, secrets) as Record<string, unknown> } : {},
+      hooks:
+        secrets.length > 0
+          ? {
+              logMethod(args, method) {
+                method.apply(this, args.map((arg) => (typeof arg === "string" ? (scrub(arg, secrets) as string) : arg)) as Parameters<typeof method>);
+              },
+            }
+          : {},
+    },
+    options.destination,
+  );
+}
