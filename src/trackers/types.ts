@@ -1,0 +1,118 @@
+// The Tracker port. Runs and sync talk only to this; the Linear and Jira adapters implement it.
+// Nothing here knows about runs, Slack or the database.
+
+import type { TrackerName } from "../config/config.ts";
+
+export type { TrackerName } from "../config/config.ts";
+
+/** What a person pointed at: a key (ENG-123) or a URL, resolved to one tracker. */
+export interface TrackerRef {
+  readonly tracker: TrackerName;
+  /** Issue key (ENG-123, PROJ-42), or the project id/slug when kind is "project". */
+  readonly key: string;
+  /** "project": a Linear project URL; everything else is an issue (story or epic). */
+  readonly kind: "issue" | "project";
+  /** The text as the person typed it, for messages. */
+  readonly input: string;
+}
+
+export interface TrackerItemSummary {
+  readonly id: string;
+  readonly key: string;
+  readonly title: string;
+  readonly url: string;
+}
+
+/** The marker every bot-created sub-issue carries (see trackers/marker.ts). */
+export interface BotMarker {
+  readonly runId: string;
+  readonly code: string;
+}
+
+export interface TrackerChild extends TrackerItemSummary {
+  readonly state: string;
+  /** Carries the bot's marker. */
+  readonly createdByBot: boolean;
+  readonly marker: BotMarker | null;
+  /** A person changed it after the bot created it: state moved on, edited, or assigned. */
+  readonly touchedByPerson: boolean;
+}
+
+export interface TrackerStory extends TrackerItemSummary {
+  readonly tracker: TrackerName;
+  /** Markdown (Jira ADF is converted). */
+  readonly description: string;
+  /**
+   * From a dedicated tracker field (such as a Jira "Acceptance Criteria" custom field) when the
+   * tracker has one; otherwise empty, and the generation engine parses the description.
+   */
+  readonly acceptanceCriteria: readonly string[];
+  readonly labels: readonly string[];
+  readonly estimate: number | null;
+  /** The epic or parent issue, if any. */
+  readonly parent: TrackerItemSummary | null;
+  readonly children: readonly TrackerChild[];
+  /** Linear team or Jira project. */
+  readonly team: { readonly id: string; readonly key: string; readonly name: string };
+  /** Done or cancelled: a run skips it. */
+  readonly closed: boolean;
+  /** A Jira Epic, or a Linear issue whose children are themselves stories. */
+  readonly isEpic: boolean;
+}
+
+export interface Expansion {
+  /** The epic/project that was expanded; null when the ref was a plain story. */
+  readonly epic: TrackerItemSummary | null;
+  readonly stories: readonly TrackerItemSummary[];
+  /** True when the epic has more stories than the limit; `message` says so for a person. */
+  readonly capped: boolean;
+  readonly message?: string;
+}
+
+export interface NewSubtask {
+  readonly code: string;
+  readonly title: string;
+  /** Markdown; the adapter converts it (ADF for Jira) and appends the marker. */
+  readonly description: string;
+  readonly effort: string | null;
+  readonly marker: BotMarker;
+  /**
+   * A UUID derived from run, story and code. Where the tracker accepts a client-chosen id
+   * (Linear IssueCreateInput.id), a repeated create of the same subtask cannot make a
+   * second issue; the adapter reports the existing issue as created.
+   */
+  readonly clientId: string;
+}
+
+export interface CreatedSubtask extends TrackerItemSummary {
+  readonly code: string;
+}
+
+export interface ItemFailure {
+  /** The subtask code (create) or tracker id (delete) that failed. */
+  readonly ref: string;
+  readonly error: string;
+}
+
+export interface CreateSubtasksResult {
+  /** In the order given; successes are kept when some items fail. */
+  readonly created: readonly CreatedSubtask[];
+  readonly failed: readonly ItemFailure[];
+}
+
+export interface DeleteSubtasksResult {
+  readonly deleted: readonly string[];
+  readonly failed: readonly ItemFailure[];
+}
+
+export interface Tracker {
+  readonly name: TrackerName;
+  getStory(ref: TrackerRef): Promise<TrackerStory>;
+  /** Stories of an epic/project (paginated, capped); a plain story expands to itself. */
+  expand(ref: TrackerRef, options?: { limit?: number }): Promise<Expansion>;
+  createSubtasks(story: TrackerStory, subtasks: readonly NewSubtask[]): Promise<CreateSubtasksResult>;
+  deleteSubtasks(ids: readonly string[]): Promise<DeleteSubtasksResult>;
+  comment(story: TrackerItemSummary, markdown: string): Promise<void>;
+  addLabel(story: TrackerItemSummary, label: string): Promise<void>;
+  removeLabel(story: TrackerItemSummary, label: string): Promise<void>;
+}
