@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "RunStory" ADD COLUMN     "jobId" TEXT;

@@ -1,0 +1,105 @@
+// Progress as observers see it, rebuilt from the database: a restarted process (or another
+// one) renders exactly what the process that did the work would have.
+import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
+import { parseProposal, parseRunOptions } from "./run-options.ts";
+import type { RunSummary, StoryProgress } from "./types.ts";
+
+const storyInclude = { story: { include: { subtasks: { orderBy: { createdAt: "asc" } } } } } as const;
+type RunStoryWithStory = Prisma.RunStoryGetPayload<{ include: typeof storyInclude }>;
+type RunRow = Prisma.RunGetPayload<object>;
+
+function codeOrder(code: string): number {
+  return Number(code.replace(/^ST/, "")) || 0;
+}
+
+export function toStoryProgress(row: RunStoryWithStory): StoryProgress {
+  const proposal = parseProposal(row.proposal);
+  const saved = row.story.subtasks.filter((subtask) => subtask.runId === row.runId);
+  // Rows exist once saving started; before that (dry run, review) the proposal is the truth.
+  const subtasks =
+    saved.length > 0
+      ? saved
+          .map((s) => ({ code: s.code, title: s.title, effort: s.effort, url: s.trackerUrl, key: s.trackerKey }))
+          .sort((a, b) => codeOrder(a.code) - codeOrder(b.code))
+      : (proposal?.subtasks ?? []).map((s) => ({ code: s.code, title: s.title, effort: s.effort, url: null, key: null }));
+  return {
+    runId: row.runId,
+    runStoryId: row.id,
+    storyKey: row.story.key,
+    storyTitle: row.story.title,
+    storyUrl: row.story.url,
+    tracker: row.story.tracker,
+    status: row.status,
+    reviewState: row.reviewState,
+    subtasks,
+    subtasksCreated: row.subtasksCreated,
+    subtasksDeleted: row.subtasksDeleted,
+    tokensUsed: row.tokensUsed,
+    costUsd: proposal?.costUsd ?? null,
+    durationMs: row.durationMs,
+    errorMsg: row.errorMsg,
+    retryCount: row.retryCount,
+    slackReplyTs: row.slackReplyTs,
+  };
+}
+
+export function toRunSummary(run: RunRow): RunSummary {
+  return {
+    runId: run.id,
+    status: run.status,
+    trigger: run.trigger,
+    requestedBy: run.requestedBy,
+    requestedByName: run.requestedByName,
+    refs: run.refs,
+    options: parseRunOptions(run.options),
+    slackChannel: run.slackChannel,
+    slackThreadTs: run.slackThreadTs,
+    storiesTotal: run.storiesTotal,
+    storiesDone: run.storiesDone,
+    storiesFailed: run.storiesFailed,
+    storiesSkipped: run.storiesSkipped,
+    subtasksCreated: run.subtasksCreated,
+    subtasksDeleted: run.subtasksDeleted,
+    tokensUsed: run.tokensUsed,
+    costUsd: Number(run.costUsd),
+    durationMs: run.durationMs,
+    errorMsg: run.errorMsg,
+    createdAt: run.createdAt,
+    completedAt: run.completedAt,
+  };
+}
+
+export async function loadStoryProgress(prisma: PrismaClient, runStoryId: string): Promise<StoryProgress | null> {
+  const row = await prisma.runStory.findUnique({ where: { id: runStoryId }, include: storyInclude });
+  return row ? toStoryProgress(row) : null;
+}
+
+export interface RunProgress {
+  readonly run: RunSummary;
+  readonly stories: readonly StoryProgress[];
+}
+
+export async function loadRunProgress(prisma: PrismaClient, runId: string): Promise<RunProgress | null> {
+  const run = await prisma.run.findUnique({
+    where: { id: runId },
+    include: { runStories: { include: storyInclude, orderBy: { createdAt: "asc" } } },
+  });
+  if (!run) return null;
+  return { run: toRunSummary(run), stories: run.runStories.map(toStoryProgress) };
+}
+
+/** Recent runs, newest first: of a Slack channel, of a person, or all. */
+export async function listRuns(
+  prisma: PrismaClient,
+  filter: { slackChannel?: string; requestedBy?: string; limit?: number } = {},
+): Promise<RunSummary[]> {
+  const runs = await prisma.run.findMany({
+    where: {
+      ...(filter.slackChannel ? { slackChannel: filter.slackChannel } : {}),
+      ...(filter.requestedBy ? { requestedBy: filter.requestedBy } : {}),
+    },
+    orderBy: { createdAt: "desc" },
+    take: Math.min(Math.max(filter.limit ?? 10, 1), 100),
+  });
+  return runs.map(toRunSummary);
+}

@@ -1,0 +1,181 @@
+// pg-boss is the distributed engine: jobs live in Postgres (schema `pgboss`), so several bot
+// processes share the work and a job of a process that died is picked up by another.
+import { PgBoss, type Job } from "pg-boss";
+import type { Logger } from "../log/logger.ts";
+import { uuidFromName } from "../sync/client-id.ts";
+
+export const RESOLVE_QUEUE = "run-resolve";
+export const STORY_QUEUE = "run-story";
+export const STORY_DEAD_QUEUE = "run-story-dead";
+
+export interface ResolveJob {
+  readonly runId: string;
+}
+export interface StoryJob {
+  readonly runStoryId: string;
+}
+
+export interface QueueTiming {
+  /**
+   * A running job proves it is alive this often; one that stops (kill -9, OOM, deploy) is
+   * failed by the monitor after this many seconds and retried by any live process. pg-boss's
+   * default expiry is 15 minutes; this keeps recovery under 2 minutes.
+   */
+  readonly heartbeatSeconds: number;
+  /** Hard ceiling for one attempt, well above a slow model call plus tracker writes. */
+  readonly expireInSeconds: number;
+  /** How often the monitor looks for jobs whose heartbeat stopped. */
+  readonly monitorIntervalSeconds: number;
+  /** Idle poll when a worker found nothing. */
+  readonly pollingIntervalSeconds: number;
+  /** First delay before pg-boss retries a job whose worker died; doubles each time. */
+  readonly retryDelaySeconds: number;
+}
+
+export const defaultQueueTiming: QueueTiming = {
+  heartbeatSeconds: 30,
+  expireInSeconds: 15 * 60,
+  monitorIntervalSeconds: 15,
+  pollingIntervalSeconds: 1,
+  retryDelaySeconds: 5,
+};
+
+export interface RunQueueOptions {
+  readonly databaseUrl: string;
+  readonly logger: Logger;
+  readonly timing?: Partial<QueueTiming>;
+  /** How many attempts pg-boss makes when a worker dies mid-job (crash recovery). */
+  readonly crashRetryLimit?: number;
+}
+
+export type JobHandler<T> = (job: Job<T>) => Promise<void>;
+
+export class RunQueue {
+  readonly boss: PgBoss;
+  private readonly logger: Logger;
+  private readonly timing: QueueTiming;
+  private readonly crashRetryLimit: number;
+  private readonly workerIds: string[] = [];
+  private started = false;
+
+  constructor(options: RunQueueOptions) {
+    this.logger = options.logger;
+    this.timing = { ...defaultQueueTiming, ...options.timing };
+    this.crashRetryLimit = options.crashRetryLimit ?? 3;
+    this.boss = new PgBoss({
+      connectionString: options.databaseUrl,
+      schema: "pgboss",
+      max: 5,
+      application_name: "subtasks-bot",
+      monitorIntervalSeconds: this.timing.monitorIntervalSeconds,
+      superviseIntervalSeconds: this.timing.monitorIntervalSeconds,
+    });
+    this.boss.on("error", (error: unknown) => this.logger.error({ err: error }, "queue error"));
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    await this.boss.start();
+    const common = this.jobOptions();
+    await this.ensureQueue(STORY_DEAD_QUEUE, { retryLimit: 5, retryDelay: 10, retryBackoff: true });
+    await this.ensureQueue(RESOLVE_QUEUE, common);
+    await this.ensureQueue(STORY_QUEUE, { ...common, deadLetter: STORY_DEAD_QUEUE });
+    this.started = true;
+  }
+
+  // Created once; every send also carries the timing options, so a changed setting applies to
+  // new jobs without altering an existing queue.
+  private async ensureQueue(name: string, options: Parameters<PgBoss["createQueue"]>[1]): Promise<void> {
+    if (!(await this.boss.getQueue(name))) await this.boss.createQueue(name, options);
+  }
+
+  private jobOptions() {
+    return {
+      expireInSeconds: this.timing.expireInSeconds,
+      heartbeatSeconds: this.timing.heartbeatSeconds,
+      retryLimit: this.crashRetryLimit,
+      retryDelay: this.timing.retryDelaySeconds,
+      retryBackoff: true,
+      retryDelayMax: 120,
+    };
+  }
+
+  /**
+   * Registers `concurrency` workers, one pg-boss worker each. A worker that has just finished a
+   * job asks for the next at once instead of sleeping its poll interval: pg-boss only sleeps
+   * between fetches when nobody notified the worker (see pg-boss worker.js), so a backlog of
+   * stories drains back to back.
+   */
+  async work<T extends object>(queue: string, concurrency: number, handler: JobHandler<T>): Promise<void> {
+    for (let i = 0; i < concurrency; i++) {
+      let workerId = "";
+      workerId = await this.boss.work<T>(
+        queue,
+        { batchSize: 1, localConcurrency: 1, pollingIntervalSeconds: this.timing.pollingIntervalSeconds },
+        async ([job]) => {
+          if (!job) return;
+          try {
+            await handler(job);
+          } finally {
+            this.boss.notifyWorker(workerId);
+          }
+        },
+      );
+      this.workerIds.push(workerId);
+    }
+  }
+
+  /** Wakes this process's idle workers, after enqueueing work they should take now. */
+  wake(): void {
+    for (const id of this.workerIds) this.boss.notifyWorker(id);
+  }
+
+  /** Enqueues the job that resolves a run's references; a second send for the run is a no-op. */
+  async sendResolve(runId: string): Promise<void> {
+    await this.boss.send(RESOLVE_QUEUE, { runId } satisfies ResolveJob, {
+      ...this.jobOptions(),
+      id: uuidFromName(`resolve:${runId}`),
+    });
+    this.wake();
+  }
+
+  /**
+   * Enqueues one story job. `jobId` is deterministic (derived from the story and its attempt),
+   * so sending it twice inserts it once; `startAfter` delays a retry (backoff, Retry-After).
+   */
+  async sendStory(runStoryId: string, jobId: string, startAfterSeconds = 0): Promise<void> {
+    await this.boss.send(STORY_QUEUE, { runStoryId } satisfies StoryJob, {
+      ...this.jobOptions(),
+      id: jobId,
+      ...(startAfterSeconds > 0 ? { startAfter: startAfterSeconds } : {}),
+    });
+    if (startAfterSeconds === 0) this.wake();
+  }
+
+  /** Enqueues many story jobs in one statement (an epic's worth). Existing ids are skipped. */
+  async sendStories(jobs: readonly { runStoryId: string; jobId: string }[]): Promise<void> {
+    if (jobs.length === 0) return;
+    const options = this.jobOptions();
+    await this.boss.insert(
+      STORY_QUEUE,
+      jobs.map((job) => ({ ...options, id: job.jobId, data: { runStoryId: job.runStoryId } satisfies StoryJob, deadLetter: STORY_DEAD_QUEUE })),
+    );
+    this.wake();
+  }
+
+  async stop(options: { graceful?: boolean; timeoutMs?: number } = {}): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    await this.boss.stop({ graceful: options.graceful ?? true, timeout: options.timeoutMs ?? 20_000 });
+  }
+}
+
+/** The job id of a story's first attempt in a run (known before the RunStory row exists). */
+export function firstStoryJobId(runId: string, storyId: string): string {
+  return uuidFromName(`story:${runId}:${storyId}`);
+}
+
+/** The job that retries after `jobId`: derived from it, so each retry chain is unique. */
+export function retryJobId(jobId: string): string {
+  return uuidFromName(`retry:${jobId}`);
+}

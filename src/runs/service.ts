@@ -1,0 +1,173 @@
+// The run layer's public face: start runs, act on reviews, observe progress. Everything the
+// Slack surface, the webhooks and the CLI need from runs goes through here.
+import { randomUUID } from "node:crypto";
+import type { TrackerName } from "../config/config.ts";
+import type { SubtaskGenerator } from "../generation/types.ts";
+import type { PrismaClient } from "../generated/prisma/client.ts";
+import type { Logger } from "../log/logger.ts";
+import type { Tracker } from "../trackers/types.ts";
+import { RunEvents } from "./events.ts";
+import { createStoryProcessor, type FinishLabels, type RetryPolicy, type StoryProcessorDeps } from "./process-story.ts";
+import { listRuns, loadRunProgress, type RunProgress } from "./progress.ts";
+import { RESOLVE_QUEUE, RunQueue, STORY_DEAD_QUEUE, STORY_QUEUE, type QueueTiming, type ResolveJob, type StoryJob } from "./queue.ts";
+import { createRunResolver } from "./resolve-run.ts";
+import { RunStore } from "./store.ts";
+import type { RunObserver, RunSummary, StartRunInput, StartRunResult } from "./types.ts";
+
+export interface RunServiceDeps {
+  readonly prisma: PrismaClient;
+  readonly databaseUrl: string;
+  readonly logger: Logger;
+  readonly trackers: Partial<Record<TrackerName, Tracker>>;
+  readonly generator: SubtaskGenerator;
+  /** Stories generated at once by this process (RUN_CONCURRENCY). */
+  readonly concurrency: number;
+  readonly epicStoryLimit?: number;
+  readonly finishLabels?: FinishLabels | null;
+  readonly threadUrl?: StoryProcessorDeps["threadUrl"];
+  readonly retry?: RetryPolicy;
+  readonly queueTiming?: Partial<QueueTiming>;
+  /** Set false to only enqueue (a process that serves HTTP but leaves work to others). */
+  readonly work?: boolean;
+  /** How often lost work is looked for (ms); 0 disables the sweeper. */
+  readonly sweepIntervalMs?: number;
+}
+
+export type ReviewDecision = "create" | "regenerate" | "discard";
+export type ReviewOutcome = "applied" | "already-decided" | "not-found";
+
+export function createRunService(deps: RunServiceDeps) {
+  const { prisma, logger } = deps;
+  const store = new RunStore(prisma);
+  const events = new RunEvents(logger);
+  const queue = new RunQueue({ databaseUrl: deps.databaseUrl, logger, ...(deps.queueTiming ? { timing: deps.queueTiming } : {}) });
+  const processor = createStoryProcessor({
+    prisma,
+    store,
+    queue,
+    events,
+    logger,
+    trackers: deps.trackers,
+    generator: deps.generator,
+    finishLabels: deps.finishLabels ?? null,
+    ...(deps.threadUrl ? { threadUrl: deps.threadUrl } : {}),
+    ...(deps.retry ? { retry: deps.retry } : {}),
+  });
+  const resolver = createRunResolver({
+    prisma,
+    store,
+    queue,
+    events,
+    logger,
+    trackers: deps.trackers,
+    epicStoryLimit: deps.epicStoryLimit ?? 50,
+  });
+  let sweeper: NodeJS.Timeout | undefined;
+
+  /** Records the run (one insert; with its webhook delivery when there is one). Does not enqueue. */
+  async function createRun(input: StartRunInput): Promise<StartRunResult> {
+    const inserted = await store.insertRun(input);
+    if ("duplicateOf" in inserted) return { duplicate: true, runId: inserted.duplicateOf };
+    return { duplicate: false, runId: inserted.runId };
+  }
+
+  /** Hands a recorded run to the queue. Safe to call twice. */
+  async function enqueueRun(runId: string): Promise<void> {
+    await queue.sendResolve(runId);
+  }
+
+  /** createRun + enqueueRun; returns as soon as the run is queued, never waits on generation. */
+  async function startRun(input: StartRunInput): Promise<StartRunResult> {
+    const result = await createRun(input);
+    if (!result.duplicate) await enqueueRun(result.runId);
+    return result;
+  }
+
+  /**
+   * A person's decision on a story waiting in review. Guarded, so a double click acts once:
+   * only the first decision finds the story AWAITING.
+   */
+  async function decideReview(runStoryId: string, decision: ReviewDecision): Promise<ReviewOutcome> {
+    const row = await store.loadRunStory(runStoryId);
+    if (!row) return "not-found";
+    const jobId = randomUUID();
+    const awaiting = { id: runStoryId, status: "PENDING" as const, reviewState: "AWAITING" as const };
+    let count = 0;
+    if (decision === "create") {
+      ({ count } = await prisma.runStory.updateMany({ where: awaiting, data: { reviewState: "APPROVED", jobId } }));
+    } else if (decision === "regenerate") {
+      ({ count } = await prisma.runStory.updateMany({
+        where: awaiting,
+        // The old proposal stays until the new one replaces it, so its tokens and cost still count.
+        data: { reviewState: null, jobId },
+      }));
+    } else {
+      ({ count } = await prisma.runStory.updateMany({
+        where: awaiting,
+        data: {
+          status: "SKIPPED",
+          reviewState: "DISCARDED",
+          errorMsg: "discarded in review",
+          completedAt: new Date(),
+          durationMs: row.startedAt ? Date.now() - row.startedAt.getTime() : 0,
+        },
+      }));
+    }
+    if (count !== 1) return "already-decided";
+    if (decision === "discard") {
+      await processor.emitStory(runStoryId);
+      await processor.finishRun(row.runId);
+    } else {
+      await queue.sendStory(runStoryId, jobId);
+    }
+    return "applied";
+  }
+
+  /** Re-enqueues work a crash may have dropped; duplicates are impossible (deterministic ids). */
+  async function sweep(): Promise<void> {
+    for (const runId of await store.queuedRunsOlderThan(30_000)) await queue.sendResolve(runId);
+    for (const story of await store.openStoriesOlderThan(20 * 60_000)) {
+      if (story.jobId) await queue.sendStory(story.id, story.jobId);
+    }
+  }
+
+  async function start(): Promise<void> {
+    await queue.start();
+    if (deps.work !== false) {
+      await queue.work<ResolveJob>(RESOLVE_QUEUE, 1, (job) => resolver.resolveRun(job.data.runId));
+      await queue.work<StoryJob>(STORY_QUEUE, deps.concurrency, (job) => processor.processStory(job));
+      await queue.work<StoryJob>(STORY_DEAD_QUEUE, 1, (job) => processor.processDeadStory(job));
+    }
+    const interval = deps.sweepIntervalMs ?? 60_000;
+    if (interval > 0) {
+      sweeper = setInterval(() => void sweep().catch((error) => logger.warn({ err: error }, "sweep failed")), interval);
+      sweeper.unref();
+    }
+  }
+
+  async function stop(options: { graceful?: boolean } = {}): Promise<void> {
+    if (sweeper) clearInterval(sweeper);
+    await queue.stop(options);
+    await events.idle();
+  }
+
+  return {
+    startRun,
+    createRun,
+    enqueueRun,
+    decideReview,
+    start,
+    stop,
+    sweep,
+    observe: (observer: RunObserver) => events.subscribe(observer),
+    loadRunProgress: (runId: string): Promise<RunProgress | null> => loadRunProgress(prisma, runId),
+    listRuns: (filter?: Parameters<typeof listRuns>[1]): Promise<RunSummary[]> => listRuns(prisma, filter),
+    setRunThread: (runId: string, channel: string, threadTs: string) => store.setRunThread(runId, channel, threadTs),
+    setStoryReply: (runStoryId: string, ts: string) => store.setStoryReply(runStoryId, ts),
+    store,
+    queue,
+    events,
+  };
+}
+
+export type RunService = ReturnType<typeof createRunService>;

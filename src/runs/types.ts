@@ -1,0 +1,131 @@
+import type { CountRange, GeneratedSubtask, GenerationUsage } from "../generation/types.ts";
+import type { TrackerRef } from "../trackers/types.ts";
+
+export type RunTriggerKind = "SLASH_COMMAND" | "TRACKER_LABEL" | "CLI";
+export type RunStoryState = "PENDING" | "GENERATING" | "SAVING" | "COMPLETED" | "FAILED" | "SKIPPED";
+export type RunState = "QUEUED" | "RUNNING" | "COMPLETED" | "PARTIAL" | "FAILED";
+
+export const FINAL_STORY_STATES: readonly RunStoryState[] = ["COMPLETED", "FAILED", "SKIPPED"];
+
+export interface RunOptions {
+  /** Target subtask count per story; the engine's default when absent. */
+  readonly count?: CountRange;
+  /** Generate and report, create nothing in the tracker. */
+  readonly dryRun?: boolean;
+  /** Generate, then wait for a person to approve each story before creating. */
+  readonly review?: boolean;
+}
+
+export interface SlackTarget {
+  readonly channel: string;
+  /** The run's parent message, once posted; replies go in its thread. */
+  readonly threadTs?: string;
+  readonly teamId?: string;
+}
+
+/** A webhook delivery that starts the run; recorded in the same transaction, once. */
+export interface DeliveryRecord {
+  readonly provider: "LINEAR" | "JIRA";
+  readonly deliveryId: string;
+  readonly event?: string;
+}
+
+export interface StartRunInput {
+  readonly trigger: RunTriggerKind;
+  readonly refs: readonly TrackerRef[];
+  readonly requestedBy: string;
+  readonly requestedByName?: string;
+  readonly slack?: SlackTarget;
+  readonly options?: RunOptions;
+  readonly delivery?: DeliveryRecord;
+}
+
+export type StartRunResult =
+  | { readonly duplicate: false; readonly runId: string }
+  /** The delivery was already recorded: no second run. */
+  | { readonly duplicate: true; readonly runId: string | null };
+
+/** A child the bot made earlier and will delete on this regeneration (nobody touched it). */
+export interface PlannedDeletion {
+  readonly id: string;
+  readonly key: string;
+  readonly code: string | null;
+}
+
+/**
+ * What generation produced for one story, stored on RunStory.proposal so that a crash
+ * after generation never pays for it twice, and dry runs and reviews can show it.
+ */
+export interface Proposal {
+  readonly subtasks: readonly GeneratedSubtask[];
+  readonly deletions: readonly PlannedDeletion[];
+  readonly usage: GenerationUsage;
+  readonly tokensUsed: number;
+  readonly costUsd: number;
+  readonly model: string;
+  readonly generatedAt: string;
+  /** Set once the story comment is posted, so a resumed job does not post it twice. */
+  readonly commentedAt?: string;
+}
+
+/** One story's state as observers see it (also rebuilt from the database after a restart). */
+export interface StoryProgress {
+  readonly runId: string;
+  readonly runStoryId: string;
+  readonly storyKey: string;
+  readonly storyTitle: string;
+  readonly storyUrl: string | null;
+  readonly tracker: "LINEAR" | "JIRA";
+  readonly status: RunStoryState;
+  readonly reviewState: "AWAITING" | "APPROVED" | "DISCARDED" | null;
+  readonly subtasks: readonly {
+    readonly code: string;
+    readonly title: string;
+    readonly effort: string | null;
+    readonly url: string | null;
+    readonly key: string | null;
+  }[];
+  readonly subtasksCreated: number;
+  readonly subtasksDeleted: number;
+  readonly tokensUsed: number | null;
+  readonly costUsd: number | null;
+  readonly durationMs: number | null;
+  readonly errorMsg: string | null;
+  readonly retryCount: number;
+  readonly slackReplyTs: string | null;
+}
+
+export interface RunSummary {
+  readonly runId: string;
+  readonly status: RunState;
+  readonly trigger: RunTriggerKind;
+  readonly requestedBy: string;
+  readonly requestedByName: string | null;
+  readonly refs: readonly string[];
+  readonly options: RunOptions;
+  readonly slackChannel: string | null;
+  readonly slackThreadTs: string | null;
+  readonly storiesTotal: number;
+  readonly storiesDone: number;
+  readonly storiesFailed: number;
+  readonly storiesSkipped: number;
+  readonly subtasksCreated: number;
+  readonly subtasksDeleted: number;
+  readonly tokensUsed: number;
+  readonly costUsd: number;
+  readonly durationMs: number | null;
+  readonly errorMsg: string | null;
+  readonly createdAt: Date;
+  readonly completedAt: Date | null;
+}
+
+/**
+ * Fed from the state machine in this process, so the Slack layer renders progress without
+ * polling. Every event can also be rebuilt from the database (runs/progress.ts).
+ */
+export interface RunObserver {
+  /** The run's stories are known (refs resolved, epics expanded), or resolving failed. */
+  onRunStarted?(run: RunSummary, stories: readonly StoryProgress[]): void | Promise<void>;
+  onStoryUpdate?(story: StoryProgress): void | Promise<void>;
+  onRunComplete?(run: RunSummary, stories: readonly StoryProgress[]): void | Promise<void>;
+}

@@ -1,0 +1,29 @@
+export interface CommentSubtask {
+  readonly code: string;
+  readonly title: string;
+  readonly effort: string | null;
+  readonly key: string | null;
+  readonly url: string | null;
+}
+
+export interface StoryCommentInput {
+  readonly runId: string;
+  readonly subtasks: readonly CommentSubtask[];
+  readonly deletedKeys: readonly string[];
+  readonly threadUrl?: string | undefined;
+}
+
+/** The short note left on the story after its subtasks exist: a list with links. */
+export function storyComment(input: StoryCommentInput): string {
+  const count = input.subtasks.length;
+  const lines = [`**subtasks-bot** created ${count} subtask${count === 1 ? "" : "s"} (run \`${input.runId}\`):`, ""];
+  for (const subtask of input.subtasks) {
+    const link = subtask.key && subtask.url ? `[${subtask.key}](${subtask.url})` : (subtask.key ?? subtask.code);
+    lines.push(`- ${link} ${subtask.code} · ${subtask.title}${subtask.effort ? ` (${subtask.effort})` : ""}`);
+  }
+  if (input.deletedKeys.length > 0) {
+    lines.push("", `Replaced ${input.deletedKeys.length} earlier subtask${input.deletedKeys.length === 1 ? "" : "s"} nobody had touched: ${input.deletedKeys.join(", ")}.`);
+  }
+  if (input.threadUrl) lines.push("", `[Discussion in Slack](${input.threadUrl})`);
+  return lines.join("\n");
+}

@@ -1,0 +1,263 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { AppError } from "../../../src/errors/app-error.ts";
+import type { RunService } from "../../../src/runs/service.ts";
+import type { RunSummary, StoryProgress } from "../../../src/runs/types.ts";
+import { migratedTestDatabase, type TestDatabase } from "../../support/database.ts";
+import { FakeGenerator } from "../../support/fake-generator.ts";
+import { FakeTracker } from "../../support/fake-tracker.ts";
+import { linearRef, startTestRunService, waitFor, waitForRun } from "../../support/runs.ts";
+
+let db: TestDatabase;
+let services: RunService[] = [];
+let tracker: FakeTracker;
+let generator: FakeGenerator;
+
+beforeEach(async () => {
+  db = await migratedTestDatabase();
+  tracker = new FakeTracker();
+  generator = new FakeGenerator();
+});
+
+afterEach(async () => {
+  await Promise.all(services.map((service) => service.stop({ graceful: false })));
+  services = [];
+  await db.destroy();
+});
+
+async function service(overrides: Parameters<typeof startTestRunService>[1] | object = {}) {
+  const started = await startTestRunService(db, { trackers: { linear: tracker }, generator, ...overrides });
+  services.push(started);
+  return started;
+}
+
+async function start(runs: RunService, keys: string[], options = {}): Promise<{ runId: string; duplicate: false }> {
+  const result = await runs.startRun({ trigger: "CLI", refs: keys.map(linearRef), requestedBy: "tester", options });
+  if (result.duplicate) throw new Error("unexpected duplicate");
+  return result;
+}
+
+describe("a run", () => {
+  it("takes three stories to subtasks in the tracker and records every step", async () => {
+    for (const key of ["ENG-1", "ENG-2", "ENG-3"]) tracker.addStory(key);
+    const runs = await service();
+    const completed: RunSummary[] = [];
+    const updates: StoryProgress[] = [];
+    runs.observe({ onRunComplete: (run) => void completed.push(run), onStoryUpdate: (story) => void updates.push(story) });
+
+    const started = await start(runs, ["ENG-1", "ENG-2", "ENG-3"]);
+    expect(started.duplicate).toBe(false);
+    const runId = started.runId;
+    expect(await waitForRun(db, runId)).toBe("COMPLETED");
+
+    const run = await db.prisma.run.findUniqueOrThrow({ where: { id: runId }, include: { runStories: { include: { story: true } } } });
+    expect(run).toMatchObject({ type: "GENERATE_SUBTASKS", trigger: "CLI", storiesTotal: 3, storiesDone: 3, storiesFailed: 0, subtasksCreated: 9, tokensUsed: 7200 });
+    expect(Number(run.costUsd)).toBeCloseTo(0.0168, 6);
+    expect(run.completedAt).toBeInstanceOf(Date);
+    expect(run.durationMs).toBeGreaterThanOrEqual(0);
+    for (const runStory of run.runStories) {
+      expect(runStory).toMatchObject({ status: "COMPLETED", subtasksCreated: 3, subtasksDeleted: 0, tokensUsed: 2400, retryCount: 0, errorMsg: null });
+      expect(runStory.startedAt).toBeInstanceOf(Date);
+      expect(runStory.durationMs).toBeGreaterThanOrEqual(0);
+      const subtasks = await db.prisma.subtask.findMany({ where: { storyId: runStory.storyId }, orderBy: { code: "asc" } });
+      expect(subtasks.map((s) => s.code)).toEqual(["ST1", "ST2", "ST3"]);
+      expect(subtasks.every((s) => s.runId === runId && s.trackerId && s.trackerKey && s.trackerUrl && s.syncedAt)).toBe(true);
+      const story = tracker.stories.get(runStory.story.key)!;
+      expect(story.children).toHaveLength(3);
+      expect(story.comments).toHaveLength(1);
+      expect(story.comments[0]).toContain(`created 3 subtasks (run \`${runId}\`)`);
+      expect(story.comments[0]).toContain(`[${subtasks[0]!.trackerKey}](${subtasks[0]!.trackerUrl}) ST1`);
+      // read + create + comment: three tracker requests per story
+      expect(tracker.calls.filter((c) => c.key === runStory.story.key && c.method !== "expand").map((c) => c.method)).toEqual(["getStory", "createSubtasks", "comment"]);
+    }
+    await runs.events.idle();
+    expect(completed).toHaveLength(1);
+    expect(completed[0]).toMatchObject({ runId, status: "COMPLETED", subtasksCreated: 9 });
+    expect(updates.filter((u) => u.status === "COMPLETED").map((u) => u.storyKey).sort()).toEqual(["ENG-1", "ENG-2", "ENG-3"]);
+    expect(updates.some((u) => u.status === "GENERATING")).toBe(true);
+  });
+
+  it("expands an epic into its stories and mirrors them with codes S1, S2…", async () => {
+    tracker.addEpic("ENG-10", ["ENG-11", "ENG-12"], "Checkout");
+    const runs = await service();
+    const { runId } = await start(runs, ["ENG-10"]);
+    expect(await waitForRun(db, runId)).toBe("COMPLETED");
+    const epic = await db.prisma.epic.findFirstOrThrow({ where: { key: "ENG-10" }, include: { stories: { orderBy: { code: "asc" } }, runEpics: true } });
+    expect(epic.stories.map((s) => [s.code, s.key])).toEqual([["S1", "ENG-11"], ["S2", "ENG-12"]]);
+    expect(epic.runEpics[0]).toMatchObject({ runId, status: "COMPLETED", storiesFound: 2, storiesDone: 2 });
+    // the engine heard about the sibling story
+    expect(generator.calls.find((c) => c.key === "ENG-11")?.siblingTitles).toEqual(["Story ENG-12"]);
+  });
+
+  it("fails with the reason when no reference can be resolved", async () => {
+    const runs = await service();
+    const { runId } = await start(runs, ["ENG-404"]);
+    expect(await waitForRun(db, runId)).toBe("FAILED");
+    const run = await db.prisma.run.findUniqueOrThrow({ where: { id: runId } });
+    expect(run.errorMsg).toBe("ENG-404: ENG-404 was not found");
+  });
+
+  it("in dry-run mode generates and reports but creates nothing", async () => {
+    tracker.addStory("ENG-1");
+    const runs = await service();
+    const { runId } = await start(runs, ["ENG-1"], { dryRun: true });
+    expect(await waitForRun(db, runId)).toBe("COMPLETED");
+    expect(tracker.createdTitles).toEqual([]);
+    expect(tracker.stories.get("ENG-1")!.comments).toEqual([]);
+    expect(await db.prisma.subtask.count()).toBe(0);
+    const progress = await runs.loadRunProgress(runId);
+    expect(progress!.stories[0]!.subtasks.map((s) => s.code)).toEqual(["ST1", "ST2", "ST3"]);
+    expect(progress!.run).toMatchObject({ subtasksCreated: 0, tokensUsed: 2400 });
+  });
+
+  it("skips a closed story with the reason", async () => {
+    tracker.addStory("ENG-1", { closed: true });
+    const runs = await service();
+    const { runId } = await start(runs, ["ENG-1"]);
+    expect(await waitForRun(db, runId)).toBe("COMPLETED");
+    const runStory = await db.prisma.runStory.findFirstOrThrow({ where: { runId } });
+    expect(runStory).toMatchObject({ status: "SKIPPED", errorMsg: "skipped: ENG-1 is closed; closed stories are not broken down" });
+    expect(generator.calls).toHaveLength(0);
+  });
+});
+
+describe("regeneration", () => {
+  it("deletes untouched bot children, keeps touched and human ones, and continues the codes", async () => {
+    tracker.addStory("ENG-1", {
+      children: [
+        { id: "c1", key: "ENG-101", title: "Old step 1", state: "Backlog", marker: { runId: "old", code: "ST1" }, touched: false },
+        { id: "c2", key: "ENG-102", title: "Old step 2", state: "Backlog", marker: { runId: "old", code: "ST2" }, touched: false },
+        { id: "c3", key: "ENG-103", title: "Old step 3", state: "In Progress", marker: { runId: "old", code: "ST3" }, touched: true },
+        { id: "h1", key: "ENG-104", title: "Write the runbook", state: "Todo", marker: null, touched: false },
+      ],
+    });
+    const runs = await service();
+    const { runId } = await start(runs, ["ENG-1"]);
+    expect(await waitForRun(db, runId)).toBe("COMPLETED");
+
+    const children = tracker.stories.get("ENG-1")!.children;
+    expect(children.map((c) => c.key)).toEqual(expect.arrayContaining(["ENG-103", "ENG-104"]));
+    expect(children.map((c) => c.key)).not.toContain("ENG-101");
+    expect(children.map((c) => c.key)).not.toContain("ENG-102");
+    expect(children.find((c) => c.id === "h1")).toEqual({ id: "h1", key: "ENG-104", title: "Write the runbook", state: "Todo", marker: null, touched: false });
+    const context = generator.calls[0]!;
+    expect(context.existingChildren).toEqual([
+      { title: "Old step 3", key: "ENG-103", state: "In Progress", createdByBot: true, code: "ST3" },
+      { title: "Write the runbook", key: "ENG-104", state: "Todo", createdByBot: false },
+    ]);
+    const runStory = await db.prisma.runStory.findFirstOrThrow({ where: { runId } });
+    expect(runStory).toMatchObject({ subtasksDeleted: 2, subtasksCreated: 3 });
+    const codes = (await db.prisma.subtask.findMany({ where: { runId } })).map((s) => s.code).sort();
+    expect(codes).toEqual(["ST4", "ST5", "ST6"]);
+    expect(tracker.stories.get("ENG-1")!.comments[0]).toContain("Replaced 2 earlier subtasks nobody had touched: ENG-101, ENG-102.");
+  });
+
+  it("a second run on the same story replaces the first run's untouched subtasks locally too", async () => {
+    tracker.addStory("ENG-1");
+    const runs = await service();
+    const first = await start(runs, ["ENG-1"]);
+    await waitForRun(db, first.runId);
+    tracker.stories.get("ENG-1")!.children[0]!.touched = true; // a person picked up ST1
+    const second = await start(runs, ["ENG-1"]);
+    expect(await waitForRun(db, second.runId)).toBe("COMPLETED");
+    const rows = await db.prisma.subtask.findMany({ orderBy: { code: "asc" }, where: { story: { key: "ENG-1" } } });
+    expect(rows.map((r) => [r.code, r.runId])).toEqual([
+      ["ST1", first.runId],
+      ["ST2", second.runId],
+      ["ST3", second.runId],
+      ["ST4", second.runId],
+    ]);
+    expect(tracker.stories.get("ENG-1")!.children).toHaveLength(4);
+  });
+});
+
+describe("failures", () => {
+  it("a story whose generation keeps failing ends FAILED with the typed message; the run is PARTIAL", async () => {
+    tracker.addStory("ENG-1");
+    tracker.addStory("ENG-2");
+    generator.failFor = (context) =>
+      context.key === "ENG-2" ? new AppError("generation.overloaded", "Claude is overloaded (HTTP 529); try again later", { retryable: true }) : undefined;
+    const runs = await service();
+    const { runId } = await start(runs, ["ENG-1", "ENG-2"]);
+    expect(await waitForRun(db, runId)).toBe("PARTIAL");
+    const failed = await db.prisma.runStory.findFirstOrThrow({ where: { runId, story: { key: "ENG-2" } } });
+    expect(failed).toMatchObject({ status: "FAILED", retryCount: 3, errorMsg: "Claude is overloaded (HTTP 529); try again later" });
+    expect(generator.callsFor("ENG-2")).toBe(4);
+    const run = await db.prisma.run.findUniqueOrThrow({ where: { id: runId } });
+    expect(run).toMatchObject({ storiesDone: 1, storiesFailed: 1, subtasksCreated: 3 });
+  });
+
+  it("an error that cannot clear fails at once, without retries", async () => {
+    tracker.addStory("ENG-1");
+    generator.failFor = () => new AppError("generation.invalid_output", "Claude's answer did not match the schema twice: subtasks: Too small");
+    const runs = await service();
+    const { runId } = await start(runs, ["ENG-1"]);
+    expect(await waitForRun(db, runId)).toBe("FAILED");
+    expect(await db.prisma.runStory.findFirstOrThrow({ where: { runId } })).toMatchObject({ status: "FAILED", retryCount: 0 });
+    expect(generator.calls).toHaveLength(1);
+  });
+
+  it("a sub-issue that fails to be created is retried alone; the others are not created twice", async () => {
+    tracker.addStory("ENG-1");
+    let failures = 1;
+    tracker.failItem = (subtask) => (subtask.code === "ST2" && failures-- > 0 ? "Linear said: conflict" : undefined);
+    const runs = await service();
+    const { runId } = await start(runs, ["ENG-1"]);
+    expect(await waitForRun(db, runId)).toBe("COMPLETED");
+    expect(tracker.createdTitles.sort()).toEqual(["ENG-1: step 1", "ENG-1: step 2", "ENG-1: step 3"]);
+    expect(await db.prisma.runStory.findFirstOrThrow({ where: { runId } })).toMatchObject({ retryCount: 1, subtasksCreated: 3 });
+    expect(generator.calls).toHaveLength(1);
+  });
+});
+
+describe("concurrency", () => {
+  it("the same story requested twice at once: one run works on it, the other skips it with the reason", async () => {
+    tracker.addStory("ENG-1");
+    generator = new FakeGenerator({ delayMs: 400 });
+    const runs = await service();
+    const [a, b] = await Promise.all([start(runs, ["ENG-1"]), start(runs, ["ENG-1"])]);
+    await Promise.all([waitForRun(db, a.runId), waitForRun(db, b.runId)]);
+    const stories = await db.prisma.runStory.findMany({ where: { runId: { in: [a.runId, b.runId] } } });
+    const statuses = stories.map((s) => s.status).sort();
+    expect(statuses).toEqual(["COMPLETED", "SKIPPED"]);
+    const skipped = stories.find((s) => s.status === "SKIPPED")!;
+    const worker = stories.find((s) => s.status === "COMPLETED")!;
+    expect(skipped.errorMsg).toBe(`skipped: this story is being worked on by run ${worker.runId}`);
+    expect(generator.calls).toHaveLength(1);
+    expect(tracker.createdTitles).toHaveLength(3);
+  });
+
+  it("two workers on one run: every story is processed once and the run completes once", async () => {
+    const keys = Array.from({ length: 12 }, (_, i) => `ENG-${i + 1}`);
+    for (const key of keys) tracker.addStory(key);
+    const generatorA = new FakeGenerator({ delayMs: 300 });
+    const generatorB = new FakeGenerator({ delayMs: 300 });
+    const completions: string[] = [];
+    const first = await service({ concurrency: 3, generator: generatorA });
+    const second = await service({ concurrency: 3, generator: generatorB });
+    for (const runs of [first, second]) runs.observe({ onRunComplete: (run) => void completions.push(run.runId) });
+    const { runId } = await start(first, keys);
+    expect(await waitForRun(db, runId)).toBe("COMPLETED");
+    await Promise.all([first.events.idle(), second.events.idle()]);
+    for (const key of keys) expect(generatorA.callsFor(key) + generatorB.callsFor(key)).toBe(1);
+    expect(generatorA.calls.length).toBeGreaterThan(0);
+    expect(generatorB.calls.length).toBeGreaterThan(0);
+    expect(tracker.createdTitles).toHaveLength(36);
+    expect(new Set(tracker.createdTitles).size).toBe(36);
+    expect(completions).toEqual([runId]);
+    expect(await db.prisma.run.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({ storiesDone: 12, subtasksCreated: 36 });
+  });
+});
+
+describe("webhook deliveries", () => {
+  it("a repeated delivery starts one run, even when both arrive at once", async () => {
+    tracker.addStory("ENG-1");
+    const runs = await service();
+    const input = { trigger: "TRACKER_LABEL" as const, refs: [linearRef("ENG-1")], requestedBy: "linear-user", delivery: { provider: "LINEAR" as const, deliveryId: "d-1", event: "Issue" } };
+    const results = await Promise.all([runs.startRun(input), runs.startRun(input), runs.startRun(input)]);
+    expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+    const winner = results.find((r) => !r.duplicate)!.runId!;
+    await waitFor(async () => (await db.prisma.webhookDelivery.count()) === 1 && (await db.prisma.run.count()) === 1, 5_000, "one run");
+    expect(results.filter((r) => r.duplicate).map((r) => r.runId)).toEqual([winner, winner]);
+    expect(await waitForRun(db, winner)).toBe("COMPLETED");
+  });
+});

@@ -1,0 +1,212 @@
+// An in-memory tracker with the behaviour the run layer relies on: children carry the bot's
+// marker, a client-chosen id makes a repeated create return the existing issue, and every call
+// is recorded so tests can assert what the tracker saw.
+import { AppError } from "../../src/errors/app-error.ts";
+import type {
+  BotMarker,
+  CreateSubtasksResult,
+  DeleteSubtasksResult,
+  Expansion,
+  NewSubtask,
+  Tracker,
+  TrackerChild,
+  TrackerItemSummary,
+  TrackerName,
+  TrackerRef,
+  TrackerStory,
+} from "../../src/trackers/types.ts";
+
+export interface FakeChild {
+  id: string;
+  key: string;
+  title: string;
+  state: string;
+  marker: BotMarker | null;
+  touched: boolean;
+}
+
+export interface FakeStory {
+  id: string;
+  key: string;
+  title: string;
+  description: string;
+  closed: boolean;
+  labels: Set<string>;
+  children: FakeChild[];
+  comments: string[];
+  parentKey: string | null;
+}
+
+export interface FakeEpic {
+  id: string;
+  key: string;
+  title: string;
+  storyKeys: string[];
+}
+
+export interface FakeTrackerOptions {
+  readonly name?: TrackerName;
+  /** Every call waits this long, like a real API round trip. */
+  readonly latencyMs?: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class FakeTracker implements Tracker {
+  readonly name: TrackerName;
+  readonly stories = new Map<string, FakeStory>();
+  readonly epics = new Map<string, FakeEpic>();
+  readonly calls: { method: string; key?: string }[] = [];
+  /** Titles of every sub-issue ever created, in order (duplicates show up here). */
+  readonly createdTitles: string[] = [];
+  /** Called before each item is created; return an error message to fail that item. */
+  failItem: ((subtask: NewSubtask) => string | undefined) | undefined;
+  /** Called after each item is created; throw to simulate the process dying mid-call. */
+  afterItem: ((subtask: NewSubtask, index: number) => void | Promise<void>) | undefined;
+  private readonly latencyMs: number;
+  private sequence = 1000;
+
+  constructor(options: FakeTrackerOptions = {}) {
+    this.name = options.name ?? "linear";
+    this.latencyMs = options.latencyMs ?? 0;
+  }
+
+  addStory(key: string, init: Partial<Omit<FakeStory, "key" | "labels">> & { labels?: string[] } = {}): FakeStory {
+    const story: FakeStory = {
+      id: init.id ?? `id-${key}`,
+      key,
+      title: init.title ?? `Story ${key}`,
+      description: init.description ?? `As a user I want ${key}.`,
+      closed: init.closed ?? false,
+      labels: new Set(init.labels ?? []),
+      children: init.children ?? [],
+      comments: [],
+      parentKey: init.parentKey ?? null,
+    };
+    this.stories.set(key, story);
+    return story;
+  }
+
+  addEpic(key: string, storyKeys: string[], title = `Epic ${key}`): FakeEpic {
+    const epic = { id: `id-${key}`, key, title, storyKeys };
+    this.epics.set(key, epic);
+    for (const storyKey of storyKeys) {
+      const story = this.stories.get(storyKey) ?? this.addStory(storyKey);
+      story.parentKey = key;
+    }
+    return epic;
+  }
+
+  countCalls(method: string, key?: string): number {
+    return this.calls.filter((call) => call.method === method && (key === undefined || call.key === key)).length;
+  }
+
+  private async call(method: string, key?: string): Promise<void> {
+    this.calls.push({ method, ...(key ? { key } : {}) });
+    if (this.latencyMs > 0) await sleep(this.latencyMs);
+  }
+
+  private url(key: string): string {
+    return `https://tracker.test/issue/${key}`;
+  }
+
+  private summary(item: { id: string; key: string; title: string }): TrackerItemSummary {
+    return { id: item.id, key: item.key, title: item.title, url: this.url(item.key) };
+  }
+
+  private find(key: string): FakeStory {
+    const story = this.stories.get(key);
+    if (!story) throw new AppError("tracker.not_found", `${key} was not found`);
+    return story;
+  }
+
+  async getStory(ref: TrackerRef): Promise<TrackerStory> {
+    await this.call("getStory", ref.key);
+    const story = this.find(ref.key);
+    const parent = story.parentKey ? this.epics.get(story.parentKey) : undefined;
+    return {
+      ...this.summary(story),
+      tracker: this.name,
+      description: story.description,
+      acceptanceCriteria: [],
+      labels: [...story.labels],
+      estimate: null,
+      parent: parent ? this.summary(parent) : null,
+      children: story.children.map(
+        (child): TrackerChild => ({
+          ...this.summary(child),
+          state: child.state,
+          createdByBot: child.marker !== null,
+          marker: child.marker,
+          touchedByPerson: child.touched,
+        }),
+      ),
+      team: { id: "team-1", key: "ENG", name: "Engineering" },
+      closed: story.closed,
+      isEpic: false,
+    };
+  }
+
+  async expand(ref: TrackerRef, options: { limit?: number } = {}): Promise<Expansion> {
+    await this.call("expand", ref.key);
+    const epic = this.epics.get(ref.key);
+    if (!epic) {
+      const story = this.find(ref.key);
+      return { epic: null, stories: [this.summary(story)], capped: false };
+    }
+    const limit = options.limit ?? 50;
+    const stories = epic.storyKeys.slice(0, limit).map((key) => this.summary(this.find(key)));
+    const capped = epic.storyKeys.length > limit;
+    return {
+      epic: this.summary(epic),
+      stories,
+      capped,
+      ...(capped ? { message: `${epic.key} has ${epic.storyKeys.length} stories; taking the first ${limit}` } : {}),
+    };
+  }
+
+  async createSubtasks(story: TrackerStory, subtasks: readonly NewSubtask[]): Promise<CreateSubtasksResult> {
+    await this.call("createSubtasks", story.key);
+    const parent = this.find(story.key);
+    const created: CreateSubtasksResult["created"][number][] = [];
+    const failed: CreateSubtasksResult["failed"][number][] = [];
+    for (const [index, subtask] of subtasks.entries()) {
+      const error = this.failItem?.(subtask);
+      if (error) {
+        failed.push({ ref: subtask.code, error });
+        continue;
+      }
+      // Like Linear with a client-chosen id: the same id never makes a second issue.
+      let child = parent.children.find((c) => c.id === subtask.clientId);
+      if (!child) {
+        child = { id: subtask.clientId, key: `ENG-${++this.sequence}`, title: subtask.title, state: "Backlog", marker: subtask.marker, touched: false };
+        parent.children.push(child);
+        this.createdTitles.push(subtask.title);
+      }
+      created.push({ ...this.summary(child), code: subtask.code });
+      await this.afterItem?.(subtask, index);
+    }
+    return { created, failed };
+  }
+
+  async deleteSubtasks(ids: readonly string[]): Promise<DeleteSubtasksResult> {
+    await this.call("deleteSubtasks");
+    for (const story of this.stories.values()) story.children = story.children.filter((child) => !ids.includes(child.id));
+    return { deleted: [...ids], failed: [] };
+  }
+
+  async comment(story: TrackerItemSummary, markdown: string): Promise<void> {
+    await this.call("comment", story.key);
+    this.find(story.key).comments.push(markdown);
+  }
+
+  async addLabel(story: TrackerItemSummary, label: string): Promise<void> {
+    await this.call("addLabel", story.key);
+    this.find(story.key).labels.add(label);
+  }
+
+  async removeLabel(story: TrackerItemSummary, label: string): Promise<void> {
+    await this.call("removeLabel", story.key);
+    this.find(story.key).labels.delete(label);
+  }
+}

@@ -1,0 +1,53 @@
+import { createRunService, type RunService, type RunServiceDeps } from "../../src/runs/service.ts";
+import type { RunState } from "../../src/runs/types.ts";
+import type { TrackerRef } from "../../src/trackers/types.ts";
+import type { TestDatabase } from "./database.ts";
+import { silentLogger } from "./logger.ts";
+
+/** A run service on a test database, with instant retries and fast crash detection. */
+export async function startTestRunService(
+  db: TestDatabase,
+  deps: Pick<RunServiceDeps, "trackers" | "generator"> & Partial<RunServiceDeps>,
+): Promise<RunService> {
+  const service = createRunService({
+    prisma: db.prisma,
+    databaseUrl: db.url,
+    logger: silentLogger,
+    concurrency: 4,
+    retry: { maxRetries: 3, delayMs: () => 0 },
+    sweepIntervalMs: 0,
+    ...deps,
+  });
+  await service.start();
+  return service;
+}
+
+export function linearRef(key: string): TrackerRef {
+  return { tracker: "linear", key, kind: "issue", input: key };
+}
+
+const FINAL: RunState[] = ["COMPLETED", "PARTIAL", "FAILED"];
+
+/** Waits until the run reaches a final status (or, with `until`, any condition). */
+export async function waitForRun(
+  db: TestDatabase,
+  runId: string,
+  until: (status: RunState) => boolean = (status) => FINAL.includes(status),
+  timeoutMs = 20_000,
+): Promise<RunState> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const run = await db.prisma.run.findUniqueOrThrow({ where: { id: runId }, select: { status: true } });
+    if (until(run.status)) return run.status;
+    if (Date.now() > deadline) throw new Error(`run ${runId} still ${run.status} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export async function waitFor(check: () => Promise<boolean>, timeoutMs = 20_000, what = "condition"): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
