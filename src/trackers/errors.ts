@@ -1,0 +1,113 @@
+// The typed errors of the Tracker port. Adapters map every SDK/HTTP failure to one of these,
+// so the run layer and the edges (Slack, HTTP) never see a raw provider error.
+
+import { AppError } from "../errors/app-error.ts";
+import type { TrackerName } from "../config/config.ts";
+
+const trackerLabels: Record<TrackerName, string> = { linear: "Linear", jira: "Jira" };
+
+/** "Linear" or "Jira", for messages a person reads. */
+export function trackerLabel(tracker: TrackerName): string {
+  return trackerLabels[tracker];
+}
+
+/** What a person typed is not a key or a link the bot can use. */
+export class BadReference extends AppError {
+  constructor(message: string) {
+    super("bad_reference", message);
+  }
+}
+
+export class StoryNotFound extends AppError {
+  readonly tracker: TrackerName;
+  readonly key: string;
+  constructor(tracker: TrackerName, key: string, options: { kind?: "issue" | "project"; cause?: unknown } = {}) {
+    super(
+      "story_not_found",
+      `${trackerLabel(tracker)} has no ${options.kind ?? "issue"} ${key}, or the bot's account cannot see it`,
+      { cause: options.cause },
+    );
+    this.tracker = tracker;
+    this.key = key;
+  }
+}
+
+/** The credentials were refused (HTTP 401): the message names the settings to check. */
+export class TrackerAuthFailed extends AppError {
+  readonly tracker: TrackerName;
+  constructor(tracker: TrackerName, message: string, options: { cause?: unknown } = {}) {
+    super("tracker_auth_failed", message, options);
+    this.tracker = tracker;
+  }
+}
+
+/** Authenticated, but not allowed (HTTP 403 or a FORBIDDEN GraphQL error). */
+export class Forbidden extends AppError {
+  readonly tracker: TrackerName;
+  /** The permission that is missing, when the provider or the operation tells it. */
+  readonly permission: string | undefined;
+  constructor(tracker: TrackerName, message: string, options: { permission?: string; cause?: unknown } = {}) {
+    super("forbidden", message, { cause: options.cause });
+    this.tracker = tracker;
+    this.permission = options.permission;
+  }
+}
+
+/** The provider asked us to slow down and the bot's own retries did not get through. */
+export class RateLimited extends AppError {
+  readonly tracker: TrackerName;
+  constructor(tracker: TrackerName, options: { retryAfterMs?: number; cause?: unknown } = {}) {
+    const wait =
+      options.retryAfterMs === undefined ? "" : ` (it asked to wait ${Math.ceil(options.retryAfterMs / 1000)} s)`;
+    super("rate_limited", `${trackerLabel(tracker)} is rate limiting the bot${wait}; try again later`, {
+      retryable: true,
+      ...(options.retryAfterMs === undefined ? {} : { retryAfterMs: options.retryAfterMs }),
+      cause: options.cause,
+    });
+    this.tracker = tracker;
+  }
+}
+
+/** A 5xx answer or a network failure: trying again later may help. */
+export class TrackerUnavailable extends AppError {
+  readonly tracker: TrackerName;
+  constructor(tracker: TrackerName, detail: string, options: { retryAfterMs?: number; cause?: unknown } = {}) {
+    super("tracker_unavailable", `${trackerLabel(tracker)} is unavailable (${detail}); try again later`, {
+      retryable: true,
+      ...(options.retryAfterMs === undefined ? {} : { retryAfterMs: options.retryAfterMs }),
+      cause: options.cause,
+    });
+    this.tracker = tracker;
+  }
+}
+
+/** The provider refused the request itself (validation, a bad field): trying again will not help. */
+export class TrackerRequestRejected extends AppError {
+  readonly tracker: TrackerName;
+  constructor(tracker: TrackerName, message: string, options: { cause?: unknown } = {}) {
+    super("tracker_request_rejected", message, options);
+    this.tracker = tracker;
+  }
+}
+
+/** The provider answered with something that is not the documented shape. */
+export class TrackerResponseInvalid extends AppError {
+  readonly tracker: TrackerName;
+  constructor(tracker: TrackerName, what: string, options: { cause?: unknown } = {}) {
+    super("tracker_response_invalid", `${trackerLabel(tracker)} sent an unexpected answer to ${what}`, options);
+    this.tracker = tracker;
+  }
+}
+
+/** A Jira project where sub-tasks cannot be created. */
+export class NoSubtaskIssueType extends AppError {
+  readonly project: string;
+  constructor(project: string) {
+    super(
+      "no_subtask_issue_type",
+      `Jira project ${project} has no sub-task issue type, so the bot cannot add sub-tasks there. ` +
+        "A Jira admin can turn sub-tasks on (Settings → Issues → Sub-tasks) and add a sub-task type to the project's issue type scheme.",
+    );
+    this.project = project;
+  }
+}

@@ -1,0 +1,96 @@
+// The Tracker port on Jira Cloud REST v3, through jira.js's endpoint functions over our own
+// transport (see transport.ts for why).
+
+import { createCloudClient } from "jira.js";
+import type { JiraConfig } from "../../config/config.ts";
+import type { Logger } from "../../log/logger.ts";
+import { StoryNotFound } from "../errors.ts";
+import { mapWithLimit } from "../map-with-limit.ts";
+import { expandLimit } from "../expand-limit.ts";
+import { realSleep, type Sleep } from "../retry.ts";
+import type { Tracker } from "../types.ts";
+import { createJiraCall } from "./call.ts";
+import { createJiraSubtasks } from "./create-subtasks.ts";
+import { expandJira } from "./expand.ts";
+import { toAdf } from "./markdown-to-adf.ts";
+import { readJiraStory } from "./read-story.ts";
+import { ignored } from "./schemas.ts";
+import { createSubtaskTypes } from "./subtask-type.ts";
+import { createJiraTransport } from "./transport.ts";
+
+export interface JiraTrackerDeps {
+  readonly config: JiraConfig;
+  readonly logger: Logger;
+  readonly sleep?: Sleep;
+  readonly now?: () => number;
+}
+
+const DELETE_CONCURRENCY = 3;
+
+/** Jira labels cannot hold spaces. */
+function jiraLabel(label: string): string {
+  return label.trim().replace(/\s+/g, "-");
+}
+
+export function createJiraTracker(deps: JiraTrackerDeps): Tracker {
+  const logger = deps.logger.child({ tracker: "jira" });
+  const baseUrl = deps.config.baseUrl;
+  const jira = createCloudClient(
+    createJiraTransport({ baseUrl, email: deps.config.email, apiToken: deps.config.apiToken }),
+  );
+  const call = createJiraCall({ jira, logger, sleep: deps.sleep ?? realSleep, now: deps.now ?? Date.now });
+  const types = createSubtaskTypes({ call });
+
+  async function editLabels(key: string, operation: { add: string } | { remove: string }, action: string): Promise<void> {
+    await call((client) => client.issues.editIssue({ issueIdOrKey: key, update: { labels: [operation] } }), ignored, {
+      action,
+      permission: "Edit issues",
+      notFoundKey: key,
+    });
+  }
+
+  return {
+    name: "jira",
+
+    getStory: (ref) => readJiraStory({ call, baseUrl }, ref),
+
+    expand: (ref, options) => expandJira({ call, baseUrl }, ref, expandLimit(options?.limit)),
+
+    createSubtasks: (story, subtasks) => createJiraSubtasks({ call, types, baseUrl, logger }, story, subtasks),
+
+    async deleteSubtasks(ids) {
+      const results = await mapWithLimit(ids, DELETE_CONCURRENCY, async (id) => {
+        try {
+          await call((client) => client.issues.deleteIssue({ issueIdOrKey: id }), ignored, {
+            action: `delete ${id}`,
+            permission: "Delete issues",
+            notFoundKey: id,
+          });
+          return null;
+        } catch (error) {
+          // 404: already deleted, which is what was wanted.
+          if (error instanceof StoryNotFound) return null;
+          return { ref: id, error: error instanceof Error ? error.message : String(error) };
+        }
+      });
+      return {
+        deleted: ids.filter((_id, index) => results[index] === null),
+        failed: results.flatMap((failure) => (failure ? [failure] : [])),
+      };
+    },
+
+    async comment(story, markdown) {
+      await call(
+        (client) => client.issueComments.addComment({ issueIdOrKey: story.key, body: toAdf(markdown) }),
+        ignored,
+        // Jira has no idempotency key for comments: only a rate-limited (refused) request is sent again.
+        { action: `comment on ${story.key}`, permission: "Add comments", notFoundKey: story.key, retryOn: "rate-limit" },
+      );
+    },
+
+    addLabel: (story, label) => editLabels(story.key, { add: jiraLabel(label) }, `add the label "${label}" to ${story.key}`),
+
+    removeLabel: (story, label) =>
+      editLabels(story.key, { remove: jiraLabel(label) }, `remove the label "${label}" from ${story.key}`),
+  };
+}

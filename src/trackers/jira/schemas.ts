@@ -1,0 +1,116 @@
+// The parts of Jira's answers the adapter relies on, checked before use. Objects are loose:
+// Jira sends far more than this, and custom fields are read by id from the issue's `fields`.
+// https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/
+
+import { z } from "zod";
+
+const status = z.looseObject({
+  name: z.string(),
+  statusCategory: z.looseObject({ key: z.string() }),
+});
+
+const issueType = z.looseObject({
+  id: z.string().optional(),
+  name: z.string(),
+  subtask: z.boolean().optional(),
+  hierarchyLevel: z.number().optional(),
+});
+
+export const jiraIssue = z.looseObject({
+  id: z.string(),
+  key: z.string(),
+  fields: z.looseObject({
+    summary: z.string(),
+    description: z.unknown().optional(),
+    labels: z.array(z.string()).default([]),
+    status,
+    issuetype: issueType,
+    project: z.looseObject({ id: z.string(), key: z.string(), name: z.string() }),
+    parent: z
+      .looseObject({ id: z.string(), key: z.string(), fields: z.looseObject({ summary: z.string().optional() }).optional() })
+      .nullish(),
+    subtasks: z.array(z.looseObject({ id: z.string(), key: z.string() })).default([]),
+  }),
+  /** With expand=names: field id → display name, to find custom fields such as "Acceptance Criteria". */
+  names: z.record(z.string(), z.string()).optional(),
+});
+export type JiraIssue = z.infer<typeof jiraIssue>;
+
+export const jiraIssueBrief = z.looseObject({
+  id: z.string(),
+  key: z.string(),
+  fields: z.looseObject({ summary: z.string(), issuetype: issueType }),
+});
+
+export const jiraSummary = z.looseObject({
+  id: z.string(),
+  key: z.string(),
+  fields: z.looseObject({ summary: z.string() }),
+});
+
+export const jiraChild = z.looseObject({
+  id: z.string(),
+  key: z.string(),
+  fields: z.looseObject({
+    summary: z.string(),
+    description: z.unknown().optional(),
+    labels: z.array(z.string()).default([]),
+    status,
+    assignee: z.looseObject({ accountId: z.string().optional() }).nullish(),
+  }),
+});
+export type JiraChild = z.infer<typeof jiraChild>;
+
+/** GET /rest/api/3/search/jql: paginated by nextPageToken; no total. */
+export const searchPage = <T extends z.ZodType>(issue: T) =>
+  z.looseObject({
+    issues: z.array(issue).default([]),
+    nextPageToken: z.string().nullish(),
+    isLast: z.boolean().optional(),
+  });
+
+// Atlassian's reference and jira.js disagree on the list key of the createmeta pages
+// ("issueTypes"/"fields" vs "createMetaIssueType"/"results"); accept any of them.
+const createMetaIssueType = z.looseObject({ id: z.string(), name: z.string(), subtask: z.boolean().optional() });
+export const createMetaIssueTypes = z
+  .looseObject({
+    issueTypes: z.array(createMetaIssueType).optional(),
+    createMetaIssueType: z.array(createMetaIssueType).optional(),
+    results: z.array(createMetaIssueType).optional(),
+    values: z.array(createMetaIssueType).optional(),
+  })
+  .transform((page) => page.issueTypes ?? page.createMetaIssueType ?? page.results ?? page.values ?? []);
+
+const createMetaField = z.looseObject({ fieldId: z.string() });
+export const createMetaFields = z
+  .looseObject({
+    fields: z.array(createMetaField).optional(),
+    results: z.array(createMetaField).optional(),
+    values: z.array(createMetaField).optional(),
+  })
+  .transform((page) => page.fields ?? page.results ?? page.values ?? []);
+
+/** POST /rest/api/3/issue/bulk: 201 with partial success, or 400 when every element failed. */
+export const bulkCreateAnswer = z.looseObject({
+  issues: z.array(z.looseObject({ id: z.string(), key: z.string() })).default([]),
+  errors: z
+    .array(
+      z.looseObject({
+        status: z.number().optional(),
+        failedElementNumber: z.number().optional(),
+        elementErrors: z
+          .looseObject({
+            errorMessages: z.array(z.string()).optional(),
+            errors: z.record(z.string(), z.unknown()).optional(),
+          })
+          .optional(),
+      }),
+    )
+    .default([]),
+});
+export type BulkCreateAnswer = z.infer<typeof bulkCreateAnswer>;
+
+export const approximateCount = z.looseObject({ count: z.number() });
+
+/** Answers the adapter does not read (204s, a created comment). */
+export const ignored = z.unknown();

@@ -1,0 +1,76 @@
+// The HTTP transport under jira.js. jira.js builds every request (paths, query, bodies) and its
+// `createCloudClient` accepts any `Client` with `sendRequest`; this one sends with fetch and, on
+// an error answer, keeps the status, the body and all the headers. jira.js's own client keeps
+// headers only for a 429 (`retryAfterMs`), and Jira also sends `Retry-After` with some 503s.
+// https://developer.atlassian.com/cloud/jira/platform/rate-limiting/
+
+import type { Client, SendRequestOptions } from "jira.js/core";
+
+/** A non-2xx answer from Jira. Never leaves the Jira adapter: jira/errors.ts maps it. */
+export class JiraHttpError extends Error {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers: Headers;
+  constructor(method: string, path: string, status: number, body: unknown, headers: Headers) {
+    super(`Jira answered ${method} ${path} with HTTP ${status}`);
+    this.name = "JiraHttpError";
+    this.status = status;
+    this.body = body;
+    this.headers = headers;
+  }
+}
+
+export interface JiraTransportOptions {
+  readonly baseUrl: string;
+  readonly email: string;
+  readonly apiToken: string;
+}
+
+export function createJiraTransport(options: JiraTransportOptions): Client {
+  const authorization = `Basic ${Buffer.from(`${options.email}:${options.apiToken}`, "utf8").toString("base64")}`;
+  const base = options.baseUrl.replace(/\/+$/, "");
+  return {
+    async sendRequest<T>(request: SendRequestOptions<T>): Promise<T> {
+      const method = request.method ?? "GET";
+      const path = request.url.startsWith("/") ? request.url : `/${request.url}`;
+      const url = new URL(base + path);
+      for (const [name, value] of Object.entries(request.searchParams ?? {})) {
+        const text = queryValue(value);
+        if (text !== undefined) url.searchParams.set(name, text);
+      }
+      const hasBody = request.body !== undefined && request.body !== null;
+      const response = await fetch(url, {
+        method,
+        headers: {
+          Accept: "application/json",
+          Authorization: authorization,
+          ...(hasBody ? { "Content-Type": "application/json" } : {}),
+          ...request.headers,
+        },
+        ...(hasBody ? { body: JSON.stringify(request.body) } : {}),
+      });
+      const text = await response.text();
+      const body = parseBody(text);
+      if (!response.ok) throw new JiraHttpError(method, path, response.status, body, response.headers);
+      // The adapter checks the shape of what it uses (jira/schemas.ts).
+      return body as T;
+    },
+  };
+}
+
+/** Jira takes lists as comma-separated values (fields=summary,labels). */
+function queryValue(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (Array.isArray(value)) return value.length === 0 ? undefined : value.map(String).join(",");
+  if (typeof value === "object") return JSON.stringify(value);
+  return String(value);
+}
+
+function parseBody(text: string): unknown {
+  if (text === "") return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}

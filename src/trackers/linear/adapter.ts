@@ -1,0 +1,100 @@
+// The Tracker port on Linear, through @linear/sdk's raw GraphQL client.
+
+import { randomUUID } from "node:crypto";
+import { LinearClient } from "@linear/sdk";
+import type { LinearConfig } from "../../config/config.ts";
+import type { Logger } from "../../log/logger.ts";
+import { StoryNotFound } from "../errors.ts";
+import { mapWithLimit } from "../map-with-limit.ts";
+import { expandLimit } from "../expand-limit.ts";
+import { realSleep, type Sleep } from "../retry.ts";
+import type { Tracker, TrackerItemSummary, TrackerStory } from "../types.ts";
+import { createLinearSubtasks } from "./create-subtasks.ts";
+import { expandLinear } from "./expand.ts";
+import { createLinearCall } from "./graphql.ts";
+import { addLabelMutation, createCommentMutation, deleteIssueMutation, removeLabelMutation } from "./queries.ts";
+import { readLinearStory } from "./read-story.ts";
+import { addLabelAnswer, createCommentAnswer, deleteIssueAnswer, removeLabelAnswer } from "./schemas.ts";
+import { createTeamSetups } from "./team-setup.ts";
+
+export interface LinearTrackerDeps {
+  readonly config: LinearConfig;
+  readonly logger: Logger;
+  readonly sleep?: Sleep;
+  readonly now?: () => number;
+}
+
+const DELETE_CONCURRENCY = 3;
+
+export function createLinearTracker(deps: LinearTrackerDeps): Tracker {
+  const logger = deps.logger.child({ tracker: "linear" });
+  const now = deps.now ?? Date.now;
+  // A personal API key goes in the Authorization header as is; the SDK does that for `apiKey`.
+  const client = new LinearClient({ apiKey: deps.config.apiKey, apiUrl: deps.config.apiUrl });
+  const call = createLinearCall({ client, logger, sleep: deps.sleep ?? realSleep, now });
+  const teams = createTeamSetups({ call, now });
+
+  async function labelIdFor(story: TrackerItemSummary, name: string, create: boolean): Promise<string | null> {
+    const team = "team" in story ? (story as TrackerStory).team : undefined;
+    return team
+      ? teams.labelId(team.id, name, { create })
+      : teams.labelIdForIssue(story.id, story.key, name, { create });
+  }
+
+  return {
+    name: "linear",
+
+    getStory: (ref) => readLinearStory({ call, teams }, ref),
+
+    expand: (ref, options) => expandLinear({ call }, ref, expandLimit(options?.limit)),
+
+    createSubtasks: (story, subtasks) => createLinearSubtasks({ call, teams, logger }, story, subtasks),
+
+    async deleteSubtasks(ids) {
+      const results = await mapWithLimit(ids, DELETE_CONCURRENCY, async (id) => {
+        try {
+          // issueDelete moves the issue to the trash, where people can restore it for 30 days.
+          await call(deleteIssueMutation, { id }, deleteIssueAnswer, { action: `delete ${id}`, notFoundKey: id });
+          return null;
+        } catch (error) {
+          // Already gone is what was wanted.
+          if (error instanceof StoryNotFound) return null;
+          return { ref: id, error: error instanceof Error ? error.message : String(error) };
+        }
+      });
+      return {
+        deleted: ids.filter((_id, index) => results[index] === null),
+        failed: results.flatMap((failure) => (failure ? [failure] : [])),
+      };
+    },
+
+    async comment(story, markdown) {
+      // A comment id of our own makes the retries of this one call safe: Linear refuses a second comment with the same id.
+      await call(
+        createCommentMutation,
+        { input: { id: randomUUID(), issueId: story.id, body: markdown } },
+        createCommentAnswer,
+        { action: `comment on ${story.key}`, notFoundKey: story.key },
+      );
+    },
+
+    async addLabel(story, label) {
+      const labelId = await labelIdFor(story, label, true);
+      if (!labelId) return;
+      await call(addLabelMutation, { id: story.id, labelId }, addLabelAnswer, {
+        action: `add the label "${label}" to ${story.key}`,
+        notFoundKey: story.key,
+      });
+    },
+
+    async removeLabel(story, label) {
+      const labelId = await labelIdFor(story, label, false);
+      // No such label in the team: the story cannot carry it.
+      if (!labelId) return;
+      await call(removeLabelMutation, { id: story.id, labelId }, removeLabelAnswer, {
+        action: `remove the label "${label}" from ${story.key}`,
+        notFoundKey: story.key,
+      });
+    },
+  };
+}

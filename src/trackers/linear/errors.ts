@@ -1,0 +1,109 @@
+// Maps what @linear/sdk throws (LinearError subclasses, or the fetch TypeError it lets through
+// on a network failure) to the port's typed errors.
+// Linear answers most failures with HTTP 200 or 400 and a GraphQL error whose
+// `extensions.code`/`extensions.type` says what happened ("Entity not found: Issue" with
+// INPUT_ERROR, RATELIMITED, AUTHENTICATION_ERROR, FORBIDDEN); the HTTP status alone is not enough.
+// https://linear.app/developers/rate-limiting
+
+import { LinearError, LinearErrorType } from "@linear/sdk";
+import type { AppError } from "../../errors/app-error.ts";
+import {
+  Forbidden,
+  RateLimited,
+  StoryNotFound,
+  TrackerAuthFailed,
+  TrackerRequestRejected,
+  TrackerUnavailable,
+} from "../errors.ts";
+
+export interface LinearErrorContext {
+  /** What the call was doing, for messages ("read ENG-123", "create sub-issues of ENG-123"). */
+  readonly action: string;
+  /** Set when "not found" means the story (or project) the person asked for. */
+  readonly notFoundKey?: string;
+  readonly notFoundKind?: "issue" | "project";
+  readonly now: () => number;
+}
+
+interface RawGraphqlError {
+  readonly message?: unknown;
+  readonly extensions?: { readonly code?: unknown; readonly type?: unknown; readonly userPresentableMessage?: unknown };
+}
+
+export function mapLinearError(error: unknown, context: LinearErrorContext): AppError {
+  if (!(error instanceof LinearError)) {
+    // rawRequest lets fetch's own failure through unwrapped: DNS, refused connection, reset.
+    const detail = error instanceof Error ? error.message : String(error);
+    return new TrackerUnavailable("linear", `network error: ${detail}`, { cause: error });
+  }
+  const response = error.raw?.response;
+  const raw = (response?.errors ?? []) as readonly RawGraphqlError[];
+  const codes = new Set(raw.map((entry) => String(entry.extensions?.code ?? "").toUpperCase()));
+  const types = new Set((error.errors ?? []).map((entry) => entry.type));
+  const status = error.status;
+  const message = linearMessage(error, raw);
+
+  if (status === 429 || codes.has("RATELIMITED") || types.has(LinearErrorType.Ratelimited)) {
+    const retryAfterMs = retryAfterFromHeaders(response?.headers, context.now());
+    return new RateLimited("linear", { ...(retryAfterMs === undefined ? {} : { retryAfterMs }), cause: error });
+  }
+  if (status === 401 || codes.has("AUTHENTICATION_ERROR") || types.has(LinearErrorType.AuthenticationError)) {
+    return new TrackerAuthFailed(
+      "linear",
+      `Linear refused the API key (${message}): check LINEAR_API_KEY — a personal API key from Linear → Settings → Security & access, sent as is.`,
+      { cause: error },
+    );
+  }
+  if (status === 403 || codes.has("FORBIDDEN") || types.has(LinearErrorType.Forbidden)) {
+    return new Forbidden("linear", `Linear did not allow the bot to ${context.action}: ${message}`, { cause: error });
+  }
+  if (raw.some((entry) => /entity not found|could not find/i.test(`${String(entry.message ?? "")} ${String(entry.extensions?.userPresentableMessage ?? "")}`))) {
+    if (context.notFoundKey) {
+      return new StoryNotFound("linear", context.notFoundKey, { kind: context.notFoundKind ?? "issue", cause: error });
+    }
+    return new TrackerRequestRejected("linear", `Linear could not ${context.action}: ${message}`, { cause: error });
+  }
+  if (
+    (status !== undefined && status >= 500) ||
+    types.has(LinearErrorType.InternalError) ||
+    types.has(LinearErrorType.NetworkError) ||
+    types.has(LinearErrorType.LockTimeout)
+  ) {
+    return new TrackerUnavailable("linear", status ? `HTTP ${status}` : message, { cause: error });
+  }
+  return new TrackerRequestRejected("linear", `Linear refused to ${context.action}: ${message}`, { cause: error });
+}
+
+/** The message Linear meant for people, else the GraphQL message, else the SDK's summary. */
+function linearMessage(error: LinearError, raw: readonly RawGraphqlError[]): string {
+  const first = raw[0];
+  const presentable = first?.extensions?.userPresentableMessage;
+  if (typeof presentable === "string" && presentable) return presentable;
+  if (typeof first?.message === "string" && first.message) return first.message;
+  return error.message.split(": {")[0] ?? error.message;
+}
+
+/**
+ * How long Linear asked us to wait. `Retry-After` is in seconds (or an HTTP date); the
+ * `X-RateLimit-*-Reset` headers are Unix timestamps, in milliseconds or seconds depending on which
+ * description of them one reads; a value below 10^11 can only be seconds (10^11 ms is 1973).
+ */
+export function retryAfterFromHeaders(headers: Headers | undefined, now: number): number | undefined {
+  if (!headers) return undefined;
+  const retryAfter = headers.get("retry-after");
+  if (retryAfter) {
+    const seconds = Number(retryAfter);
+    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+    const date = Date.parse(retryAfter);
+    if (!Number.isNaN(date)) return Math.max(0, date - now);
+  }
+  const resets: number[] = [];
+  for (const budget of ["requests", "complexity"]) {
+    const reset = Number(headers.get(`x-ratelimit-${budget}-reset`) ?? Number.NaN);
+    const remaining = Number(headers.get(`x-ratelimit-${budget}-remaining`) ?? Number.NaN);
+    // A budget that still has room is not the one that stopped us.
+    if (!Number.isFinite(reset) || remaining > 0) continue;
+    resets.push((reset < 1e11 ? reset * 1000 : reset) - now);
+  }
+  return resets.length > 0 ? Math.max(0, ...resets) : undefined;
+}

@@ -1,0 +1,22 @@
+// A subtask's effort as a Linear estimate, on the scale the team chose.
+// Linear stores estimates as numbers; a team's `issueEstimationType` says which scale its UI
+// shows: "notUsed", "exponential" (1 2 4 8 16), "fibonacci" (1 2 3 5 8), "linear" (1 2 3 4 5) or
+// "tShirt" (shown as XS S M L XL, stored as 1 2 3 5 8). Extended scales only add larger values.
+// https://linear.app/docs/estimates
+
+import { parseEffort, sizeIndex } from "../effort.ts";
+
+const scales: Record<string, readonly number[]> = {
+  exponential: [1, 2, 4, 8, 16],
+  fibonacci: [1, 2, 3, 5, 8],
+  linear: [1, 2, 3, 4, 5],
+  tShirt: [1, 2, 3, 5, 8],
+};
+
+/** Null when the team does not use estimates or the effort is missing or unreadable: then none is set. */
+export function linearEstimate(effort: string | null, estimationType: string): number | null {
+  const scale = scales[estimationType];
+  const parsed = parseEffort(effort);
+  if (!scale || !parsed) return null;
+  return scale[sizeIndex(parsed.size)] ?? null;
+}
