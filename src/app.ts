@@ -1,22 +1,38 @@
-import type { Express } from "express";
-import { describeIntegrations, type Config } from "./config/config.ts";
+import type { Express, Router } from "express";
+import { describeIntegrations, type Config, type TrackerName } from "./config/config.ts";
 import type { Database } from "./db/prisma.ts";
 import { readMigrations } from "./db/migrations.ts";
 import { databaseReadiness } from "./db/readiness.ts";
+import { createAnthropicClient, createSubtaskGenerator } from "./generation/index.ts";
+import type { SubtaskGenerator } from "./generation/types.ts";
 import { listen, type RunningServer } from "./http/listen.ts";
 import { createMetrics, type Metrics } from "./http/metrics.ts";
 import { createHttpApp } from "./http/server.ts";
 import type { Logger } from "./log/logger.ts";
+import type { RetryPolicy } from "./runs/process-story.ts";
+import type { QueueTiming } from "./runs/queue.ts";
+import { createRunService, type RunService } from "./runs/service.ts";
+import { createTrackers } from "./trackers/create-trackers.ts";
+import type { Tracker } from "./trackers/types.ts";
 
 export interface AppDeps {
   readonly config: Config;
   readonly logger: Logger;
   readonly db: Database;
+  /** Default: the adapters of the configured trackers. */
+  readonly trackers?: Partial<Record<TrackerName, Tracker>>;
+  /** Default: the Claude-backed engine on the configured model. */
+  readonly generator?: SubtaskGenerator;
+  /** Tests shorten these. */
+  readonly queueTiming?: Partial<QueueTiming>;
+  readonly storyRetry?: RetryPolicy;
 }
 
 export interface App {
   readonly http: Express;
   readonly metrics: Metrics;
+  readonly runs: RunService;
+  readonly trackers: Partial<Record<TrackerName, Tracker>>;
   /** Starts background work and the HTTP server; port 0 picks a free port (tests). */
   start(port?: number): Promise<RunningServer>;
   /** Graceful: stop accepting, finish in-flight requests, then stop background work. */
@@ -28,12 +44,45 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const { config, logger, db } = deps;
   const metrics = createMetrics();
   const migrations = await readMigrations();
-  const http = createHttpApp({ logger, metrics, checkReadiness: databaseReadiness(db.pool, migrations) });
+  const trackers = deps.trackers ?? createTrackers({ config, logger });
+  const generator =
+    deps.generator ??
+    createSubtaskGenerator({ client: createAnthropicClient(config.anthropic), model: config.anthropic.model, logger });
+  // Parts that join the app: HTTP routes (mounted in order, each parsing its own body) and
+  // background work started after the queue and stopped before it.
+  const routers: Router[] = [];
+  const components: { start(): Promise<void>; stop(): Promise<void> }[] = [];
+  // The run layer links story comments to the Slack thread when the Slack surface can tell it.
+  let threadUrl: ((run: { slackChannel: string | null; slackThreadTs: string | null; slackTeamId: string | null }) => Promise<string | undefined>) | undefined;
+
+  const runs = createRunService({
+    prisma: db.prisma,
+    databaseUrl: db.url,
+    logger,
+    trackers,
+    generator,
+    concurrency: config.runConcurrency,
+    epicStoryLimit: config.epicStoryLimit,
+    finishLabels: { trigger: config.triggerLabel, done: config.doneLabel, failed: config.failedLabel },
+    threadUrl: (run) => threadUrl?.(run),
+    ...(deps.queueTiming ? { queueTiming: deps.queueTiming } : {}),
+    ...(deps.storyRetry ? { retry: deps.storyRetry } : {}),
+  });
+  // Slack surface: wired here (routers, components, threadUrl).
+  // Tracker webhooks: wired here (routers).
+
+  const http = createHttpApp({ logger, metrics, checkReadiness: databaseReadiness(db.pool, migrations), routers });
   let server: RunningServer | undefined;
+  let runsStarted = false;
   return {
     http,
     metrics,
+    runs,
+    trackers,
     async start(port = config.port) {
+      await runs.start();
+      runsStarted = true;
+      for (const component of components) await component.start();
       server = await listen(http, port);
       logger.info({ port: server.port, integrations: describeIntegrations(config) }, "subtasks-bot listening");
       return server;
@@ -41,6 +90,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     async stop() {
       await server?.close();
       server = undefined;
+      for (const component of [...components].reverse()) await component.stop();
+      if (runsStarted) await runs.stop();
+      runsStarted = false;
     },
   };
 }

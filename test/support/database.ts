@@ -3,7 +3,6 @@ import { openDatabase, type Database } from "../../src/db/prisma.ts";
 import { createScratchDatabase } from "../../src/db/scratch-database.ts";
 
 export interface TestDatabase extends Database {
-  readonly url: string;
   /** Closes the connections and drops the database. */
   destroy(): Promise<void>;
 }
@@ -23,7 +22,6 @@ async function testDatabase(template: string | undefined): Promise<TestDatabase>
   const db = openDatabase(scratch.url, { max: 5 });
   return {
     ...db,
-    url: scratch.url,
     async destroy() {
       await db.close();
       await scratch.drop();

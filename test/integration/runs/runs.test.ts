@@ -69,7 +69,8 @@ describe("a run", () => {
       // read + create + comment: three tracker requests per story
       expect(tracker.calls.filter((c) => c.key === runStory.story.key && c.method !== "expand").map((c) => c.method)).toEqual(["getStory", "createSubtasks", "comment"]);
     }
-    await runs.events.idle();
+    // The event follows the database update that finished the run.
+    await waitFor(async () => completed.length > 0, 5_000, "the completion event");
     expect(completed).toHaveLength(1);
     expect(completed[0]).toMatchObject({ runId, status: "COMPLETED", subtasksCreated: 9 });
     expect(updates.filter((u) => u.status === "COMPLETED").map((u) => u.storyKey).sort()).toEqual(["ENG-1", "ENG-2", "ENG-3"]);
@@ -237,7 +238,8 @@ describe("concurrency", () => {
     for (const runs of [first, second]) runs.observe({ onRunComplete: (run) => void completions.push(run.runId) });
     const { runId } = await start(first, keys);
     expect(await waitForRun(db, runId)).toBe("COMPLETED");
-    await Promise.all([first.events.idle(), second.events.idle()]);
+    await waitFor(async () => completions.length > 0, 5_000, "the completion event");
+    await new Promise((resolve) => setTimeout(resolve, 300));
     for (const key of keys) expect(generatorA.callsFor(key) + generatorB.callsFor(key)).toBe(1);
     expect(generatorA.calls.length).toBeGreaterThan(0);
     expect(generatorB.calls.length).toBeGreaterThan(0);

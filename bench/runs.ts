@@ -1,0 +1,75 @@
+// npm run bench:runs: a 200-story run through the real run layer (Postgres, pg-boss, the state
+// machine, write-back) with in-process fakes for the model (200 ms per story) and the tracker
+// (20 ms per request), at concurrency 8. Prints figures; it is not a test.
+import { randomBytes } from "node:crypto";
+import { startEmbeddedPostgres } from "../src/db/embedded.ts";
+import { migrate } from "../src/db/migrate.ts";
+import { openDatabase } from "../src/db/prisma.ts";
+import { createScratchDatabase } from "../src/db/scratch-database.ts";
+import { createLogger } from "../src/log/logger.ts";
+import { createRunService } from "../src/runs/service.ts";
+import { FakeGenerator } from "../test/support/fake-generator.ts";
+import { FakeTracker } from "../test/support/fake-tracker.ts";
+
+const STORIES = Number(process.env.BENCH_STORIES ?? 200);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const LLM_MS = 200;
+const TRACKER_MS = 20;
+
+const logger = createLogger({ level: "warn" });
+const embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres(`.data/bench-${randomBytes(3).toString("hex")}`, logger);
+const scratch = await createScratchDatabase(process.env.DATABASE_URL ?? embedded!.url, "bench_runs");
+await migrate(scratch.url, logger);
+const db = openDatabase(scratch.url, { max: CONCURRENCY + 4 });
+
+const tracker = new FakeTracker({ latencyMs: TRACKER_MS });
+const keys = Array.from({ length: STORIES }, (_, i) => `ENG-${i + 1}`);
+tracker.addEpic("ENG-EPIC", keys);
+const generator = new FakeGenerator({ delayMs: LLM_MS, count: 4 });
+const runs = createRunService({
+  prisma: db.prisma,
+  databaseUrl: scratch.url,
+  logger,
+  trackers: { linear: tracker },
+  generator,
+  concurrency: CONCURRENCY,
+  epicStoryLimit: STORIES,
+  sweepIntervalMs: 0,
+});
+await runs.start();
+
+let peakRss = process.memoryUsage().rss;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+let completed: (() => void) | undefined;
+const done = new Promise<void>((resolve) => (completed = resolve));
+runs.observe({ onRunComplete: () => completed?.() });
+
+const startedAt = performance.now();
+const { runId } = (await runs.startRun({
+  trigger: "CLI",
+  refs: [{ tracker: "linear", key: "ENG-EPIC", kind: "issue", input: "ENG-EPIC" }],
+  requestedBy: "bench",
+})) as { runId: string };
+await done;
+const wallMs = performance.now() - startedAt;
+clearInterval(sampler);
+
+const run = await db.prisma.run.findUniqueOrThrow({ where: { id: runId } });
+const perStoryCalls = tracker.calls.filter((call) => call.method !== "expand").length / STORIES;
+const trackerMsPerStory = perStoryCalls * TRACKER_MS;
+const ideal = Math.ceil(STORIES / CONCURRENCY) * (LLM_MS + trackerMsPerStory);
+const created = tracker.createdTitles.length;
+
+console.log(`bench:runs  ${STORIES} stories, concurrency ${CONCURRENCY}, model ${LLM_MS} ms, tracker ${TRACKER_MS} ms/request`);
+console.log(`  run status               ${run.status} (${run.storiesDone} done, ${run.storiesFailed} failed), ${created} sub-issues created (${new Set(tracker.createdTitles).size} distinct)`);
+console.log(`  wall time                ${(wallMs / 1000).toFixed(2)} s`);
+console.log(`  ideal                    ${(ideal / 1000).toFixed(2)} s  = ceil(${STORIES}/${CONCURRENCY}) × (${LLM_MS} + ${trackerMsPerStory.toFixed(0)}) ms`);
+console.log(`  efficiency               ${(ideal / wallMs).toFixed(3)}  (target ≥ 0.85)`);
+console.log(`  tracker requests/story   ${perStoryCalls.toFixed(2)}  (read, batch create, comment; +1 expand per run)  (target ≤ 3)`);
+console.log(`  peak RSS                 ${(peakRss / 1024 / 1024).toFixed(0)} MB  (target ≤ 250 MB)`);
+
+await runs.stop();
+await db.close();
+if (!process.env.BENCH_KEEP) await scratch.drop(); else console.log(`  kept database ${scratch.url}`);
+await embedded?.stop();
+process.exit(0);

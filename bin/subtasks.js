@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+// `npx subtasks …`: the sources are TypeScript that Node (≥ 22.18, or 22.12 with the flag set by
+// `npm run cli`) runs directly.
+await import("../src/cli/main.ts");

@@ -1,0 +1,88 @@
+import type { CountRange } from "../generation/types.ts";
+import { parseCountRange } from "../runs/count-range.ts";
+
+export type CliCommand =
+  | { readonly kind: "generate"; readonly refs: readonly string[]; readonly dryRun: boolean; readonly count?: CountRange }
+  | { readonly kind: "generate-file"; readonly file: string; readonly count?: CountRange }
+  | { readonly kind: "runs"; readonly limit: number }
+  | { readonly kind: "show"; readonly runId: string }
+  | { readonly kind: "help" };
+
+export const USAGE = `Usage: subtasks <command>
+
+  generate <KEY|URL...> [--dry-run] [--count 3-8]
+      Break stories (or an epic's stories) into subtasks and create them in the tracker.
+      --dry-run   generate and print, create nothing
+      --count     how many subtasks per story, e.g. 3-8 or 5 (1-15)
+  generate <story.json> --dry-run [--count 3-8]
+      Generate for a story described in a JSON file; touches no tracker and no database.
+  runs [--limit N]        the latest runs (default 10)
+  show <runId>            one run with its stories and subtasks
+  help                    this text
+
+Exit codes: 0 ok, 1 some stories failed, 2 bad usage.`;
+
+export class UsageError extends Error {}
+
+/** The command line (without `node` and the script), as a command or a UsageError. */
+export function parseCliArgs(argv: readonly string[]): CliCommand {
+  const [name, ...rest] = argv;
+  switch (name) {
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      return { kind: "help" };
+    case "generate":
+      return parseGenerate(rest);
+    case "runs":
+      return parseRuns(rest);
+    case "show": {
+      if (rest.length !== 1 || rest[0]!.startsWith("-")) throw new UsageError("show needs exactly one run id: subtasks show <runId>");
+      return { kind: "show", runId: rest[0]! };
+    }
+    default:
+      throw new UsageError(`unknown command "${name}"`);
+  }
+}
+
+function parseGenerate(args: readonly string[]): CliCommand {
+  const refs: string[] = [];
+  let dryRun = false;
+  let count: CountRange | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--dry-run") dryRun = true;
+    else if (arg === "--count" || arg.startsWith("--count=")) {
+      const value = arg === "--count" ? args[++i] : arg.slice("--count=".length);
+      if (value === undefined) throw new UsageError("--count needs a value such as 3-8");
+      const parsed = parseCountRange(value);
+      if ("error" in parsed) throw new UsageError(parsed.error);
+      count = parsed;
+    } else if (arg.startsWith("-")) throw new UsageError(`unknown option ${arg}`);
+    else refs.push(arg);
+  }
+  if (refs.length === 0) throw new UsageError("generate needs at least one story key, link or story file");
+  const files = refs.filter((ref) => ref.toLowerCase().endsWith(".json"));
+  if (files.length > 0) {
+    if (refs.length > 1) throw new UsageError("generate takes one story file, on its own");
+    if (!dryRun) throw new UsageError("a story file touches no tracker: add --dry-run");
+    return { kind: "generate-file", file: files[0]!, ...(count ? { count } : {}) };
+  }
+  return { kind: "generate", refs, dryRun, ...(count ? { count } : {}) };
+}
+
+function parseRuns(args: readonly string[]): CliCommand {
+  let limit = 10;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--limit" || arg.startsWith("--limit=")) {
+      const value = arg === "--limit" ? args[++i] : arg.slice("--limit=".length);
+      if (!value || !/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 100) {
+        throw new UsageError("--limit needs a number from 1 to 100");
+      }
+      limit = Number(value);
+    } else throw new UsageError(`unknown option ${arg}`);
+  }
+  return { kind: "runs", limit };
+}

@@ -1,0 +1,189 @@
+// What each CLI command does, with its output and its dependencies passed in, so tests drive
+// it in-process. The entry (cli/main.ts) builds the real dependencies.
+import type { Config } from "../config/config.ts";
+import { isAppError } from "../errors/app-error.ts";
+import type { CountRange, SubtaskGenerator } from "../generation/types.ts";
+import { loadStoryContextFile } from "../generation/story-file.ts";
+import type { RunProgress } from "../runs/progress.ts";
+import type { RunService } from "../runs/service.ts";
+import type { RunState } from "../runs/types.ts";
+import { parseRef } from "../trackers/parse-ref.ts";
+import type { TrackerRef } from "../trackers/types.ts";
+import { configuredTrackers } from "../config/config.ts";
+import { formatCost, formatDuration, renderTable } from "./table.ts";
+
+export const EXIT_OK = 0;
+export const EXIT_STORIES_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+export interface Output {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const FINAL: readonly RunState[] = ["COMPLETED", "PARTIAL", "FAILED"];
+
+/** Keys and links → refs; a reference that cannot work is a usage error (exit 2). */
+export function parseRefs(refs: readonly string[], config: Config, output: Output): TrackerRef[] | null {
+  const parsed: TrackerRef[] = [];
+  for (const ref of refs) {
+    try {
+      parsed.push(parseRef(ref, { configured: configuredTrackers(config), defaultTracker: config.defaultTracker, jiraBaseUrl: config.jira?.baseUrl }));
+    } catch (error) {
+      output.err(`subtasks: ${isAppError(error) ? error.message : String(error)}`);
+      return null;
+    }
+  }
+  return parsed;
+}
+
+export function storiesTable(progress: RunProgress): string {
+  return renderTable(
+    ["story", "status", "subtasks", "tokens", "cost", "note"],
+    progress.stories.map((story) => [
+      story.storyKey,
+      story.status,
+      String(story.subtasks.length),
+      story.tokensUsed === null ? "-" : String(story.tokensUsed),
+      formatCost(story.costUsd),
+      story.errorMsg ?? "",
+    ]),
+  );
+}
+
+function runFooter(progress: RunProgress): string {
+  const run = progress.run;
+  return [
+    `run ${run.runId}: ${run.status}`,
+    `${run.storiesDone} done, ${run.storiesFailed} failed, ${run.storiesSkipped} skipped`,
+    `${run.subtasksCreated} created, ${run.subtasksDeleted} deleted`,
+    `${run.tokensUsed} tokens, ~${formatCost(run.costUsd)} (estimate)`,
+    formatDuration(run.durationMs),
+  ].join(" · ");
+}
+
+function exitCodeOf(progress: RunProgress): number {
+  return progress.run.status === "COMPLETED" ? EXIT_OK : EXIT_STORIES_FAILED;
+}
+
+export interface GenerateDeps {
+  readonly runs: RunService;
+  readonly requestedBy: string;
+  readonly output: Output;
+  /** How often the run's state is read while waiting (another process may finish it). */
+  readonly pollMs?: number;
+}
+
+/** Starts a run on the refs and waits for it, printing each story as it finishes. */
+export async function generateCommand(
+  deps: GenerateDeps,
+  refs: readonly TrackerRef[],
+  options: { dryRun: boolean; count?: CountRange },
+): Promise<number> {
+  const { runs, output } = deps;
+  const result = await runs.startRun({
+    trigger: "CLI",
+    refs,
+    requestedBy: deps.requestedBy,
+    options: { ...(options.dryRun ? { dryRun: true } : {}), ...(options.count ? { count: options.count } : {}) },
+  });
+  if (result.duplicate || !result.runId) throw new Error("the run was not recorded");
+  const runId = result.runId;
+  output.err(`run ${runId} started${options.dryRun ? " (dry run: nothing is created)" : ""}`);
+  const reported = new Set<string>();
+  const unsubscribe = runs.observe({
+    onStoryUpdate: (story) => {
+      if (story.runId !== runId || !["COMPLETED", "FAILED", "SKIPPED"].includes(story.status) || reported.has(story.runStoryId)) return;
+      reported.add(story.runStoryId);
+      output.err(`  ${story.storyKey}: ${story.status.toLowerCase()}${story.errorMsg ? ` (${story.errorMsg})` : ` (${story.subtasks.length} subtasks)`}`);
+    },
+  });
+  try {
+    for (;;) {
+      const progress = await runs.loadRunProgress(runId);
+      if (progress && FINAL.includes(progress.run.status)) {
+        output.out(storiesTable(progress));
+        if (options.dryRun) {
+          for (const story of progress.stories) {
+            if (story.subtasks.length === 0) continue;
+            output.out(`\n${story.storyKey} ${story.storyTitle}`);
+            for (const subtask of story.subtasks) output.out(`  ${subtask.code}  ${subtask.title}${subtask.effort ? ` (${subtask.effort})` : ""}`);
+          }
+        }
+        if (progress.run.errorMsg) output.err(`note: ${progress.run.errorMsg}`);
+        output.out(`\n${runFooter(progress)}`);
+        return exitCodeOf(progress);
+      }
+      await new Promise((resolve) => setTimeout(resolve, deps.pollMs ?? 500));
+    }
+  } finally {
+    unsubscribe();
+  }
+}
+
+/** Generates for a story file without any tracker or database. */
+export async function generateFileCommand(
+  generator: SubtaskGenerator,
+  file: string,
+  count: CountRange | undefined,
+  output: Output,
+): Promise<number> {
+  const story = await loadStoryContextFile(file);
+  const result = await generator.generate(story.context, { ...story.options, ...(count ? { count } : {}) });
+  output.out(
+    renderTable(
+      ["code", "effort", "title", "depends on"],
+      result.subtasks.map((s) => [s.code, s.effort, s.title, s.dependsOn.join(", ")]),
+    ),
+  );
+  output.out(`\n${story.context.key}: ${result.subtasks.length} subtasks · ${result.tokensUsed} tokens · ~${formatCost(result.costUsd)} (estimate) · ${result.model}`);
+  return EXIT_OK;
+}
+
+export async function runsCommand(runs: RunService, limit: number, output: Output): Promise<number> {
+  const list = await runs.listRuns({ limit });
+  if (list.length === 0) {
+    output.out("no runs yet");
+    return EXIT_OK;
+  }
+  output.out(
+    renderTable(
+      ["run", "created", "status", "trigger", "by", "stories", "created", "tokens", "cost"],
+      list.map((run) => [
+        run.runId,
+        run.createdAt.toISOString().replace("T", " ").slice(0, 19),
+        run.status,
+        run.trigger.toLowerCase().replace("_", " "),
+        run.requestedByName ?? run.requestedBy,
+        run.refs.join(" "),
+        String(run.subtasksCreated),
+        String(run.tokensUsed),
+        formatCost(run.costUsd),
+      ]),
+    ),
+  );
+  return EXIT_OK;
+}
+
+export async function showCommand(runs: RunService, runId: string, output: Output): Promise<number> {
+  const progress = await runs.loadRunProgress(runId);
+  if (!progress) {
+    output.err(`subtasks: no run ${runId}`);
+    return EXIT_USAGE;
+  }
+  const run = progress.run;
+  output.out(`run ${run.runId} · ${run.status} · ${run.trigger.toLowerCase().replace("_", " ")} by ${run.requestedByName ?? run.requestedBy} · ${run.createdAt.toISOString()}`);
+  output.out(`asked for: ${run.refs.join(" ")}${run.options.dryRun ? " (dry run)" : ""}${run.options.review ? " (review)" : ""}`);
+  if (run.errorMsg) output.out(`note: ${run.errorMsg}`);
+  output.out("");
+  output.out(storiesTable(progress));
+  for (const story of progress.stories) {
+    if (story.subtasks.length === 0) continue;
+    output.out(`\n${story.storyKey} ${story.storyTitle}${story.storyUrl ? `  ${story.storyUrl}` : ""}`);
+    for (const subtask of story.subtasks) {
+      output.out(`  ${subtask.code}  ${subtask.key ?? "-"}  ${subtask.title}${subtask.effort ? ` (${subtask.effort})` : ""}`);
+    }
+  }
+  output.out(`\n${runFooter(progress)}`);
+  return run.status === "FAILED" || run.status === "PARTIAL" ? EXIT_STORIES_FAILED : EXIT_OK;
+}
