@@ -23,6 +23,8 @@ export interface JiraTrackerDeps {
   readonly logger: Logger;
   readonly sleep?: Sleep;
   readonly now?: () => number;
+  /** Per request; default TRACKER_REQUEST_TIMEOUT_MS. */
+  readonly requestTimeoutMs?: number;
 }
 
 const DELETE_CONCURRENCY = 3;
@@ -36,7 +38,12 @@ export function createJiraTracker(deps: JiraTrackerDeps): Tracker {
   const logger = deps.logger.child({ tracker: "jira" });
   const baseUrl = deps.config.baseUrl;
   const jira = createCloudClient(
-    createJiraTransport({ baseUrl, email: deps.config.email, apiToken: deps.config.apiToken }),
+    createJiraTransport({
+      baseUrl,
+      email: deps.config.email,
+      apiToken: deps.config.apiToken,
+      ...(deps.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: deps.requestTimeoutMs }),
+    }),
   );
   const call = createJiraCall({ jira, logger, sleep: deps.sleep ?? realSleep, now: deps.now ?? Date.now });
   const types = createSubtaskTypes({ call });

@@ -5,6 +5,7 @@
 // https://developer.atlassian.com/cloud/jira/platform/rate-limiting/
 
 import type { Client, SendRequestOptions } from "jira.js/core";
+import { TRACKER_REQUEST_TIMEOUT_MS } from "../request-timeout.ts";
 
 /** A non-2xx answer from Jira. Never leaves the Jira adapter: jira/errors.ts maps it. */
 export class JiraHttpError extends Error {
@@ -24,6 +25,8 @@ export interface JiraTransportOptions {
   readonly baseUrl: string;
   readonly email: string;
   readonly apiToken: string;
+  /** Per request; default TRACKER_REQUEST_TIMEOUT_MS. */
+  readonly requestTimeoutMs?: number;
 }
 
 export function createJiraTransport(options: JiraTransportOptions): Client {
@@ -48,6 +51,7 @@ export function createJiraTransport(options: JiraTransportOptions): Client {
           ...request.headers,
         },
         ...(hasBody ? { body: JSON.stringify(request.body) } : {}),
+        signal: AbortSignal.timeout(options.requestTimeoutMs ?? TRACKER_REQUEST_TIMEOUT_MS),
       });
       const text = await response.text();
       const body = parseBody(text);

@@ -16,12 +16,15 @@ import { addLabelMutation, createCommentMutation, deleteIssueMutation, removeLab
 import { readLinearStory } from "./read-story.ts";
 import { addLabelAnswer, createCommentAnswer, deleteIssueAnswer, removeLabelAnswer } from "./schemas.ts";
 import { createTeamSetups } from "./team-setup.ts";
+import { TRACKER_REQUEST_TIMEOUT_MS } from "../request-timeout.ts";
 
 export interface LinearTrackerDeps {
   readonly config: LinearConfig;
   readonly logger: Logger;
   readonly sleep?: Sleep;
   readonly now?: () => number;
+  /** Per request; default TRACKER_REQUEST_TIMEOUT_MS. */
+  readonly requestTimeoutMs?: number;
 }
 
 const DELETE_CONCURRENCY = 3;
@@ -31,7 +34,13 @@ export function createLinearTracker(deps: LinearTrackerDeps): Tracker {
   const now = deps.now ?? Date.now;
   // A personal API key goes in the Authorization header as is; the SDK does that for `apiKey`.
   const client = new LinearClient({ apiKey: deps.config.apiKey, apiUrl: deps.config.apiUrl });
-  const call = createLinearCall({ client, logger, sleep: deps.sleep ?? realSleep, now });
+  const call = createLinearCall({
+    client,
+    logger,
+    sleep: deps.sleep ?? realSleep,
+    now,
+    requestTimeoutMs: deps.requestTimeoutMs ?? TRACKER_REQUEST_TIMEOUT_MS,
+  });
   const teams = createTeamSetups({ call, now });
 
   async function labelIdFor(story: TrackerItemSummary, name: string, create: boolean): Promise<string | null> {

@@ -6,6 +6,7 @@ import type { z } from "zod";
 import type { Logger } from "../../log/logger.ts";
 import { TrackerResponseInvalid } from "../errors.ts";
 import { withRetry, type Sleep } from "../retry.ts";
+import { withTimeout } from "../request-timeout.ts";
 import { mapLinearError } from "./errors.ts";
 import { operationName } from "./queries.ts";
 
@@ -31,13 +32,17 @@ export function createLinearCall(deps: {
   readonly logger: Logger;
   readonly sleep: Sleep;
   readonly now: () => number;
+  readonly requestTimeoutMs: number;
 }): LinearCall {
   return async (document, variables, schema, options) => {
     const name = operationName(document);
     const data = await withRetry(
       async () => {
         try {
-          const response = await deps.client.client.rawRequest<unknown, Record<string, unknown>>(document, variables);
+          const response = await withTimeout(
+            deps.client.client.rawRequest<unknown, Record<string, unknown>>(document, variables),
+            deps.requestTimeoutMs,
+          );
           return response.data;
         } catch (error) {
           throw mapLinearError(error, {
