@@ -1,0 +1,242 @@
+// A small Linear workspace behind nock: GraphQL operations of the Linear adapter answered from
+// an in-memory model, with response bodies shaped like Linear's (see test/fixtures/linear).
+// End-to-end tests use it to let a whole run read stories, create sub-issues, comment and
+// change labels, then assert on the workspace afterwards.
+import { randomUUID } from "node:crypto";
+import nock from "nock";
+
+export interface LinearIssue {
+  id: string;
+  identifier: string;
+  title: string;
+  description: string;
+  stateType: "backlog" | "unstarted" | "started" | "completed" | "canceled";
+  parentId: string | null;
+  labels: Set<string>;
+  assigneeId: string | null;
+  comments: string[];
+}
+
+const TEAM = {
+  id: "3b7c1d2e-4f5a-4b6c-8d7e-9f0a1b2c3d4e",
+  key: "ENG",
+  name: "Engineering",
+  issueEstimationType: "tShirt",
+  defaultIssueState: { id: "5d2a1c3b-0e4f-4a5b-9c6d-7e8f9a0b1c2d", type: "backlog" },
+  states: {
+    nodes: [
+      { id: "5d2a1c3b-0e4f-4a5b-9c6d-7e8f9a0b1c2d", type: "backlog", position: 0 },
+      { id: "a0e1f2d3-c4b5-4a69-8788-9a0b1c2d3e4f", type: "unstarted", position: 1 },
+    ],
+  },
+};
+
+const STATE_NAMES: Record<LinearIssue["stateType"], string> = {
+  backlog: "Backlog",
+  unstarted: "Todo",
+  started: "In Progress",
+  completed: "Done",
+  canceled: "Canceled",
+};
+
+export class LinearWorkspace {
+  readonly issues = new Map<string, LinearIssue>();
+  /** Operation names of every request, in order. */
+  readonly operations: string[] = [];
+  readonly labelIds = new Map<string, string>();
+  private next = 500;
+  private readonly scope: nock.Scope;
+
+  constructor(origin = "https://api.linear.app") {
+    this.scope = nock(origin)
+      .persist()
+      .post("/graphql")
+      // nock 15 hands the reply function the intercepted fetch Request.
+      .reply((async (request: Request) => {
+        const { query, variables } = (await request.clone().json()) as { query: string; variables: Record<string, any> };
+        const operation = /\b(?:query|mutation)\s+(\w+)/.exec(query)?.[1] ?? "?";
+        this.operations.push(operation);
+        try {
+          return [200, { data: this.answer(operation, variables) }];
+        } catch (error) {
+          return [200, { errors: [{ message: (error as Error).message, extensions: { type: "invalid input", code: "INPUT_ERROR" } }] }];
+        }
+      }) as never);
+  }
+
+  stop(): void {
+    this.scope.persist(false);
+    nock.cleanAll();
+  }
+
+  addIssue(identifier: string, init: Partial<Omit<LinearIssue, "identifier" | "labels">> & { labels?: string[] } = {}): LinearIssue {
+    const issue: LinearIssue = {
+      id: init.id ?? randomUUID(),
+      identifier,
+      title: init.title ?? `Story ${identifier}`,
+      description: init.description ?? `As a user I want ${identifier}.`,
+      stateType: init.stateType ?? "unstarted",
+      parentId: init.parentId ?? null,
+      labels: new Set(init.labels ?? []),
+      assigneeId: init.assigneeId ?? null,
+      comments: [],
+    };
+    this.issues.set(issue.id, issue);
+    return issue;
+  }
+
+  byKey(identifier: string): LinearIssue {
+    const issue = [...this.issues.values()].find((candidate) => candidate.identifier === identifier);
+    if (!issue) throw new Error(`no issue ${identifier}`);
+    return issue;
+  }
+
+  childrenOf(identifier: string): LinearIssue[] {
+    const parent = this.byKey(identifier);
+    return [...this.issues.values()].filter((issue) => issue.parentId === parent.id);
+  }
+
+  count(operation: string): number {
+    return this.operations.filter((name) => name === operation).length;
+  }
+
+  private find(id: string): LinearIssue {
+    const issue = this.issues.get(id) ?? [...this.issues.values()].find((candidate) => candidate.identifier === id);
+    if (!issue) throw new Error("Entity not found: Issue");
+    return issue;
+  }
+
+  private url(issue: LinearIssue): string {
+    return `https://linear.app/acme/issue/${issue.identifier}`;
+  }
+
+  private labelNodes(name: string) {
+    const id = this.labelIds.get(name.toLowerCase());
+    return id ? [{ id, name, isGroup: false, team: { id: TEAM.id } }] : [];
+  }
+
+  private labelId(name: string): string {
+    let id = this.labelIds.get(name.toLowerCase());
+    if (!id) {
+      id = randomUUID();
+      this.labelIds.set(name.toLowerCase(), id);
+    }
+    return id;
+  }
+
+  private labelName(id: string): string {
+    for (const [name, labelId] of this.labelIds) if (labelId === id) return name;
+    throw new Error("Entity not found: IssueLabel");
+  }
+
+  private child(issue: LinearIssue) {
+    return {
+      id: issue.id,
+      identifier: issue.identifier,
+      title: issue.title,
+      url: this.url(issue),
+      description: issue.description,
+      state: { name: STATE_NAMES[issue.stateType], type: issue.stateType },
+      assignee: issue.assigneeId ? { id: issue.assigneeId } : null,
+      labels: { nodes: [...issue.labels].map((name) => ({ name })) },
+      children: { nodes: [...this.issues.values()].filter((c) => c.parentId === issue.id).slice(0, 1).map((c) => ({ id: c.id })) },
+    };
+  }
+
+  private answer(operation: string, v: Record<string, any>): unknown {
+    switch (operation) {
+      case "Story": {
+        const issue = this.find(v.id);
+        const parent = issue.parentId ? this.find(issue.parentId) : null;
+        const children = [...this.issues.values()].filter((c) => c.parentId === issue.id);
+        return {
+          issue: {
+            id: issue.id,
+            identifier: issue.identifier,
+            title: issue.title,
+            description: issue.description,
+            url: this.url(issue),
+            estimate: null,
+            state: { name: STATE_NAMES[issue.stateType], type: issue.stateType },
+            labels: { nodes: [...issue.labels].map((name) => ({ name })) },
+            parent: parent ? { id: parent.id, identifier: parent.identifier, title: parent.title, url: this.url(parent) } : null,
+            project: null,
+            team: TEAM,
+            children: { nodes: children.map((c) => this.child(c)), pageInfo: { hasNextPage: false, endCursor: null } },
+          },
+          issueLabels: { nodes: this.labelNodes(v.labelName) },
+        };
+      }
+      case "ExpandIssue": {
+        const issue = this.find(v.id);
+        const children = [...this.issues.values()].filter((c) => c.parentId === issue.id);
+        return {
+          issue: {
+            id: issue.id,
+            identifier: issue.identifier,
+            title: issue.title,
+            url: this.url(issue),
+            labels: { nodes: [...issue.labels].map((name) => ({ name })) },
+            children: {
+              nodes: children.map((c) => ({
+                id: c.id,
+                identifier: c.identifier,
+                title: c.title,
+                url: this.url(c),
+                children: { nodes: [...this.issues.values()].filter((g) => g.parentId === c.id).slice(0, 1).map((g) => ({ id: g.id })) },
+              })),
+              pageInfo: { hasNextPage: false, endCursor: null },
+            },
+          },
+        };
+      }
+      case "TeamContext":
+        return { team: TEAM, issueLabels: { nodes: this.labelNodes(v.labelName) } };
+      case "LabelLookup": {
+        const issue = this.find(v.issueId);
+        return { issue: { id: issue.id, team: { id: TEAM.id } }, issueLabels: { nodes: this.labelNodes(v.labelName) } };
+      }
+      case "CreateLabel": {
+        const id = this.labelId(v.input.name);
+        return { issueLabelCreate: { success: true, issueLabel: { id, name: v.input.name, isGroup: false, team: { id: TEAM.id } } } };
+      }
+      case "CreateIssues":
+        return { issueBatchCreate: { success: true, issues: (v.input.issues as any[]).map((input) => this.create(input)) } };
+      case "CreateIssue":
+        return { issueCreate: { success: true, issue: this.create(v.input) } };
+      case "IssuesById":
+        return { issues: { nodes: (v.ids as string[]).filter((id) => this.issues.has(id)).map((id) => this.summary(this.issues.get(id)!)) } };
+      case "DeleteIssue":
+        this.issues.delete(this.find(v.id).id);
+        return { issueDelete: { success: true } };
+      case "CreateComment":
+        this.find(v.input.issueId).comments.push(v.input.body);
+        return { commentCreate: { success: true, comment: { id: randomUUID() } } };
+      case "AddLabel":
+        this.find(v.id).labels.add(this.labelName(v.labelId));
+        return { issueAddLabel: { success: true } };
+      case "RemoveLabel":
+        this.find(v.id).labels.delete(this.labelName(v.labelId));
+        return { issueRemoveLabel: { success: true } };
+      default:
+        throw new Error(`the workspace does not answer ${operation}`);
+    }
+  }
+
+  private summary(issue: LinearIssue) {
+    return { id: issue.id, identifier: issue.identifier, title: issue.title, url: this.url(issue) };
+  }
+
+  private create(input: any) {
+    if (input.id && this.issues.has(input.id)) throw new Error("Entity with this id already exists");
+    const issue = this.addIssue(`ENG-${this.next++}`, {
+      ...(input.id ? { id: input.id } : {}),
+      title: input.title,
+      description: input.description ?? "",
+      stateType: "backlog",
+      parentId: input.parentId ?? null,
+      labels: ((input.labelIds ?? []) as string[]).map((id) => this.labelName(id)),
+    });
+    return this.summary(issue);
+  }
+}
