@@ -57,7 +57,8 @@ function runFooter(progress: RunProgress): string {
     `run ${run.runId}: ${run.status}`,
     `${run.storiesDone} done, ${run.storiesFailed} failed, ${run.storiesSkipped} skipped`,
     `${run.subtasksCreated} created, ${run.subtasksDeleted} deleted`,
-    `${run.tokensUsed} tokens, ~${formatCost(run.costUsd)} (estimate)`,
+    `${run.tokensUsed} tokens`,
+    `~${formatCost(run.costUsd)} (estimate)`,
     formatDuration(run.durationMs),
   ].join(" · ");
 }
