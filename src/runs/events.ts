@@ -14,9 +14,10 @@ export class RunEvents {
     this.logger = logger;
   }
 
-  /** Whether anyone listens; progress is only loaded from the database for someone. */
-  get observed(): boolean {
-    return this.observers.size > 0;
+  /** Whether anyone listens to `event`; progress is only loaded from the database for someone. */
+  wants(event: keyof RunObserver): boolean {
+    for (const observer of this.observers) if (observer[event]) return true;
+    return false;
   }
 
   subscribe(observer: RunObserver): () => void {

@@ -85,7 +85,7 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
   const retry = deps.retry ?? defaultRetryPolicy;
 
   async function emitStory(runStoryId: string): Promise<void> {
-    if (!events.observed) return;
+    if (!events.wants("onStoryUpdate")) return;
     const progress = await loadStoryProgress(prisma, runStoryId);
     if (progress) events.storyUpdated(progress);
   }
@@ -93,7 +93,7 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
   async function finishRun(runId: string): Promise<void> {
     if (await store.completeRunIfDone(runId)) {
       logger.info({ runId }, "run finished");
-      if (!events.observed) return;
+      if (!events.wants("onRunComplete")) return;
       const progress = await loadRunProgress(prisma, runId);
       if (progress) events.runCompleted(progress.run, progress.stories);
     }
