@@ -197,20 +197,14 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
       );
       finalProposal = { ...proposal, commentedAt: new Date().toISOString() };
     }
-    const done = await store.transition(row.id, jobId, ["SAVING"], "COMPLETED", {
+    const done = await store.completeStory(row.id, jobId, {
       subtasksCreated: result.syncedCount,
-      proposal: finalProposal as object,
-      completedAt: new Date(),
+      proposal: finalProposal,
       durationMs: elapsed(row),
-      errorMsg: null,
+      model: proposal.model,
+      tokensUsed: proposal.tokensUsed,
     });
-    if (done) {
-      await prisma.story.update({
-        where: { id: row.storyId },
-        data: { generatedAt: new Date(), generationRunId: row.runId, generationModel: proposal.model, generationTokens: proposal.tokensUsed },
-      });
-      await applyFinishLabels(row, summaryOf(row, story), "COMPLETED");
-    }
+    if (done) await applyFinishLabels(row, summaryOf(row, story), "COMPLETED");
   }
 
   async function fail(row: RunStoryRow, jobId: string, error: unknown): Promise<void> {
@@ -300,6 +294,7 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
       if (!proposal) throw new Error(`story ${row.story.key} reached saving without a proposal`);
       await save(row, job.id, proposal, story);
       await emitStory(row.id);
+      // Checked after the story's own commit: whichever story commits last sees all the others.
       await finishRun(row.runId);
     } catch (error) {
       await fail(row, job.id, error);

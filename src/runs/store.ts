@@ -143,6 +143,29 @@ export class RunStore {
     return count === 1;
   }
 
+  /** SAVING → COMPLETED for the holding job, with the story's generation metadata, in one statement. */
+  async completeStory(
+    runStoryId: string,
+    jobId: string,
+    result: { subtasksCreated: number; proposal: object; durationMs: number; model: string; tokensUsed: number },
+  ): Promise<boolean> {
+    const proposal = JSON.stringify(result.proposal);
+    const rows = await this.prisma.$queryRaw<{ completed: number }[]>`
+      WITH done AS (
+        UPDATE "RunStory" SET status = 'COMPLETED', "subtasksCreated" = ${result.subtasksCreated},
+          proposal = ${proposal}::jsonb, "completedAt" = now(), "durationMs" = ${result.durationMs},
+          "errorMsg" = NULL, "updatedAt" = now()
+        WHERE id = ${runStoryId} AND "jobId" = ${jobId} AND status = 'SAVING'
+        RETURNING "storyId", "runId"
+      ), meta AS (
+        UPDATE "Story" s SET "generatedAt" = now(), "generationRunId" = done."runId",
+          "generationModel" = ${result.model}, "generationTokens" = ${result.tokensUsed}, "updatedAt" = now()
+        FROM done WHERE s.id = done."storyId"
+      )
+      SELECT (SELECT count(*) FROM done)::int AS completed`;
+    return rows[0]?.completed === 1;
+  }
+
   /** Hands the story to the job that retries it, so that job (and only it) can resume. */
   async handOver(runStoryId: string, fromJobId: string, toJobId: string, errorMsg: string): Promise<boolean> {
     const { count } = await this.prisma.runStory.updateMany({
