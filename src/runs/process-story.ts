@@ -6,17 +6,14 @@ import type { Job } from "pg-boss";
 import type { TrackerName } from "../config/config.ts";
 import { AppError, isAppError } from "../errors/app-error.ts";
 import type { SubtaskGenerator } from "../generation/types.ts";
-import type { PrismaClient } from "../generated/prisma/client.ts";
-import type { Logger } from "../log/logger.ts";
 import { storyComment } from "../sync/comment.ts";
 import { planRegeneration } from "../sync/regeneration.ts";
 import { writeBack } from "../sync/write-back.ts";
 import type { Tracker, TrackerRef, TrackerStory } from "../trackers/types.ts";
-import type { RunEvents } from "./events.ts";
 import { loadRunProgress, loadStoryProgress } from "./progress.ts";
-import { retryJobId, type RunQueue, type StoryJob } from "./queue.ts";
+import { retryJobId, type StoryJob } from "./queue.ts";
 import { parseProposal, parseRunOptions } from "./run-options.ts";
-import type { RunStore, RunStoryRow } from "./store.ts";
+import type { RunStoryRow, RunWorkDeps } from "./store.ts";
 import { buildStoryContext } from "./story-context.ts";
 import type { Proposal, RunStoryState } from "./types.ts";
 
@@ -38,13 +35,7 @@ export const defaultRetryPolicy: RetryPolicy = {
   delayMs: (retry) => Math.min(120_000, 10_000 * 2 ** (retry - 1)) * (0.75 + Math.random() * 0.5),
 };
 
-export interface StoryProcessorDeps {
-  readonly prisma: PrismaClient;
-  readonly store: RunStore;
-  readonly queue: RunQueue;
-  readonly events: RunEvents;
-  readonly logger: Logger;
-  readonly trackers: Partial<Record<TrackerName, Tracker>>;
+export interface StoryProcessorDeps extends RunWorkDeps {
   readonly generator: SubtaskGenerator;
   readonly retry?: RetryPolicy;
   /** Labels to set on stories of runs started by a tracker label; null: leave labels alone. */

@@ -4,21 +4,13 @@
 import type { TrackerName } from "../config/config.ts";
 import { isAppError } from "../errors/app-error.ts";
 import type { PrismaClient } from "../generated/prisma/client.ts";
-import type { Logger } from "../log/logger.ts";
-import type { Expansion, Tracker, TrackerItemSummary, TrackerRef } from "../trackers/types.ts";
-import type { RunEvents } from "./events.ts";
+import type { Expansion, TrackerItemSummary, TrackerRef } from "../trackers/types.ts";
 import { loadRunProgress } from "./progress.ts";
-import { firstStoryJobId, type RunQueue } from "./queue.ts";
+import { firstStoryJobId } from "./queue.ts";
 import { parseRunTargets } from "./run-options.ts";
-import type { RunStore } from "./store.ts";
+import type { RunWorkDeps } from "./store.ts";
 
-export interface ResolverDeps {
-  readonly prisma: PrismaClient;
-  readonly store: RunStore;
-  readonly queue: RunQueue;
-  readonly events: RunEvents;
-  readonly logger: Logger;
-  readonly trackers: Partial<Record<TrackerName, Tracker>>;
+export interface ResolverDeps extends RunWorkDeps {
   /** Most stories one epic contributes to a run. */
   readonly epicStoryLimit: number;
 }

@@ -41,25 +41,16 @@ export function createRunService(deps: RunServiceDeps) {
   const store = new RunStore(prisma);
   const events = new RunEvents(logger);
   const queue = new RunQueue({ databaseUrl: deps.databaseUrl, logger, ...(deps.queueTiming ? { timing: deps.queueTiming } : {}) });
+  const work = { prisma, store, queue, events, logger, trackers: deps.trackers };
   const processor = createStoryProcessor({
-    prisma,
-    store,
-    queue,
-    events,
-    logger,
-    trackers: deps.trackers,
+    ...work,
     generator: deps.generator,
     finishLabels: deps.finishLabels ?? null,
     ...(deps.threadUrl ? { threadUrl: deps.threadUrl } : {}),
     ...(deps.retry ? { retry: deps.retry } : {}),
   });
   const resolver = createRunResolver({
-    prisma,
-    store,
-    queue,
-    events,
-    logger,
-    trackers: deps.trackers,
+    ...work,
     epicStoryLimit: deps.epicStoryLimit ?? 50,
   });
   let sweeper: NodeJS.Timeout | undefined;

@@ -1,10 +1,25 @@
 // Every read and write the run layer makes, in one place. Status changes are guarded updates
 // (`WHERE status IN (expected)`, and the holding job where one holds the story), so a
 // duplicate job or a second process can never perform the same step twice.
+import type { TrackerName } from "../config/config.ts";
 import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
+import type { Logger } from "../log/logger.ts";
+import type { Tracker } from "../trackers/types.ts";
+import type { RunEvents } from "./events.ts";
+import type { RunQueue } from "./queue.ts";
 import type { RunState, RunStoryState, StartRunInput } from "./types.ts";
 
 export type RunStoryRow = Prisma.RunStoryGetPayload<{ include: { story: true; run: true } }>;
+
+/** What every queue-job handler of the run layer works with. */
+export interface RunWorkDeps {
+  readonly prisma: PrismaClient;
+  readonly store: RunStore;
+  readonly queue: RunQueue;
+  readonly events: RunEvents;
+  readonly logger: Logger;
+  readonly trackers: Partial<Record<TrackerName, Tracker>>;
+}
 
 export class RunStore {
   readonly prisma: PrismaClient;
