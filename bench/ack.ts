@@ -1,0 +1,250 @@
+// npm run bench:ack: how fast /subtasks is acknowledged. 2,000 signed `/subtasks ENG-1`
+// requests at 200 requests/s (open loop: sent on schedule, whatever the answers) against
+//   1. a bare Bolt app on an express server whose listener only calls ack(), and
+//   2. this service's web side alone: the Slack surface and the run service with `work: false`
+//      (a process that records and enqueues runs and leaves the work to other processes): the
+//      ack follows one insert, then the parent message is posted and the run enqueued, and
+//   3. this service whole (createApp): the same, plus the queue workers running the 2,000 runs
+//      (in-process tracker and model) in the same process while the requests keep coming.
+// Slack's Web API and response_url are a local stub HTTP server. The requests are sent from a
+// worker thread, so the load generator does not share the servers' event loop. Prints p50/p99
+// of both and the ratio; it is not a test.
+import { createHmac, randomBytes } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
+const RATE = Number(process.env.BENCH_RATE ?? 200);
+const SIGNING_SECRET = "bench-signing-secret-0123456789";
+
+interface LoadJob {
+  readonly url: string;
+  readonly requests: number;
+  readonly rate: number;
+}
+
+interface LoadResult {
+  readonly latencies: number[];
+  readonly statuses: Record<string, number>;
+  readonly wallMs: number;
+}
+
+function sign(body: string, timestamp: number): string {
+  return `v0=${createHmac("sha256", SIGNING_SECRET).update(`v0:${timestamp}:${body}`).digest("hex")}`;
+}
+
+/** The worker: sends the requests on a fixed schedule and times each one to its last byte. */
+async function generateLoad(job: LoadJob): Promise<LoadResult> {
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  const interval = 1000 / job.rate;
+  const started = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < job.requests; i++) {
+    const due = started + i * interval;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const body = new URLSearchParams({
+      team_id: "T0BENCH",
+      team_domain: "bench",
+      channel_id: "C0BENCH",
+      channel_name: "bench",
+      user_id: `U0BENCH${i % 50}`,
+      user_name: "bench",
+      command: "/subtasks",
+      text: "ENG-1",
+      api_app_id: "A0BENCH",
+      response_url: `${job.url}/hooks/${i}`,
+      trigger_id: `${i}.bench`,
+    }).toString();
+    const timestamp = Math.floor(Date.now() / 1000);
+    const sent = performance.now();
+    inFlight.push(
+      fetch(`${job.url}/slack/events`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", "x-slack-request-timestamp": String(timestamp), "x-slack-signature": sign(body, timestamp) },
+        body,
+      })
+        .then(async (response) => {
+          await response.arrayBuffer();
+          latencies.push(performance.now() - sent);
+          statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+        })
+        .catch((error: unknown) => {
+          statuses[`error ${(error as Error).message}`] = (statuses[`error ${(error as Error).message}`] ?? 0) + 1;
+        }),
+    );
+  }
+  await Promise.all(inFlight);
+  return { latencies, statuses, wallMs: performance.now() - started };
+}
+
+if (!isMainThread) {
+  parentPort!.postMessage(await generateLoad(workerData as LoadJob));
+} else {
+  await main();
+}
+
+function runLoad(url: string): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL(import.meta.url), { workerData: { url, requests: REQUESTS, rate: RATE } satisfies LoadJob });
+    worker.once("message", (result: LoadResult) => resolve(result));
+    worker.once("error", reject);
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+function summarize(result: LoadResult) {
+  const sorted = [...result.latencies].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? Number.NaN, result };
+}
+
+function listening(server: Server): Promise<string> {
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+}
+
+/** Slack's Web API and response_url: every method answers ok, with increasing ts values. */
+function slackStub(): { server: Server; calls: Map<string, number> } {
+  const calls = new Map<string, number>();
+  let ts = 1_767_000_000;
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on("end", () => {
+      const path = request.url ?? "";
+      const method = path.startsWith("/api/") ? path.slice(5) : "response_url";
+      calls.set(method, (calls.get(method) ?? 0) + 1);
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(
+        JSON.stringify({ ok: true, channel: "C0BENCH", ts: `${++ts}.000100`, permalink: "https://bench.slack.test/archives/C0BENCH/p1", user: "subtasks", team: "Bench" }),
+      );
+    });
+  });
+  return { server, calls };
+}
+
+async function main(): Promise<void> {
+  const [
+    { App, ExpressReceiver },
+    express,
+    { createApp },
+    { parseConfig },
+    { startEmbeddedPostgres },
+    { migrate },
+    { openDatabase },
+    { createScratchDatabase },
+    { createLogger },
+    { FakeGenerator },
+    { FakeTracker },
+    { createRunService },
+    { createSlackSurface },
+  ] = await Promise.all([
+      import("@slack/bolt"),
+      import("express"),
+      import("../src/app.ts"),
+      import("../src/config/config.ts"),
+      import("../src/db/embedded.ts"),
+      import("../src/db/migrate.ts"),
+      import("../src/db/prisma.ts"),
+      import("../src/db/scratch-database.ts"),
+      import("../src/log/logger.ts"),
+      import("../test/support/fake-generator.ts"),
+      import("../test/support/fake-tracker.ts"),
+      import("../src/runs/service.ts"),
+      import("../src/slack/surface.ts"),
+    ]);
+  const logger = createLogger({ level: "error" });
+  const stub = slackStub();
+  const stubUrl = await listening(stub.server);
+
+  // 1. A bare Bolt app that only acks.
+  const bareReceiver = new ExpressReceiver({ signingSecret: SIGNING_SECRET, endpoints: "/slack/events" });
+  const bare = new App({ receiver: bareReceiver, authorize: async () => ({ botToken: "xoxb-bench" }), ignoreSelf: false, clientOptions: { slackApiUrl: `${stubUrl}/api/` } });
+  bare.command("/subtasks", async ({ ack }) => {
+    await ack();
+  });
+  const bareHttp = express.default();
+  bareHttp.use(bareReceiver.router);
+  const bareServer = createServer(bareHttp);
+  const bareUrl = await listening(bareServer);
+
+  const embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres(`.data/bench-${randomBytes(3).toString("hex")}`, logger);
+  const serverUrl = process.env.DATABASE_URL ?? embedded!.url;
+  const env = (databaseUrl: string) =>
+    parseConfig({
+      DATABASE_URL: databaseUrl,
+      LOG_LEVEL: "error",
+      SLACK_BOT_TOKEN: "xoxb-bench-token",
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: `${stubUrl}/api/`,
+      LINEAR_API_KEY: "lin_api_bench",
+    });
+  const tracker = new FakeTracker({ latencyMs: 20 });
+  tracker.addStory("ENG-1");
+  const generator = new FakeGenerator({ delayMs: 200 });
+
+  // 2. The web side alone (its own database, so its queued runs never reach the workers of 3).
+  const webScratch = await createScratchDatabase(serverUrl, "bench_ack_web");
+  await migrate(webScratch.url, logger);
+  const webDb = openDatabase(webScratch.url);
+  const webConfig = env(webScratch.url);
+  const webRuns = createRunService({ prisma: webDb.prisma, databaseUrl: webScratch.url, logger, trackers: { linear: tracker }, generator, concurrency: 4, work: false, sweepIntervalMs: 0 });
+  await webRuns.start();
+  const webSlack = createSlackSurface({ config: webConfig, slack: webConfig.slack!, logger, runs: webRuns, trackers: { linear: tracker } });
+  await webSlack.start();
+  const webHttp = express.default();
+  webHttp.use(webSlack.router!);
+  const webServer = createServer(webHttp);
+  const webUrl = await listening(webServer);
+
+  // 3. This service, whole.
+  const scratch = await createScratchDatabase(serverUrl, "bench_ack");
+  await migrate(scratch.url, logger);
+  const db = openDatabase(scratch.url);
+  const app = await createApp({ config: env(scratch.url), logger, db, trackers: { linear: tracker }, generator });
+  const running = await app.start(0);
+  const appUrl = `http://127.0.0.1:${running.port}`;
+
+  // Warm up (JIT, connection pools), then measure one after the other.
+  for (const url of [bareUrl, webUrl, appUrl]) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await fetch(`${url}/slack/events`, { method: "POST", body: "" }).then((response) => response.arrayBuffer());
+  }
+  const bareResult = summarize(await runLoad(bareUrl));
+  const webResult = summarize(await runLoad(webUrl));
+  const webCalls = new Map(stub.calls);
+  stub.calls.clear();
+  const appResult = summarize(await runLoad(appUrl));
+  const runsRecorded = await db.prisma.run.count();
+
+  const row = (name: string, s: ReturnType<typeof summarize>) =>
+    `  ${name.padEnd(34)} p50 ${s.p50.toFixed(2).padStart(7)} ms   p99 ${s.p99.toFixed(2).padStart(7)} ms   max ${s.max.toFixed(1).padStart(7)} ms   ${JSON.stringify(s.result.statuses)}  sent in ${(s.result.wallMs / 1000).toFixed(1)} s`;
+  console.log(`bench:ack  ${REQUESTS} signed "/subtasks ENG-1" requests at ${RATE}/s, Node ${process.version}`);
+  console.log(row("bare Bolt app (ack only)", bareResult));
+  console.log(row("subtasks-bot web side (work: false)", webResult));
+  console.log(row("subtasks-bot whole (createApp)", appResult));
+  for (const [name, result] of [["web side", webResult], ["whole", appResult]] as const) {
+    const ratio = result.p99 / bareResult.p99;
+    console.log(
+      `  ${name.padEnd(9)} p99 ratio to bare ${ratio.toFixed(2)} (target ≤ 1.2: ${ratio <= 1.2 ? "met" : "MISSED"}), p99 ${result.p99.toFixed(2)} ms (target < 100 ms: ${result.p99 < 100 ? "met" : "MISSED"})`,
+    );
+  }
+  console.log(`  runs recorded: web side ${await webDb.prisma.run.count()}, whole ${runsRecorded} (${await db.prisma.run.count({ where: { status: { in: ["COMPLETED", "PARTIAL", "FAILED"] } } })} finished by the end)`);
+  console.log(`  Slack stub calls: web side ${JSON.stringify(Object.fromEntries(webCalls))}; whole ${JSON.stringify(Object.fromEntries(stub.calls))}`);
+
+  await app.stop();
+  await webSlack.stop();
+  await webRuns.stop();
+  await new Promise((resolve) => webServer.close(resolve));
+  await webDb.close();
+  if (!process.env.BENCH_KEEP) await webScratch.drop();
+  await new Promise((resolve) => bareServer.close(resolve));
+  await new Promise((resolve) => stub.server.close(resolve));
+  await db.close();
+  if (!process.env.BENCH_KEEP) await scratch.drop();
+  await embedded?.stop();
+  process.exit(0);
+}

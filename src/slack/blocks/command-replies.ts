@@ -1,0 +1,101 @@
+// What /subtasks answers the person who typed it (ephemeral: nobody else sees these).
+import type { TrackerName } from "../../config/config.ts";
+import type { RunProgress } from "../../runs/progress.ts";
+import type { RunOptions, RunSummary } from "../../runs/types.ts";
+import type { TrackerRef } from "../../trackers/types.ts";
+import { escapeMrkdwn, inlineText, mentionChannel } from "../mrkdwn.ts";
+import { context, message, section, type SlackMessage } from "./message.ts";
+import { runListLine } from "./run-list.ts";
+import { runMessage } from "./run-message.ts";
+
+export const USAGE = "ENG-123 [more keys or links] [--count 3-6] [--dry-run] [--review] | status [run id] | help";
+
+const trackerNames: Record<TrackerName, string> = { linear: "Linear", jira: "Jira" };
+
+export function helpMessage(command: string, trackers: readonly TrackerName[]): SlackMessage {
+  const c = escapeMrkdwn(command);
+  const connected =
+    trackers.length > 0
+      ? `Connected: ${trackers.map((tracker) => trackerNames[tracker]).join(" and ")}.`
+      : "No tracker is connected yet: the operator sets LINEAR_API_KEY, or JIRA_BASE_URL, JIRA_EMAIL and JIRA_API_TOKEN.";
+  return message(`${c} breaks user stories into subtasks. Usage: ${c} ${escapeMrkdwn(USAGE)}`, [
+    section(
+      [
+        `*${c}* breaks user stories into subtasks with Claude and creates them as sub-issues.`,
+        `\`${c} ENG-123\` one story`,
+        `\`${c} ENG-123 ENG-124\` several stories`,
+        `\`${c} https://linear.app/acme/issue/ENG-123\` a link from Linear or Jira`,
+        `\`${c} ENG-100\` an epic or a Linear project link: every story in it`,
+      ].join("\n"),
+    ),
+    section(
+      [
+        "*Options*",
+        "`--count 3-6` how many subtasks per story (1 to 15)",
+        "`--dry-run` show the subtasks here, create nothing",
+        "`--review` show them with Create / Regenerate / Discard buttons before anything is created",
+      ].join("\n"),
+    ),
+    section([`\`${c} status\` the latest runs in this channel`, `\`${c} status <run id>\` one run`, `\`${c} help\` this message`].join("\n")),
+    context(`Progress goes in one thread per run in this channel. ${connected}`),
+  ]);
+}
+
+export function problemsMessage(command: string, problems: readonly string[]): SlackMessage {
+  const list = problems.slice(0, 10).map((problem) => `• ${inlineText(problem, 400)}`);
+  if (problems.length > 10) list.push(`• … and ${problems.length - 10} more`);
+  return message(`I could not start that: ${inlineText(problems[0] ?? "", 400)}`, [
+    section(`:warning: I could not start that:\n${list.join("\n")}`),
+    context(`Usage: \`${escapeMrkdwn(command)} ${escapeMrkdwn(USAGE)}\` · \`${escapeMrkdwn(command)} help\` shows examples.`),
+  ]);
+}
+
+function modeNote(options: RunOptions): string {
+  if (options.dryRun) return " (dry run: nothing will be created)";
+  if (options.review) return " (review: you approve each story before anything is created)";
+  return "";
+}
+
+export function startedMessage(runId: string, refs: readonly TrackerRef[], options: RunOptions): SlackMessage {
+  const names = refs.slice(0, 10).map((ref) => `*${inlineText(ref.kind === "project" ? `project ${ref.key}` : ref.key, 80)}*`);
+  const more = refs.length > names.length ? ` and ${refs.length - names.length} more` : "";
+  const text = `:rocket: Starting ${names.join(", ")}${more}${modeNote(options)}. Progress goes in a thread in this channel.`;
+  return message(text, [section(text), context(`Run \`${escapeMrkdwn(runId)}\``)]);
+}
+
+export function runListMessage(channel: string, runs: readonly RunSummary[], threadUrls: ReadonlyMap<string, string>): SlackMessage {
+  if (runs.length === 0) {
+    return message("No runs in this channel yet.", [section(`No runs in ${mentionChannel(channel)} yet. Start one with \`/subtasks ENG-123\`.`)]);
+  }
+  const lines = runs.map((run) => runListLine(run, { threadUrl: threadUrls.get(run.runId) }));
+  return message(`The latest ${runs.length} runs in this channel`, [
+    section(`*The latest runs in ${mentionChannel(channel)}*`),
+    ...lines.map((line) => section(line)),
+    context("`/subtasks status <run id>` shows one run in full."),
+  ]);
+}
+
+export function runStatusMessage(progress: RunProgress): SlackMessage {
+  return runMessage(progress);
+}
+
+export function runNotFoundMessage(runId: string): SlackMessage {
+  const text = `There is no run \`${escapeMrkdwn(runId)}\`. \`/subtasks status\` lists the latest runs in this channel.`;
+  return message(text, [section(text)]);
+}
+
+export function postFailedMessage(channel: string, runId: string, slackError: string): SlackMessage {
+  const reason =
+    slackError === "not_in_channel" || slackError === "channel_not_found"
+      ? `I am not a member of ${mentionChannel(channel)}, so I cannot post its progress there. Invite me with \`/invite @subtasks\`, or run the command in a channel I am in.`
+      : slackError === "is_archived"
+        ? "This channel is archived, so I cannot post its progress here."
+        : `Slack refused my message (${inlineText(slackError, 100)}), so the progress thread is missing.`;
+  const text = `:warning: ${reason} The run goes on anyway: \`/subtasks status ${escapeMrkdwn(runId)}\` shows how it went.`;
+  return message(text, [section(text)]);
+}
+
+export function internalErrorMessage(what: string, reference: string): SlackMessage {
+  const text = `:x: Something went wrong on my side while ${what}. Nothing was started; please try again in a minute. (Reference for the operator: \`${escapeMrkdwn(reference)}\`)`;
+  return message(text, [section(text)]);
+}

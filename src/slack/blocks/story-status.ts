@@ -1,0 +1,42 @@
+// One story's state in a few words, the same in the parent message, the reply and App Home.
+import type { RunOptions, StoryProgress } from "../../runs/types.ts";
+import { plural } from "./format.ts";
+
+export const FINAL = new Set(["COMPLETED", "FAILED", "SKIPPED"]);
+
+export function isFinal(story: Pick<StoryProgress, "status">): boolean {
+  return FINAL.has(story.status);
+}
+
+export function isAwaitingReview(story: Pick<StoryProgress, "status" | "reviewState">): boolean {
+  return story.status === "PENDING" && story.reviewState === "AWAITING";
+}
+
+export interface StoryStatusText {
+  readonly icon: string;
+  /** Lower case, no trailing period: "5 subtasks created", "failed". */
+  readonly text: string;
+}
+
+export function storyStatus(story: StoryProgress, options: RunOptions): StoryStatusText {
+  switch (story.status) {
+    case "COMPLETED":
+      if (options.dryRun) return { icon: ":test_tube:", text: `${plural(story.subtasks.length, "subtask")} proposed (dry run)` };
+      return {
+        icon: ":white_check_mark:",
+        text: `${plural(story.subtasksCreated, "subtask")} created${story.subtasksDeleted > 0 ? `, ${story.subtasksDeleted} replaced` : ""}`,
+      };
+    case "FAILED":
+      return { icon: ":x:", text: "failed" };
+    case "SKIPPED":
+      return story.reviewState === "DISCARDED" ? { icon: ":wastebasket:", text: "discarded in review" } : { icon: ":next_track_button:", text: "skipped" };
+    case "PENDING":
+      if (story.reviewState === "AWAITING") return { icon: ":memo:", text: "waiting for review" };
+      if (story.reviewState === "APPROVED") return { icon: ":hourglass_flowing_sand:", text: "approved, creating subtasks" };
+      return { icon: ":white_circle:", text: "queued" };
+    case "GENERATING":
+      return { icon: ":hourglass_flowing_sand:", text: "generating subtasks" };
+    case "SAVING":
+      return { icon: ":hourglass_flowing_sand:", text: "creating subtasks" };
+  }
+}

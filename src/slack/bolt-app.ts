@@ -1,0 +1,69 @@
+// The Bolt app and the way Slack reaches it, chosen by configuration only: HTTP (an express
+// router for POST /slack/events, mounted on the service's own server; commands, interactivity
+// and events share the one URL) or Socket Mode when SLACK_APP_TOKEN is set (no public URL).
+// Bolt checks every HTTP request's signature on the raw body and refuses a timestamp older than
+// five minutes with 401 before any listener runs.
+// https://docs.slack.dev/authentication/verifying-requests-from-slack
+import { App, ExpressReceiver, SocketModeReceiver, type Authorize } from "@slack/bolt";
+import type { WebClientOptions } from "@slack/web-api";
+import type { Router } from "express";
+import type { SlackConfig } from "../config/config.ts";
+import type { Logger } from "../log/logger.ts";
+import { slackLogger } from "./bolt-logger.ts";
+
+export const SLACK_EVENTS_PATH = "/slack/events";
+
+export interface BoltSetup {
+  readonly app: App;
+  /** HTTP mode: the router to mount; Socket Mode: null. */
+  readonly router: Router | null;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const internalError = JSON.stringify({
+  response_type: "ephemeral",
+  text: ":x: Something went wrong on my side. Nothing was started; please try again in a minute.",
+});
+
+export function createBoltApp(config: SlackConfig, logger: Logger, clientOptions: WebClientOptions): BoltSetup {
+  const log = slackLogger(logger, "slack-bolt");
+  // One workspace, one bot token: no per-request auth.test (Bolt's default makes one), so an
+  // ack never waits on Slack's API. The token is checked once at start instead.
+  const authorize: Authorize<boolean> = async () => ({ botToken: config.botToken });
+  // The bot listens to no message events, so there is nothing of its own to ignore.
+  const appOptions = { authorize, logger: log, clientOptions, ignoreSelf: false } as const;
+
+  if (config.appToken) {
+    const receiver = new SocketModeReceiver({ appToken: config.appToken, logger: log, installerOptions: { clientOptions } });
+    const app = new App({ ...appOptions, receiver });
+    app.error(async (error) => log.error("Slack listener failed", error));
+    return {
+      app,
+      router: null,
+      start: async () => {
+        await app.start();
+      },
+      stop: async () => {
+        await app.stop();
+      },
+    };
+  }
+
+  const receiver = new ExpressReceiver({
+    signingSecret: config.signingSecret,
+    endpoints: SLACK_EVENTS_PATH,
+    logger: log,
+    // A listener that fails before acking gets a message for the person, never a bare 500.
+    processEventErrorHandler: async ({ error, response }) => {
+      log.error("Slack request failed", error);
+      if (response.headersSent) return false;
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(internalError);
+      return true;
+    },
+  });
+  const app = new App({ ...appOptions, receiver });
+  app.error(async (error) => log.error("Slack listener failed", error));
+  return { app, router: receiver.router as Router, start: async () => undefined, stop: async () => undefined };
+}

@@ -1,0 +1,118 @@
+// /subtasks: parse, record the run (one insert), ack — then, after the ack, post the run's
+// parent message and hand the run to the queue. Nothing the person waits for touches a
+// tracker, the model or Slack's API. Every way it can go wrong ends in a message to them.
+// https://docs.slack.dev/interactivity/implementing-slash-commands#responding_to_commands
+import { randomUUID } from "node:crypto";
+import type { App, RespondArguments, RespondFn, SlashCommand } from "@slack/bolt";
+import type { Logger } from "../../log/logger.ts";
+import type { RunService } from "../../runs/service.ts";
+import type { TrackerRef } from "../../trackers/types.ts";
+import type { RunOptions } from "../../runs/types.ts";
+import type { ParseRefOptions } from "../../trackers/parse-ref.ts";
+import type { SlackMessage } from "../blocks/message.ts";
+import {
+  helpMessage,
+  internalErrorMessage,
+  postFailedMessage,
+  problemsMessage,
+  runListMessage,
+  runNotFoundMessage,
+  runStatusMessage,
+  startedMessage,
+} from "../blocks/command-replies.ts";
+import { slackErrorCode } from "../client.ts";
+import { parseCommand } from "../command-grammar.ts";
+import type { SlackReporter } from "../reporter.ts";
+import type { ThreadLinks } from "../thread-links.ts";
+
+export interface CommandDeps {
+  readonly runs: Pick<RunService, "createRun" | "enqueueRun" | "listRuns" | "loadRunProgress">;
+  readonly reporter: Pick<SlackReporter, "openThread">;
+  readonly links: Pick<ThreadLinks, "knownUrl">;
+  readonly refOptions: ParseRefOptions;
+  readonly logger: Logger;
+}
+
+type Ack = (response?: string | RespondArguments) => Promise<void>;
+
+const STATUS_RUNS = 5;
+
+function ephemeral(content: SlackMessage): RespondArguments {
+  return { response_type: "ephemeral", text: content.text, blocks: content.blocks };
+}
+
+export function registerCommandListener(app: App, deps: CommandDeps): void {
+  // Any command name: an operator who renames /subtasks in the manifest still gets answers.
+  app.command(/^\/.+/, async ({ command, ack, respond }) => {
+    await handleCommand(deps, command, ack, respond);
+  });
+}
+
+export async function handleCommand(deps: CommandDeps, command: SlashCommand, ack: Ack, respond: RespondFn): Promise<void> {
+  const parsed = parseCommand(command.text ?? "", deps.refOptions);
+  try {
+    switch (parsed.kind) {
+      case "help":
+        return await ack(ephemeral(helpMessage(command.command, deps.refOptions.configured)));
+      case "invalid":
+        return await ack(ephemeral(problemsMessage(command.command, parsed.problems)));
+      case "status":
+        return await ack(ephemeral(await statusReply(deps, command.channel_id, parsed.runId)));
+      case "run":
+        return await startRun(deps, command, parsed.refs, parsed.options, ack, respond);
+    }
+  } catch (error) {
+    // Only reached before the ack (the run path handles its own failures after it).
+    const reference = randomUUID().slice(0, 8);
+    deps.logger.error({ err: error, reference, command: command.command, kind: parsed.kind }, "slash command failed");
+    await ack(ephemeral(internalErrorMessage("handling the command", reference)));
+  }
+}
+
+async function statusReply(deps: CommandDeps, channel: string, runId: string | undefined): Promise<SlackMessage> {
+  if (runId) {
+    const progress = await deps.runs.loadRunProgress(runId);
+    return progress ? runStatusMessage(progress) : runNotFoundMessage(runId);
+  }
+  const runs = await deps.runs.listRuns({ slackChannel: channel, limit: STATUS_RUNS });
+  // Only links already known: the answer must not wait on Slack.
+  const urls = new Map<string, string>();
+  for (const run of runs) {
+    const url = deps.links.knownUrl(run);
+    if (url) urls.set(run.runId, url);
+  }
+  return runListMessage(channel, runs, urls);
+}
+
+async function startRun(
+  deps: CommandDeps,
+  command: SlashCommand,
+  refs: readonly TrackerRef[],
+  options: RunOptions,
+  ack: Ack,
+  respond: RespondFn,
+): Promise<void> {
+  const created = await deps.runs.createRun({
+    trigger: "SLASH_COMMAND",
+    refs,
+    requestedBy: command.user_id,
+    requestedByName: command.user_name,
+    slack: { channel: command.channel_id, teamId: command.team_id },
+    options,
+  });
+  if (!created.runId) throw new Error("the run was not recorded");
+  const runId = created.runId;
+  await ack(ephemeral(startedMessage(runId, refs, options)));
+
+  // After the ack: the thread first, so every story reply has a parent to go under.
+  const thread = await deps.reporter
+    .openThread(runId, command.channel_id)
+    .catch((error: unknown) => ({ ok: false as const, error: slackErrorCode(error) }));
+  if (!thread.ok) {
+    await respond(ephemeral(postFailedMessage(command.channel_id, runId, thread.error))).catch((error: unknown) =>
+      deps.logger.warn({ runId, error: slackErrorCode(error) }, "could not tell the person that the run's message failed"),
+    );
+  }
+  // A run whose enqueue fails is still recorded as QUEUED: the sweeper hands it to the queue.
+  await deps.runs.enqueueRun(runId).catch((error: unknown) => deps.logger.error({ err: error, runId }, "could not enqueue a run; the sweeper will"));
+}

@@ -1,0 +1,140 @@
+// Requests as Slack sends them to POST /slack/events, signed with the app's signing secret:
+// v0=HMAC-SHA256(secret, "v0:{timestamp}:{raw body}") in X-Slack-Signature.
+// https://docs.slack.dev/authentication/verifying-requests-from-slack
+import { createHmac } from "node:crypto";
+import { RESPONSE_URL_ORIGIN } from "./slack-api.ts";
+
+export const SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
+export const BOT_TOKEN = "xoxb-1111-2222-test-token";
+export const CHANNEL = "C0RUNS";
+export const REQUESTER = "U0ALICE";
+export const STRANGER = "U0MALLORY";
+export const ADMIN = "U0ADMIN";
+
+export function slackEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: "https://slack.test/api/", ...extra };
+}
+
+export function sign(body: string, timestamp: number, secret = SIGNING_SECRET): string {
+  return `v0=${createHmac("sha256", secret).update(`v0:${timestamp}:${body}`).digest("hex")}`;
+}
+
+export interface SentRequest {
+  readonly status: number;
+  readonly text: string;
+  readonly json: any;
+  /** From sending the request to the whole answer read. */
+  readonly ms: number;
+}
+
+export interface SendOptions {
+  readonly timestamp?: number;
+  readonly signature?: string;
+  readonly contentType?: string;
+}
+
+export async function sendToSlackEndpoint(baseUrl: string, body: string, options: SendOptions = {}): Promise<SentRequest> {
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  const started = performance.now();
+  const response = await fetch(`${baseUrl}/slack/events`, {
+    method: "POST",
+    headers: {
+      "content-type": options.contentType ?? "application/x-www-form-urlencoded",
+      "x-slack-request-timestamp": String(timestamp),
+      "x-slack-signature": options.signature ?? sign(body, timestamp),
+    },
+    body,
+  });
+  const text = await response.text();
+  const ms = performance.now() - started;
+  let json: any;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, text, json, ms };
+}
+
+let responseCounter = 0;
+
+export function slashCommandBody(text: string, overrides: Record<string, string> = {}): string {
+  const responsePath = `/commands/T0ACME/${++responseCounter}/secret`;
+  return new URLSearchParams({
+    token: "deprecated-verification-token",
+    team_id: "T0ACME",
+    team_domain: "acme",
+    channel_id: CHANNEL,
+    channel_name: "runs",
+    user_id: REQUESTER,
+    user_name: "alice",
+    command: "/subtasks",
+    text,
+    api_app_id: "A0SUBTASKS",
+    is_enterprise_install: "false",
+    response_url: `${RESPONSE_URL_ORIGIN}${responsePath}`,
+    trigger_id: "13345224609.738474920.8088930838d88f008e0",
+    ...overrides,
+  }).toString();
+}
+
+export function sendCommand(baseUrl: string, text: string, overrides: Record<string, string> = {}, options: SendOptions = {}): Promise<SentRequest> {
+  return sendToSlackEndpoint(baseUrl, slashCommandBody(text, overrides), options);
+}
+
+export interface ButtonPress {
+  readonly user: string;
+  readonly actionId: string;
+  readonly blockId: string;
+  readonly value: string;
+  readonly channel: string;
+  readonly messageTs: string;
+}
+
+export function blockActionsBody(press: ButtonPress): string {
+  const payload = {
+    type: "block_actions",
+    team: { id: "T0ACME", domain: "acme" },
+    user: { id: press.user, username: press.user.toLowerCase(), team_id: "T0ACME" },
+    api_app_id: "A0SUBTASKS",
+    token: "deprecated-verification-token",
+    container: { type: "message", message_ts: press.messageTs, channel_id: press.channel, is_ephemeral: false },
+    trigger_id: "13345224609.738474920.8088930838d88f008e0",
+    channel: { id: press.channel, name: "runs" },
+    message: { type: "message", ts: press.messageTs, text: "review", user: "U0BOT" },
+    response_url: `${RESPONSE_URL_ORIGIN}/actions/T0ACME/${++responseCounter}/secret`,
+    actions: [
+      {
+        type: "button",
+        action_id: press.actionId,
+        block_id: press.blockId,
+        value: press.value,
+        text: { type: "plain_text", text: "Create" },
+        action_ts: `${Date.now() / 1000}`,
+      },
+    ],
+    state: { values: {} },
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
+export function pressButton(baseUrl: string, press: ButtonPress): Promise<SentRequest> {
+  return sendToSlackEndpoint(baseUrl, blockActionsBody(press));
+}
+
+export function appHomeOpenedBody(user: string): string {
+  return JSON.stringify({
+    token: "deprecated-verification-token",
+    team_id: "T0ACME",
+    api_app_id: "A0SUBTASKS",
+    event: { type: "app_home_opened", user, channel: "D0HOME", tab: "home", event_ts: `${Date.now() / 1000}` },
+    type: "event_callback",
+    event_id: `Ev0${++responseCounter}`,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [{ team_id: "T0ACME", user_id: "U0BOT", is_bot: true, is_enterprise_install: false }],
+  });
+}
+
+export function openAppHome(baseUrl: string, user: string): Promise<SentRequest> {
+  return sendToSlackEndpoint(baseUrl, appHomeOpenedBody(user), { contentType: "application/json" });
+}
