@@ -1,0 +1,69 @@
+// Acts on a verified, parsed Jira delivery: a run starts when the trigger label was just added
+// to an issue (or an issue was created with it); everything else is answered "ignored".
+import type { Logger } from "../../log/logger.ts";
+import { BOT_LABEL } from "../../trackers/marker.ts";
+import { ignored, type LabelTrigger, type WebhookOutcome } from "../outcome.ts";
+import { startLabelRun, type RunStarter } from "../start-label-run.ts";
+import type { JiraDelivery, JiraIssueLabels } from "./parse.ts";
+
+export interface JiraReceiveDeps {
+  readonly runs: RunStarter;
+  readonly logger: Logger;
+  readonly triggerLabel: string;
+  /** See StartLabelRunOptions. */
+  readonly recordWithinMs?: number;
+}
+
+export type JiraDecision = { readonly start: LabelTrigger; readonly epic: boolean } | { readonly ignore: string };
+
+/** Labels added by this change: in a `labels` item's toString but not its fromString. */
+function addedLabels(issue: JiraIssueLabels): Set<string> {
+  const added = new Set<string>();
+  for (const change of issue.labelChanges) for (const label of change.to) if (!change.from.includes(label)) added.add(label);
+  return added;
+}
+
+// An Epic is the level above stories: named "Epic" in company-managed projects, and at
+// hierarchy level 1 in any project. The run layer expands it into its stories.
+const isEpic = (issue: JiraIssueLabels) => issue.issueType.hierarchyLevel === 1 || issue.issueType.name === "Epic";
+
+/** What the delivery asks for. Pure: the tests call it with payloads alone. */
+export function decideJiraDelivery(delivery: JiraDelivery, triggerLabel: string): JiraDecision {
+  const { issue } = delivery;
+  if (!issue) return { ignore: `Jira ${delivery.webhookEvent} events do not start runs` };
+  // The bot's own sub-tasks (made by a run, carrying its label) must never start another run.
+  if (issue.labels.includes(BOT_LABEL)) return { ignore: `${issue.key} is a sub-task created by ${BOT_LABEL}` };
+  // Jira has one level of sub-tasks: a sub-task cannot be broken down further.
+  if (issue.issueType.subtask) return { ignore: `${issue.key} is a sub-task; sub-tasks are not broken down` };
+  if (delivery.webhookEvent === "jira:issue_created") {
+    if (!issue.labels.includes(triggerLabel)) return { ignore: `${issue.key} was created without the label ${triggerLabel}` };
+  } else if (issue.labelChanges.length === 0) {
+    return { ignore: `the labels of ${issue.key} did not change` };
+  } else if (!addedLabels(issue).has(triggerLabel)) {
+    return { ignore: `the label ${triggerLabel} was not added to ${issue.key}` };
+  }
+  return {
+    epic: isEpic(issue),
+    start: {
+      provider: "JIRA",
+      deliveryId: delivery.deliveryId,
+      event: delivery.webhookEvent,
+      // An epic is started as itself: the run layer expands it into its stories.
+      ref: { tracker: "jira", key: issue.key, kind: "issue", input: issue.key },
+      requestedBy: delivery.user?.accountId ?? "jira-webhook",
+      ...(delivery.user?.displayName ? { requestedByName: delivery.user.displayName } : {}),
+    },
+  };
+}
+
+export async function receiveJiraDelivery(deps: JiraReceiveDeps, delivery: JiraDelivery): Promise<WebhookOutcome> {
+  const decision = decideJiraDelivery(delivery, deps.triggerLabel);
+  const context = { provider: "jira", deliveryId: delivery.deliveryId, event: delivery.webhookEvent };
+  if ("ignore" in decision) {
+    deps.logger.debug({ ...context, reason: decision.ignore }, "webhook delivery ignored");
+    return ignored(decision.ignore);
+  }
+  const outcome = await startLabelRun(deps.runs, deps.logger, decision.start, { recordWithinMs: deps.recordWithinMs });
+  deps.logger.info({ ...context, story: decision.start.ref.key, epic: decision.epic, ...outcome }, "webhook delivery received");
+  return outcome;
+}

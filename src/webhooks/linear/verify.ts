@@ -1,0 +1,32 @@
+// Proves a Linear delivery authentic before anything reads it: the Linear-Signature header is
+// the hex HMAC-SHA256 of the raw body keyed with the webhook's signing secret, and the signed
+// body's webhookTimestamp must be within a minute of now (what LinearWebhookClient.verify in
+// @linear/sdk/webhooks enforces). https://linear.app/developers/webhooks#securing-webhooks
+import { HttpError } from "../../http/errors.ts";
+import type { FreshnessWindow } from "../freshness.ts";
+import { isFresh } from "../freshness.ts";
+import { signatureMatches } from "../signature.ts";
+
+/**
+ * Linear stamps webhookTimestamp when it sends each attempt (its retries, 1 min, 1 h and 6 h
+ * later, carry a new one), so a minute either way covers clock skew and transit while a
+ * captured delivery cannot be replayed later.
+ */
+export const LINEAR_FRESHNESS: FreshnessWindow = { maxAgeMs: 60_000, maxAheadMs: 60_000 };
+
+export function verifyLinearSignature(raw: Buffer, signature: string | undefined, secret: string | undefined): void {
+  if (!secret) {
+    throw new HttpError(401, "webhook_secret_unset", "LINEAR_WEBHOOK_SECRET is not set on this bot, so Linear deliveries are refused");
+  }
+  if (!signature) throw new HttpError(401, "missing_signature", "the Linear-Signature header is missing");
+  if (!signatureMatches(raw, secret, signature.trim())) {
+    throw new HttpError(401, "invalid_signature", "the Linear-Signature does not match the body");
+  }
+}
+
+/** Called once the verified body is parsed: the timestamp it carries is signed with it. */
+export function verifyLinearTimestamp(webhookTimestamp: number, now: number): void {
+  if (!isFresh(webhookTimestamp, now, LINEAR_FRESHNESS)) {
+    throw new HttpError(401, "stale_delivery", "the delivery's webhookTimestamp is more than 60 s from now");
+  }
+}

@@ -1,0 +1,26 @@
+import type { TrackerRef } from "../trackers/types.ts";
+
+export type WebhookProvider = "LINEAR" | "JIRA";
+
+/** What a verified delivery asks for: a run on one story or epic, started by a tracker label. */
+export interface LabelTrigger {
+  readonly provider: WebhookProvider;
+  /** The dedupe key: the sender's delivery id (or a hash of the body when it sends none). */
+  readonly deliveryId: string;
+  /** The sender's event name, recorded with the delivery. */
+  readonly event: string;
+  readonly ref: TrackerRef;
+  /** The tracker user who added the label (their id), for the run's requestedBy. */
+  readonly requestedBy: string;
+  readonly requestedByName?: string;
+}
+
+/** The answer to a verified delivery; every one is a 200. */
+export type WebhookOutcome =
+  | { readonly status: "started"; readonly runId: string }
+  /** The delivery was recorded before: no second run. */
+  | { readonly status: "duplicate"; readonly runId: string | null }
+  | { readonly status: "ignored"; readonly reason: string };
+
+/** A delivery that starts nothing, with the reason (answered to the sender, logged at debug). */
+export const ignored = (reason: string): WebhookOutcome => ({ status: "ignored", reason });

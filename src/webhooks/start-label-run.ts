@@ -1,0 +1,79 @@
+// The one thing a verified label delivery does: record the delivery and its run in one
+// transaction (the unique provider + delivery id makes a repeated or concurrent delivery a
+// duplicate), then hand the run to the queue. Nothing here waits on a tracker or on Claude.
+import type { Logger } from "../log/logger.ts";
+import type { RunService } from "../runs/service.ts";
+import type { LabelTrigger, WebhookOutcome } from "./outcome.ts";
+
+/**
+ * The delivery could not be recorded (the database is down, refused the write, or did not
+ * answer in time). The sender must try again later: answered 503 with Retry-After, never 200.
+ */
+export class DeliveryNotStored extends Error {
+  constructor(cause: unknown) {
+    super("the delivery could not be recorded; try again later", { cause });
+    this.name = "DeliveryNotStored";
+  }
+}
+
+export type RunStarter = Pick<RunService, "createRun" | "enqueueRun">;
+
+export interface StartLabelRunOptions {
+  /**
+   * How long a sender is kept waiting for the record (ms). Linear gives up after 5 s and Jira
+   * after 10 s, both then retry; answering 503 first keeps the answer ours. A write that
+   * completes after the deadline still enqueues its run, and the retry is told "duplicate".
+   */
+  readonly recordWithinMs?: number;
+}
+
+export const DEFAULT_RECORD_WITHIN_MS = 4_000;
+
+async function recordAndEnqueue(runs: RunStarter, logger: Logger, trigger: LabelTrigger): Promise<WebhookOutcome> {
+  let recorded;
+  try {
+    recorded = await runs.createRun({
+      trigger: "TRACKER_LABEL",
+      refs: [trigger.ref],
+      requestedBy: trigger.requestedBy,
+      ...(trigger.requestedByName ? { requestedByName: trigger.requestedByName } : {}),
+      delivery: { provider: trigger.provider, deliveryId: trigger.deliveryId, event: trigger.event },
+    });
+  } catch (error) {
+    throw new DeliveryNotStored(error);
+  }
+  if (recorded.duplicate) return { status: "duplicate", runId: recorded.runId };
+  try {
+    await runs.enqueueRun(recorded.runId);
+  } catch (error) {
+    // The run is stored (QUEUED), so the delivery is safe: the run service's sweeper enqueues
+    // QUEUED runs that no job picked up. Answering 503 here would only make the tracker send
+    // the delivery again, to be told it is a duplicate.
+    logger.warn({ err: error, runId: recorded.runId }, "run recorded but not enqueued; the sweeper will enqueue it");
+  }
+  return { status: "started", runId: recorded.runId };
+}
+
+export async function startLabelRun(
+  runs: RunStarter,
+  logger: Logger,
+  trigger: LabelTrigger,
+  options: StartLabelRunOptions = {},
+): Promise<WebhookOutcome> {
+  const work = recordAndEnqueue(runs, logger, trigger);
+  const deadlineMs = options.recordWithinMs ?? DEFAULT_RECORD_WITHIN_MS;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), deadlineMs)));
+  try {
+    const first = await Promise.race([work, late]);
+    if (first !== "late") return first;
+  } finally {
+    clearTimeout(timer);
+  }
+  // The write goes on; the sender is told to retry, and the outcome is only logged.
+  work.then(
+    (outcome) => logger.info({ deliveryId: trigger.deliveryId, ...outcome }, "delivery recorded after the sender was answered 503"),
+    (error: unknown) => logger.warn({ deliveryId: trigger.deliveryId, err: error }, "delivery not recorded"),
+  );
+  throw new DeliveryNotStored(new Error(`the database did not record the delivery within ${deadlineMs} ms`));
+}
