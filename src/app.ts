@@ -12,8 +12,10 @@ import type { Logger } from "./log/logger.ts";
 import type { RetryPolicy } from "./runs/process-story.ts";
 import type { QueueTiming } from "./runs/queue.ts";
 import { createRunService, type RunService } from "./runs/service.ts";
+import { createSlackSurface } from "./slack/surface.ts";
 import { createTrackers } from "./trackers/create-trackers.ts";
 import type { Tracker } from "./trackers/types.ts";
+import { createWebhookRouter } from "./webhooks/router.ts";
 
 export interface AppDeps {
   readonly config: Config;
@@ -69,7 +71,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
     ...(deps.storyRetry ? { retry: deps.storyRetry } : {}),
   });
   // Slack surface: wired here (routers, components, threadUrl).
+  if (config.slack) {
+    const slack = createSlackSurface({ config, slack: config.slack, logger, runs, trackers });
+    if (slack.router) routers.push(slack.router);
+    components.push(slack);
+    threadUrl = slack.threadUrl;
+  }
   // Tracker webhooks: wired here (routers).
+  routers.push(createWebhookRouter({ config, logger, runs, registry: metrics.registry }));
 
   const http = createHttpApp({ logger, metrics, checkReadiness: databaseReadiness(db.pool, migrations), routers });
   let server: RunningServer | undefined;
