@@ -191,7 +191,7 @@ async function main(): Promise<void> {
   await migrate(webScratch.url, logger);
   const webDb = openDatabase(webScratch.url);
   const webConfig = env(webScratch.url);
-  const webRuns = createRunService({ prisma: webDb.prisma, databaseUrl: webScratch.url, logger, trackers: { linear: tracker }, generator, concurrency: 4, work: false, sweepIntervalMs: 0 });
+  const webRuns = createRunService({ prisma: webDb.prisma, pool: webDb.pool, databaseUrl: webScratch.url, logger, trackers: { linear: tracker }, generator, concurrency: 4, work: false, sweepIntervalMs: 0 });
   await webRuns.start();
   const webSlack = createSlackSurface({ config: webConfig, slack: webConfig.slack!, logger, runs: webRuns, trackers: { linear: tracker } });
   await webSlack.start();

@@ -8,8 +8,8 @@
 // production but never proceed: no tracker or Claude is called, and the measurement is the
 // ingest alone. Logs are written at info level (the default) to a discarding stream, so their
 // cost is counted. The client runs in a worker thread. A third figure, the run layer alone
-// (createRun + enqueueRun called directly, same concurrency, no HTTP), shows the ceiling the
-// recording sets for the endpoint.
+// (startRun called directly, same concurrency, no HTTP), shows the ceiling the recording sets
+// for the endpoint.
 import { randomBytes, randomUUID } from "node:crypto";
 import http from "node:http";
 import { Writable } from "node:stream";
@@ -132,20 +132,19 @@ function summary(results: readonly Result[], wallMs: number) {
   return { perSecond: (results.length / wallMs) * 1000, p50: at(0.5), p99: at(0.99), outcomes };
 }
 
-/** createRun + enqueueRun for `count` new label runs, `concurrency` at a time; deliveries/s. */
-async function recordDirectly(runs: Pick<RunService, "createRun" | "enqueueRun">, count: number, concurrency: number): Promise<number> {
+/** startRun for `count` new label runs, `concurrency` at a time; deliveries/s. */
+async function recordDirectly(runs: Pick<RunService, "startRun">, count: number, concurrency: number): Promise<number> {
   let next = 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next++ < count) {
-        const recorded = await runs.createRun({
+        await runs.startRun({
           trigger: "TRACKER_LABEL",
           refs: [{ tracker: "linear", key: `ENG-${next}`, kind: "issue", input: `ENG-${next}` }],
           requestedBy: "bench",
           delivery: { provider: "LINEAR", deliveryId: `direct-${randomUUID()}`, event: "Issue.update" },
         });
-        if (!recorded.duplicate) await runs.enqueueRun(recorded.runId);
       }
     }),
   );
@@ -228,7 +227,7 @@ async function main(): Promise<void> {
   console.log(`                        deliveries/s    p50 ms    p99 ms`);
   console.log(`  createApp (real DB)   ${fmt(app_.perSecond)}  ${fmt(app_.p50, 2)}  ${fmt(app_.p99, 2)}   (target ≥ 1000/s)`);
   console.log(`  bare HMAC handler     ${fmt(bare_.perSecond)}  ${fmt(bare_.p50, 2)}  ${fmt(bare_.p99, 2)}`);
-  console.log(`  run layer alone       ${fmt(direct)}                        (createRun + enqueueRun per delivery, no HTTP)`);
+  console.log(`  run layer alone       ${fmt(direct)}                        (startRun per delivery, no HTTP)`);
   console.log(`  ratio bare/app        ${fmt(ratio, 2)}                        (target ≤ 2.00)`);
   console.log(`  answers (app)         ${JSON.stringify(app_.outcomes)}`);
   console.log(`  answers (bare)        ${JSON.stringify(bare_.outcomes)}`);

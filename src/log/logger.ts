@@ -3,35 +3,34 @@ import { pino, type DestinationStream, type Logger } from "pino";
 export type { Logger } from "pino";
 
 // Field names that hold credentials wherever they appear (headers, client options, configs).
-const secretKeys = [
-  "authorization",
-  "Authorization",
-  "cookie",
-  "x-api-key",
-  "x-slack-signature",
-  "linear-signature",
-  "x-hub-signature",
-  "apiKey",
-  "apiToken",
-  "botToken",
-  "appToken",
-  "signingSecret",
-  "webhookSecret",
-  "password",
-  "token",
-  "databaseUrl",
-  "connectionString",
-];
-
-const redactPaths = secretKeys.flatMap((key) => {
-  const k = /^[A-Za-z_$][\w$]*$/.test(key) ? key : `["${key}"]`;
-  const join = (prefix: string) => (k.startsWith("[") ? `${prefix}${k}` : `${prefix}.${k}`);
-  return [k, join("*"), join("*.*"), join("*.*.*")];
-});
+const secretKeys = new Set(
+  [
+    "authorization",
+    "cookie",
+    "x-api-key",
+    "x-slack-signature",
+    "linear-signature",
+    "x-hub-signature",
+    "apikey",
+    "apitoken",
+    "bottoken",
+    "apptoken",
+    "signingsecret",
+    "webhooksecret",
+    "password",
+    "token",
+    "databaseurl",
+    "connectionstring",
+  ],
+);
 
 const REDACTED = "[redacted]";
 
-/** Replaces every occurrence of a known secret value inside strings, at any depth. */
+/**
+ * One walk over what is logged, at any depth: a field whose name says it holds a credential is
+ * censored, and every occurrence of a known secret value inside a string is replaced. (pino's
+ * own path-based redact costs some 50 µs a line with wildcards at this depth; this costs a few.)
+ */
 function scrub(value: unknown, secrets: readonly string[], depth = 0): unknown {
   if (typeof value === "string") {
     let out = value;
@@ -43,7 +42,9 @@ function scrub(value: unknown, secrets: readonly string[], depth = 0): unknown {
   if (value instanceof Error) return scrub(pino.stdSerializers.err(value), secrets, depth + 1);
   if (Array.isArray(value)) return value.map((item) => scrub(item, secrets, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) out[key] = scrub(item, secrets, depth + 1);
+  for (const [key, item] of Object.entries(value)) {
+    out[key] = secretKeys.has(key.toLowerCase()) && item !== undefined && item !== null ? REDACTED : scrub(item, secrets, depth + 1);
+  }
   return out;
 }
 
@@ -65,9 +66,8 @@ export function createLogger(options: LoggerOptions): Logger {
     {
       level: options.level,
       base: { service: "subtasks-bot" },
-      redact: { paths: redactPaths, censor: REDACTED },
       serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
-      formatters: secrets.length > 0 ? { log: (object) => scrub(object, secrets) as Record<string, unknown> } : {},
+      formatters: { log: (object) => scrub(object, secrets) as Record<string, unknown> },
       hooks:
         secrets.length > 0
           ? {

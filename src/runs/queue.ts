@@ -1,6 +1,6 @@
 // pg-boss is the distributed engine: jobs live in Postgres (schema `pgboss`), so several bot
 // processes share the work and a job of a process that died is picked up by another.
-import { PgBoss, type Job } from "pg-boss";
+import { PgBoss, type Db, type Job } from "pg-boss";
 import type { Logger } from "../log/logger.ts";
 import { uuidFromName } from "../sync/client-id.ts";
 
@@ -132,11 +132,22 @@ export class RunQueue {
 
   /** Enqueues the job that resolves a run's references; a second send for the run is a no-op. */
   async sendResolve(runId: string): Promise<void> {
-    await this.boss.send(RESOLVE_QUEUE, { runId } satisfies ResolveJob, {
-      ...this.jobOptions(),
-      id: uuidFromName(`resolve:${runId}`),
-    });
+    await this.boss.send(RESOLVE_QUEUE, { runId } satisfies ResolveJob, { ...this.jobOptions(), id: resolveJobId(runId) });
     this.wake();
+  }
+
+  /**
+   * Inserts the resolve jobs of many runs through `db`, a connection inside the caller's
+   * transaction, so the runs and their jobs commit together. The caller wakes the workers
+   * after its commit.
+   */
+  async insertResolveJobs(runIds: readonly string[], db: Db): Promise<void> {
+    const options = this.jobOptions();
+    await this.boss.insert(
+      RESOLVE_QUEUE,
+      runIds.map((runId) => ({ ...options, id: resolveJobId(runId), data: { runId } satisfies ResolveJob })),
+      { db },
+    );
   }
 
   /**
@@ -168,6 +179,11 @@ export class RunQueue {
     this.started = false;
     await this.boss.stop({ graceful: options.graceful ?? true, timeout: options.timeoutMs ?? 20_000 });
   }
+}
+
+/** The resolve job of a run: one per run, whoever enqueues it and however often. */
+function resolveJobId(runId: string): string {
+  return uuidFromName(`resolve:${runId}`);
 }
 
 /** The job id of a story's first attempt in a run (known before the RunStory row exists). */

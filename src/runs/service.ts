@@ -3,12 +3,14 @@
 import { randomUUID } from "node:crypto";
 import type { TrackerName } from "../config/config.ts";
 import type { SubtaskGenerator } from "../generation/types.ts";
+import type pg from "pg";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Tracker } from "../trackers/types.ts";
 import { RunEvents } from "./events.ts";
 import { createStoryProcessor, type FinishLabels, type RetryPolicy, type StoryProcessorDeps } from "./process-story.ts";
 import { listRuns, loadRunProgress, type RunProgress } from "./progress.ts";
+import { RunIntake } from "./intake.ts";
 import { RESOLVE_QUEUE, RunQueue, STORY_DEAD_QUEUE, STORY_QUEUE, type QueueTiming, type ResolveJob, type StoryJob } from "./queue.ts";
 import { createRunResolver } from "./resolve-run.ts";
 import { RunStore } from "./store.ts";
@@ -16,6 +18,8 @@ import type { RunObserver, RunSummary, StartRunInput, StartRunResult } from "./t
 
 export interface RunServiceDeps {
   readonly prisma: PrismaClient;
+  /** The pool behind `prisma`, for the batched run intake's plain SQL. */
+  readonly pool: pg.Pool;
   readonly databaseUrl: string;
   readonly logger: Logger;
   readonly trackers: Partial<Record<TrackerName, Tracker>>;
@@ -41,6 +45,7 @@ export function createRunService(deps: RunServiceDeps) {
   const store = new RunStore(prisma);
   const events = new RunEvents(logger);
   const queue = new RunQueue({ databaseUrl: deps.databaseUrl, logger, ...(deps.queueTiming ? { timing: deps.queueTiming } : {}) });
+  const intake = new RunIntake({ pool: deps.pool, queue, logger });
   const work = { prisma, store, queue, events, logger, trackers: deps.trackers };
   const processor = createStoryProcessor({
     ...work,
@@ -55,11 +60,12 @@ export function createRunService(deps: RunServiceDeps) {
   });
   let sweeper: NodeJS.Timeout | undefined;
 
-  /** Records the run (one insert; with its webhook delivery when there is one). Does not enqueue. */
-  async function createRun(input: StartRunInput): Promise<StartRunResult> {
-    const inserted = await store.insertRun(input);
-    if ("duplicateOf" in inserted) return { duplicate: true, runId: inserted.duplicateOf };
-    return { duplicate: false, runId: inserted.runId };
+  /**
+   * Records the run (with its webhook delivery when there is one) and does not enqueue it yet:
+   * for a caller that has something to do first (the Slack surface posts the run's message).
+   */
+  function createRun(input: StartRunInput): Promise<StartRunResult> {
+    return intake.record(input, false);
   }
 
   /** Hands a recorded run to the queue. Safe to call twice. */
@@ -67,11 +73,12 @@ export function createRunService(deps: RunServiceDeps) {
     await queue.sendResolve(runId);
   }
 
-  /** createRun + enqueueRun; returns as soon as the run is queued, never waits on generation. */
-  async function startRun(input: StartRunInput): Promise<StartRunResult> {
-    const result = await createRun(input);
-    if (!result.duplicate) await enqueueRun(result.runId);
-    return result;
+  /**
+   * Records the run and its queue job in one transaction; returns as soon as both are stored,
+   * never waits on generation.
+   */
+  function startRun(input: StartRunInput): Promise<StartRunResult> {
+    return intake.record(input, true);
   }
 
   /**

@@ -7,7 +7,7 @@ import type { Logger } from "../log/logger.ts";
 import type { Tracker } from "../trackers/types.ts";
 import type { RunEvents } from "./events.ts";
 import type { RunQueue } from "./queue.ts";
-import type { RunState, RunStoryState, StartRunInput } from "./types.ts";
+import type { RunState, RunStoryState } from "./types.ts";
 
 export type RunStoryRow = Prisma.RunStoryGetPayload<{ include: { story: true; run: true } }>;
 
@@ -25,52 +25,6 @@ export class RunStore {
   readonly prisma: PrismaClient;
   constructor(prisma: PrismaClient) {
     this.prisma = prisma;
-  }
-
-  /**
-   * Inserts the run (QUEUED) and, for a webhook, its delivery, in one transaction.
-   * Returns null when the delivery was already recorded (a repeated delivery).
-   */
-  async insertRun(input: StartRunInput): Promise<{ runId: string } | { duplicateOf: string | null }> {
-    try {
-      return await this.prisma.$transaction(async (tx) => {
-        const run = await tx.run.create({
-          data: {
-            type: "GENERATE_SUBTASKS",
-            status: "QUEUED",
-            trigger: input.trigger,
-            requestedBy: input.requestedBy,
-            requestedByName: input.requestedByName ?? null,
-            refs: input.refs.map((ref) => ref.input),
-            options: { ...input.options, targets: input.refs } as unknown as Prisma.InputJsonValue,
-            slackChannel: input.slack?.channel ?? null,
-            slackThreadTs: input.slack?.threadTs ?? null,
-            slackTeamId: input.slack?.teamId ?? null,
-          },
-          select: { id: true },
-        });
-        if (input.delivery) {
-          await tx.webhookDelivery.create({
-            data: {
-              provider: input.delivery.provider,
-              deliveryId: input.delivery.deliveryId,
-              event: input.delivery.event ?? null,
-              runId: run.id,
-            },
-          });
-        }
-        return { runId: run.id };
-      });
-    } catch (error) {
-      if (input.delivery && isUniqueViolation(error)) {
-        const earlier = await this.prisma.webhookDelivery.findUnique({
-          where: { provider_deliveryId: { provider: input.delivery.provider, deliveryId: input.delivery.deliveryId } },
-          select: { runId: true },
-        });
-        return { duplicateOf: earlier?.runId ?? null };
-      }
-      throw error;
-    }
   }
 
   loadRun(runId: string) {

@@ -1,6 +1,6 @@
-// The one thing a verified label delivery does: record the delivery and its run in one
-// transaction (the unique provider + delivery id makes a repeated or concurrent delivery a
-// duplicate), then hand the run to the queue. Nothing here waits on a tracker or on Claude.
+// The one thing a verified label delivery does: record the delivery, its run and the run's
+// queue job in one transaction (the unique provider + delivery id makes a repeated or
+// concurrent delivery a duplicate). Nothing here waits on a tracker or on Claude.
 import type { Logger } from "../log/logger.ts";
 import type { RunService } from "../runs/service.ts";
 import type { LabelTrigger, WebhookOutcome } from "./outcome.ts";
@@ -16,7 +16,7 @@ export class DeliveryNotStored extends Error {
   }
 }
 
-export type RunStarter = Pick<RunService, "createRun" | "enqueueRun">;
+export type RunStarter = Pick<RunService, "startRun">;
 
 export interface StartLabelRunOptions {
   /**
@@ -29,10 +29,10 @@ export interface StartLabelRunOptions {
 
 export const DEFAULT_RECORD_WITHIN_MS = 4_000;
 
-async function recordAndEnqueue(runs: RunStarter, logger: Logger, trigger: LabelTrigger): Promise<WebhookOutcome> {
+async function recordAndEnqueue(runs: RunStarter, trigger: LabelTrigger): Promise<WebhookOutcome> {
   let recorded;
   try {
-    recorded = await runs.createRun({
+    recorded = await runs.startRun({
       trigger: "TRACKER_LABEL",
       refs: [trigger.ref],
       requestedBy: trigger.requestedBy,
@@ -42,16 +42,7 @@ async function recordAndEnqueue(runs: RunStarter, logger: Logger, trigger: Label
   } catch (error) {
     throw new DeliveryNotStored(error);
   }
-  if (recorded.duplicate) return { status: "duplicate", runId: recorded.runId };
-  try {
-    await runs.enqueueRun(recorded.runId);
-  } catch (error) {
-    // The run is stored (QUEUED), so the delivery is safe: the run service's sweeper enqueues
-    // QUEUED runs that no job picked up. Answering 503 here would only make the tracker send
-    // the delivery again, to be told it is a duplicate.
-    logger.warn({ err: error, runId: recorded.runId }, "run recorded but not enqueued; the sweeper will enqueue it");
-  }
-  return { status: "started", runId: recorded.runId };
+  return recorded.duplicate ? { status: "duplicate", runId: recorded.runId } : { status: "started", runId: recorded.runId };
 }
 
 export async function startLabelRun(
@@ -60,7 +51,7 @@ export async function startLabelRun(
   trigger: LabelTrigger,
   options: StartLabelRunOptions = {},
 ): Promise<WebhookOutcome> {
-  const work = recordAndEnqueue(runs, logger, trigger);
+  const work = recordAndEnqueue(runs, trigger);
   const deadlineMs = options.recordWithinMs ?? DEFAULT_RECORD_WITHIN_MS;
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), deadlineMs)));

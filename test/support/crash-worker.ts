@@ -18,6 +18,7 @@ const hanging: SubtaskGenerator = {
 };
 const runs = createRunService({
   prisma: db.prisma,
+  pool: db.pool,
   databaseUrl,
   logger: createLogger({ level: "silent" }),
   trackers: { linear: tracker },

@@ -262,4 +262,29 @@ describe("webhook deliveries", () => {
     expect(results.filter((r) => r.duplicate).map((r) => r.runId)).toEqual([winner, winner]);
     expect(await waitForRun(db, winner)).toBe("COMPLETED");
   });
+
+  it("a burst of deliveries is recorded together: every new one gets its run and its job, every repeat the first run", async () => {
+    const runs = await service({ work: false });
+    const input = (n: number) => ({
+      trigger: "TRACKER_LABEL" as const,
+      refs: [linearRef(`ENG-${n}`)],
+      requestedBy: "linear-user",
+      delivery: { provider: "LINEAR" as const, deliveryId: `burst-${n}`, event: "Issue" },
+    });
+    const burst = Array.from({ length: 300 }, (_, i) => input(i % 250));
+    const results = await Promise.all(burst.map((item) => runs.startRun(item)));
+    const started = results.filter((r) => !r.duplicate).map((r) => r.runId!);
+    expect(new Set(started).size).toBe(250);
+    expect(await db.prisma.run.count()).toBe(250);
+    expect(await db.prisma.webhookDelivery.count()).toBe(250);
+    for (let i = 250; i < 300; i++) {
+      const first = results[i - 250]!;
+      expect(results[i]).toEqual({ duplicate: true, runId: first.runId });
+    }
+    const jobs = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'run-resolve'`);
+    expect(jobs.rows[0]!.n).toBe(250);
+    const run = await db.prisma.run.findUniqueOrThrow({ where: { id: started[0]! } });
+    expect(run).toMatchObject({ type: "GENERATE_SUBTASKS", status: "QUEUED", trigger: "TRACKER_LABEL", refs: ["ENG-0"], requestedBy: "linear-user" });
+    expect(run.id).toMatch(/^c[0-9a-z]{24}$/);
+  });
 });

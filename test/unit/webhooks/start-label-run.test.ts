@@ -12,20 +12,14 @@ const trigger: LabelTrigger = {
   requestedByName: "Maya Fischer",
 };
 
-function runs(overrides: Partial<RunStarter>): RunStarter & { enqueued: string[] } {
-  const enqueued: string[] = [];
-  return {
-    enqueued,
-    createRun: async () => ({ duplicate: false, runId: "run-1" }),
-    enqueueRun: async (runId) => void enqueued.push(runId),
-    ...overrides,
-  };
+function runs(overrides: Partial<RunStarter>): RunStarter {
+  return { startRun: async () => ({ duplicate: false, runId: "run-1" }), ...overrides };
 }
 
 describe("starting a run from a label delivery", () => {
-  it("records the delivery with a TRACKER_LABEL run, then enqueues it", async () => {
+  it("records the delivery with a TRACKER_LABEL run and its queue job", async () => {
     const inputs: unknown[] = [];
-    const starter = runs({ createRun: async (input) => (inputs.push(input), { duplicate: false, runId: "run-1" }) });
+    const starter = runs({ startRun: async (input) => (inputs.push(input), { duplicate: false, runId: "run-1" }) });
     expect(await startLabelRun(starter, captureLogger().logger, trigger)).toEqual({ status: "started", runId: "run-1" });
     expect(inputs).toEqual([
       {
@@ -36,38 +30,29 @@ describe("starting a run from a label delivery", () => {
         delivery: { provider: "LINEAR", deliveryId: trigger.deliveryId, event: "Issue.update" },
       },
     ]);
-    expect(starter.enqueued).toEqual(["run-1"]);
   });
 
-  it("a duplicate is not enqueued again", async () => {
-    const starter = runs({ createRun: async () => ({ duplicate: true, runId: "run-0" }) });
+  it("a duplicate answers with the run the first delivery started", async () => {
+    const starter = runs({ startRun: async () => ({ duplicate: true, runId: "run-0" }) });
     expect(await startLabelRun(starter, captureLogger().logger, trigger)).toEqual({ status: "duplicate", runId: "run-0" });
-    expect(starter.enqueued).toEqual([]);
   });
 
   it("a delivery that could not be recorded is DeliveryNotStored, so it is never answered 200", async () => {
     const down = new Error("connect ECONNREFUSED 127.0.0.1:5432");
-    const starter = runs({ createRun: async () => Promise.reject(down) });
+    const starter = runs({ startRun: async () => Promise.reject(down) });
     const error = await startLabelRun(starter, captureLogger().logger, trigger).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DeliveryNotStored);
     expect((error as DeliveryNotStored).cause).toBe(down);
   });
-
-  it("a recorded run the queue refused is still started: the sweeper enqueues it, and the failure is logged", async () => {
-    const log = captureLogger("warn");
-    const starter = runs({ enqueueRun: async () => Promise.reject(new Error("queue unavailable")) });
-    expect(await startLabelRun(starter, log.logger, trigger)).toEqual({ status: "started", runId: "run-1" });
-    expect(log.lines()).toEqual([expect.objectContaining({ level: 40, runId: "run-1", msg: "run recorded but not enqueued; the sweeper will enqueue it" })]);
-  });
 });
 
 describe("a database that does not answer in time", () => {
-  it("is DeliveryNotStored at the deadline; the write that lands later still enqueues its run", async () => {
+  it("is DeliveryNotStored at the deadline; the write that lands later is logged with its run", async () => {
     const log = captureLogger("info");
     let land: (() => void) | undefined;
     const landed = new Promise<void>((resolve) => (land = resolve));
     const starter = runs({
-      createRun: async () => {
+      startRun: async () => {
         await landed;
         return { duplicate: false, runId: "run-late" };
       },
@@ -77,10 +62,8 @@ describe("a database that does not answer in time", () => {
 
     expect(error).toBeInstanceOf(DeliveryNotStored);
     expect(performance.now() - started).toBeLessThan(1_000);
-    expect(starter.enqueued).toEqual([]);
     land!();
     await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(starter.enqueued).toEqual(["run-late"]);
-    expect(log.lines().map((line) => line.msg)).toContain("delivery recorded after the sender was answered 503");
+    expect(log.lines()).toContainEqual(expect.objectContaining({ runId: "run-late", msg: "delivery recorded after the sender was answered 503" }));
   });
 });
