@@ -1,9 +1,9 @@
 // npm run bench:ack: how fast /subtasks is acknowledged. 2,000 signed `/subtasks ENG-1`
 // requests at 200 requests/s (open loop: sent on schedule, whatever the answers) against
 //   1. a bare Bolt app on an express server whose listener only calls ack(), and
-//   2. this service's web side alone: the Slack surface and the run service with `work: false`
-//      (a process that records and enqueues runs and leaves the work to other processes): the
-//      ack follows one insert, then the parent message is posted and the run enqueued, and
+//   2. this service's web side alone: createApp with RUN_CONCURRENCY=0 (a process that records
+//      and enqueues runs and leaves the work to other processes): the ack follows one insert,
+//      then the parent message is posted and the run enqueued, and
 //   3. this service whole (createApp): the same, plus the queue workers running the 2,000 runs
 //      (in-process tracker and model) in the same process while the requests keep coming.
 // Slack's Web API and response_url are a local stub HTTP server. The requests are sent from a
@@ -16,6 +16,7 @@ import { isMainThread, parentPort, Worker, workerData } from "node:worker_thread
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 const RATE = Number(process.env.BENCH_RATE ?? 200);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 400);
 const SIGNING_SECRET = "bench-signing-secret-0123456789";
 
 interface LoadJob {
@@ -86,9 +87,9 @@ if (!isMainThread) {
   await main();
 }
 
-function runLoad(url: string): Promise<LoadResult> {
+function runLoad(url: string, requests = REQUESTS): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL(import.meta.url), { workerData: { url, requests: REQUESTS, rate: RATE } satisfies LoadJob });
+    const worker = new Worker(new URL(import.meta.url), { workerData: { url, requests, rate: RATE } satisfies LoadJob });
     worker.once("message", (result: LoadResult) => resolve(result));
     worker.once("error", reject);
   });
@@ -139,8 +140,6 @@ async function main(): Promise<void> {
     { createLogger },
     { FakeGenerator },
     { FakeTracker },
-    { createRunService },
-    { createSlackSurface },
   ] = await Promise.all([
       import("@slack/bolt"),
       import("express"),
@@ -153,8 +152,6 @@ async function main(): Promise<void> {
       import("../src/log/logger.ts"),
       import("../test/support/fake-generator.ts"),
       import("../test/support/fake-tracker.ts"),
-      import("../src/runs/service.ts"),
-      import("../src/slack/surface.ts"),
     ]);
   const logger = createLogger({ level: "error" });
   const stub = slackStub();
@@ -173,9 +170,10 @@ async function main(): Promise<void> {
 
   const embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres(`.data/bench-${randomBytes(3).toString("hex")}`, logger);
   const serverUrl = process.env.DATABASE_URL ?? embedded!.url;
-  const env = (databaseUrl: string) =>
+  const env = (databaseUrl: string, runConcurrency = "4") =>
     parseConfig({
       DATABASE_URL: databaseUrl,
+      RUN_CONCURRENCY: runConcurrency,
       LOG_LEVEL: "error",
       SLACK_BOT_TOKEN: "xoxb-bench-token",
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -186,19 +184,13 @@ async function main(): Promise<void> {
   tracker.addStory("ENG-1");
   const generator = new FakeGenerator({ delayMs: 200 });
 
-  // 2. The web side alone (its own database, so its queued runs never reach the workers of 3).
+  // 2. The web side alone: this service with RUN_CONCURRENCY=0, as deployed in front of worker
+  //    processes (its own database, so its queued runs are never worked on).
   const webScratch = await createScratchDatabase(serverUrl, "bench_ack_web");
   await migrate(webScratch.url, logger);
   const webDb = openDatabase(webScratch.url);
-  const webConfig = env(webScratch.url);
-  const webRuns = createRunService({ prisma: webDb.prisma, pool: webDb.pool, databaseUrl: webScratch.url, logger, trackers: { linear: tracker }, generator, concurrency: 4, work: false, sweepIntervalMs: 0 });
-  await webRuns.start();
-  const webSlack = createSlackSurface({ config: webConfig, slack: webConfig.slack!, logger, runs: webRuns, trackers: { linear: tracker } });
-  await webSlack.start();
-  const webHttp = express.default();
-  webHttp.use(webSlack.router!);
-  const webServer = createServer(webHttp);
-  const webUrl = await listening(webServer);
+  const webApp = await createApp({ config: env(webScratch.url, "0"), logger, db: webDb, trackers: { linear: tracker }, generator });
+  const webUrl = `http://127.0.0.1:${(await webApp.start(0)).port}`;
 
   // 3. This service, whole.
   const scratch = await createScratchDatabase(serverUrl, "bench_ack");
@@ -208,23 +200,26 @@ async function main(): Promise<void> {
   const running = await app.start(0);
   const appUrl = `http://127.0.0.1:${running.port}`;
 
-  // Warm up (JIT, connection pools), then measure one after the other.
-  for (const url of [bareUrl, webUrl, appUrl]) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    await fetch(`${url}/slack/events`, { method: "POST", body: "" }).then((response) => response.arrayBuffer());
-  }
-  const bareResult = summarize(await runLoad(bareUrl));
-  const webResult = summarize(await runLoad(webUrl));
+  // Each side is warmed up the same way (JIT compilation, connection pools) at the same rate
+  // right before it is measured, so no side is measured while its code is still being compiled,
+  // and the whole service's warm-up runs are not still being worked on while another side is.
+  const measure = async (url: string) => {
+    await runLoad(url, WARMUP);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    stub.calls.clear();
+    return summarize(await runLoad(url));
+  };
+  const bareResult = await measure(bareUrl);
+  const webResult = await measure(webUrl);
   const webCalls = new Map(stub.calls);
-  stub.calls.clear();
-  const appResult = summarize(await runLoad(appUrl));
+  const appResult = await measure(appUrl);
   const runsRecorded = await db.prisma.run.count();
 
   const row = (name: string, s: ReturnType<typeof summarize>) =>
     `  ${name.padEnd(34)} p50 ${s.p50.toFixed(2).padStart(7)} ms   p99 ${s.p99.toFixed(2).padStart(7)} ms   max ${s.max.toFixed(1).padStart(7)} ms   ${JSON.stringify(s.result.statuses)}  sent in ${(s.result.wallMs / 1000).toFixed(1)} s`;
   console.log(`bench:ack  ${REQUESTS} signed "/subtasks ENG-1" requests at ${RATE}/s, Node ${process.version}`);
   console.log(row("bare Bolt app (ack only)", bareResult));
-  console.log(row("subtasks-bot web side (work: false)", webResult));
+  console.log(row("subtasks-bot web side (RUN_CONCURRENCY=0)", webResult));
   console.log(row("subtasks-bot whole (createApp)", appResult));
   for (const [name, result] of [["web side", webResult], ["whole", appResult]] as const) {
     const ratio = result.p99 / bareResult.p99;
@@ -236,9 +231,7 @@ async function main(): Promise<void> {
   console.log(`  Slack stub calls: web side ${JSON.stringify(Object.fromEntries(webCalls))}; whole ${JSON.stringify(Object.fromEntries(stub.calls))}`);
 
   await app.stop();
-  await webSlack.stop();
-  await webRuns.stop();
-  await new Promise((resolve) => webServer.close(resolve));
+  await webApp.stop();
   await webDb.close();
   if (!process.env.BENCH_KEEP) await webScratch.drop();
   await new Promise((resolve) => bareServer.close(resolve));

@@ -65,6 +65,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     trackers,
     generator,
     concurrency: config.runConcurrency,
+    work: config.runConcurrency > 0,
     epicStoryLimit: config.epicStoryLimit,
     finishLabels: { trigger: config.triggerLabel, done: config.doneLabel, failed: config.failedLabel },
     threadUrl: (run) => threadUrl?.(run),

@@ -64,7 +64,8 @@ async function main(argv: readonly string[]): Promise<number> {
     logger,
     trackers: createTrackers({ config, logger }),
     generator,
-    concurrency: config.runConcurrency,
+    // The CLI works on its own run even where the bot's processes are web-only.
+    concurrency: Math.max(config.runConcurrency, 1),
     epicStoryLimit: config.epicStoryLimit,
     work: command.kind === "generate",
     sweepIntervalMs: 0,

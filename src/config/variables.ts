@@ -172,9 +172,9 @@ export const variables = {
     defaultText: "the only configured one",
   },
   RUN_CONCURRENCY: {
-    schema: integer(1, 64, 4),
-    expected: "an integer from 1 to 64",
-    meaning: "stories generated at once per process",
+    schema: integer(0, 64, 4),
+    expected: "an integer from 0 to 64",
+    meaning: "stories generated at once per process; 0: this process only answers HTTP (Slack, webhooks) and leaves the work to other processes on the same database",
     defaultText: "4",
   },
   EPIC_STORY_LIMIT: {

@@ -6,6 +6,7 @@
 import type pg from "pg";
 import { newId } from "../db/new-id.ts";
 import type { Logger } from "../log/logger.ts";
+import { queuedRunSummary } from "./progress.ts";
 import type { RunQueue } from "./queue.ts";
 import type { StartRunInput, StartRunResult } from "./types.ts";
 
@@ -157,8 +158,11 @@ export class RunIntake {
       );
       for (const row of rows) earlier.set(`${row.provider}:${row.deliveryId}`, row.runId);
     }
+    const recordedAt = new Date();
     return batch.map((item): StartRunResult => {
-      if (!item.input.delivery || won.has(item.runId)) return { duplicate: false, runId: item.runId };
+      if (!item.input.delivery || won.has(item.runId)) {
+        return { duplicate: false, runId: item.runId, run: queuedRunSummary(item.runId, item.input, recordedAt) };
+      }
       return { duplicate: true, runId: earlier.get(`${item.input.delivery.provider}:${item.input.delivery.deliveryId}`) ?? null };
     });
   }

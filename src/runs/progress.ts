@@ -2,7 +2,7 @@
 // one) renders exactly what the process that did the work would have.
 import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
 import { parseProposal, parseRunOptions } from "./run-options.ts";
-import type { RunSummary, StoryProgress } from "./types.ts";
+import type { RunSummary, StartRunInput, StoryProgress } from "./types.ts";
 
 const storyInclude = { story: { include: { subtasks: { orderBy: { createdAt: "asc" } } } } } as const;
 type RunStoryWithStory = Prisma.RunStoryGetPayload<{ include: typeof storyInclude }>;
@@ -66,6 +66,33 @@ export function toRunSummary(run: RunRow): RunSummary {
     errorMsg: run.errorMsg,
     createdAt: run.createdAt,
     completedAt: run.completedAt,
+  };
+}
+
+/** A run as the intake records it: queued, with no stories and no totals yet. */
+export function queuedRunSummary(runId: string, input: StartRunInput, createdAt: Date): RunSummary {
+  return {
+    runId,
+    status: "QUEUED",
+    trigger: input.trigger,
+    requestedBy: input.requestedBy,
+    requestedByName: input.requestedByName ?? null,
+    refs: input.refs.map((ref) => ref.input),
+    options: parseRunOptions(input.options ?? {}),
+    slackChannel: input.slack?.channel ?? null,
+    slackThreadTs: input.slack?.threadTs ?? null,
+    storiesTotal: 0,
+    storiesDone: 0,
+    storiesFailed: 0,
+    storiesSkipped: 0,
+    subtasksCreated: 0,
+    subtasksDeleted: 0,
+    tokensUsed: 0,
+    costUsd: 0,
+    durationMs: null,
+    errorMsg: null,
+    createdAt,
+    completedAt: null,
   };
 }
 

@@ -35,8 +35,10 @@ export class RunStore {
     return this.prisma.runStory.findUnique({ where: { id: runStoryId }, include: { story: true, run: true } });
   }
 
+  // Plain SQL: called once per Slack command, on the path that follows its ack.
   async setRunThread(runId: string, channel: string, threadTs: string): Promise<void> {
-    await this.prisma.run.update({ where: { id: runId }, data: { slackChannel: channel, slackThreadTs: threadTs } });
+    await this.prisma.$executeRaw`
+      UPDATE "Run" SET "slackChannel" = ${channel}, "slackThreadTs" = ${threadTs}, "updatedAt" = now() WHERE id = ${runId}`;
   }
 
   async setStoryReply(runStoryId: string, replyTs: string): Promise<void> {

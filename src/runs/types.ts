@@ -41,7 +41,8 @@ export interface StartRunInput {
 }
 
 export type StartRunResult =
-  | { readonly duplicate: false; readonly runId: string }
+  /** `run` is the run as just recorded (QUEUED, no stories yet), so nobody has to read it back. */
+  | { readonly duplicate: false; readonly runId: string; readonly run: RunSummary }
   /** The delivery was already recorded: no second run. */
   | { readonly duplicate: true; readonly runId: string | null };
 

@@ -80,8 +80,9 @@ export class SlackReporter implements RunObserver {
    * Posts the run's parent message in `channel` and saves its ts on the Run. Called by the
    * slash command after its ack, and for label runs when they start.
    */
-  async openThread(runId: string, channel: string): Promise<OpenThreadResult> {
-    const opened = this.postParent(runId, channel);
+  /** Posts the run's parent message; `recorded` (a run just created) saves reading it back. */
+  async openThread(runId: string, channel: string, recorded?: RunSummary): Promise<OpenThreadResult> {
+    const opened = this.postParent(runId, channel, recorded);
     this.threads.set(runId, opened.then((result) => result.thread));
     this.forgetOldest();
     const result = await opened;
@@ -139,8 +140,12 @@ export class SlackReporter implements RunObserver {
     return run.trigger === "TRACKER_LABEL" && !run.slackChannel && Boolean(this.deps.defaultChannel);
   }
 
-  private async postParent(runId: string, channel: string): Promise<{ outcome: OpenThreadResult; thread: RunThread | null }> {
-    const progress = await this.deps.runs.loadRunProgress(runId);
+  private async postParent(
+    runId: string,
+    channel: string,
+    recorded?: RunSummary,
+  ): Promise<{ outcome: OpenThreadResult; thread: RunThread | null }> {
+    const progress = recorded ? { run: recorded, stories: [] } : await this.deps.runs.loadRunProgress(runId);
     if (!progress) return { outcome: { ok: false, error: "run_not_found" }, thread: null };
     const content = runMessage(progress);
     let posted: { channel: string; ts: string };

@@ -73,7 +73,7 @@ describe("configuration", () => {
     [{ LINEAR_API_URL: "nope" }, "LINEAR_API_URL", "LINEAR_API_URL must be a URL"],
     [{ DATABASE_URL: "mysql://x" }, "DATABASE_URL", "DATABASE_URL must be a postgres:// or postgresql:// URL"],
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL", "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent"],
-    [{ RUN_CONCURRENCY: "0" }, "RUN_CONCURRENCY", "RUN_CONCURRENCY must be an integer from 1 to 64"],
+    [{ RUN_CONCURRENCY: "65" }, "RUN_CONCURRENCY", "RUN_CONCURRENCY must be an integer from 0 to 64"],
     [{ DEFAULT_TRACKER: "trello" }, "DEFAULT_TRACKER", "DEFAULT_TRACKER must be linear or jira"],
     [{ JIRA_EMAIL: "not-an-email" }, "JIRA_EMAIL", "JIRA_EMAIL must be an email address"],
   ])("rejects %o with one line naming the variable", (env, variable, message) => {

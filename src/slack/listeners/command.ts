@@ -100,13 +100,13 @@ async function startRun(
     slack: { channel: command.channel_id, teamId: command.team_id },
     options,
   });
-  if (!created.runId) throw new Error("the run was not recorded");
+  if (created.duplicate || !created.runId) throw new Error("the run was not recorded");
   const runId = created.runId;
   await ack(ephemeral(startedMessage(runId, refs, options)));
 
   // After the ack: the thread first, so every story reply has a parent to go under.
   const thread = await deps.reporter
-    .openThread(runId, command.channel_id)
+    .openThread(runId, command.channel_id, created.run)
     .catch((error: unknown) => ({ ok: false as const, error: slackErrorCode(error) }));
   if (!thread.ok) {
     await respond(ephemeral(postFailedMessage(command.channel_id, runId, thread.error))).catch((error: unknown) =>

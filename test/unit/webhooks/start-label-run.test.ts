@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { queuedRunSummary } from "../../../src/runs/progress.ts";
 import type { LabelTrigger } from "../../../src/webhooks/outcome.ts";
 import { DeliveryNotStored, startLabelRun, type RunStarter } from "../../../src/webhooks/start-label-run.ts";
 import { captureLogger } from "../../support/logger.ts";
@@ -12,14 +13,16 @@ const trigger: LabelTrigger = {
   requestedByName: "Maya Fischer",
 };
 
+const recorded = (runId: string) => ({ duplicate: false as const, runId, run: queuedRunSummary(runId, { trigger: "TRACKER_LABEL", refs: [trigger.ref], requestedBy: trigger.requestedBy }, new Date()) });
+
 function runs(overrides: Partial<RunStarter>): RunStarter {
-  return { startRun: async () => ({ duplicate: false, runId: "run-1" }), ...overrides };
+  return { startRun: async () => recorded("run-1"), ...overrides };
 }
 
 describe("starting a run from a label delivery", () => {
   it("records the delivery with a TRACKER_LABEL run and its queue job", async () => {
     const inputs: unknown[] = [];
-    const starter = runs({ startRun: async (input) => (inputs.push(input), { duplicate: false, runId: "run-1" }) });
+    const starter = runs({ startRun: async (input) => (inputs.push(input), recorded("run-1")) });
     expect(await startLabelRun(starter, captureLogger().logger, trigger)).toEqual({ status: "started", runId: "run-1" });
     expect(inputs).toEqual([
       {
@@ -54,7 +57,7 @@ describe("a database that does not answer in time", () => {
     const starter = runs({
       startRun: async () => {
         await landed;
-        return { duplicate: false, runId: "run-late" };
+        return recorded("run-late");
       },
     });
     const started = performance.now();
