@@ -90,6 +90,21 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
     }
   }
 
+  // The stories of an epic, read once per run and epic by this process rather than once per
+  // story: a 200-story epic would otherwise read the same list 200 times.
+  const epicStoryCache = new Map<string, Promise<{ id: string; title: string }[]>>();
+  function epicStories(runId: string, epicId: string): Promise<{ id: string; title: string }[]> {
+    const key = `${runId}:${epicId}`;
+    let stories = epicStoryCache.get(key);
+    if (!stories) {
+      stories = prisma.story.findMany({ where: { epicId }, select: { id: true, title: true }, take: 31, orderBy: { code: "asc" } });
+      stories.catch(() => epicStoryCache.delete(key));
+      epicStoryCache.set(key, stories);
+      if (epicStoryCache.size > 100) epicStoryCache.delete(epicStoryCache.keys().next().value!);
+    }
+    return stories;
+  }
+
   function elapsed(row: RunStoryRow): number {
     return row.startedAt ? Date.now() - row.startedAt.getTime() : 0;
   }
@@ -127,14 +142,7 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
       return { next: "SKIPPED", story };
     }
     const plan = planRegeneration(story.children);
-    const siblings = row.story.epicId
-      ? await prisma.story.findMany({
-          where: { epicId: row.story.epicId, id: { not: row.storyId } },
-          select: { title: true },
-          take: 30,
-          orderBy: { code: "asc" },
-        })
-      : [];
+    const siblings = row.story.epicId ? (await epicStories(row.runId, row.story.epicId)).filter((s) => s.id !== row.storyId).slice(0, 30) : [];
     const options = parseRunOptions(row.run.options);
     const context = buildStoryContext(story, plan.existing, siblings.map((s) => s.title), deps.teamGuidance);
     const result = await deps.generator.generate(context, options.count ? { count: options.count } : {});

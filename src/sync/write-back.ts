@@ -72,7 +72,8 @@ export async function writeBack(deps: WriteBackDeps, input: WriteBackInput): Pro
   });
 
   // 2. Local rows for this run's subtasks (idempotent: a resumed job finds them there).
-  await prisma.subtask.createMany({
+  const codes = proposal.subtasks.map((subtask) => subtask.code);
+  const inserted = await prisma.subtask.createManyAndReturn({
     data: proposal.subtasks.map((subtask) => ({
       storyId,
       runId,
@@ -83,9 +84,8 @@ export async function writeBack(deps: WriteBackDeps, input: WriteBackInput): Pro
     })),
     skipDuplicates: true,
   });
-  const rows = await prisma.subtask.findMany({
-    where: { storyId, code: { in: proposal.subtasks.map((subtask) => subtask.code) } },
-  });
+  // All new on a first attempt; a resumed one reads back what the earlier attempt wrote.
+  const rows = inserted.length === codes.length ? inserted : await prisma.subtask.findMany({ where: { storyId, code: { in: codes } } });
   const collision = rows.find((row) => row.runId !== runId);
   if (collision) {
     throw new Error(`subtask code ${collision.code} of story ${trackerStory.key} already belongs to run ${collision.runId}`);
