@@ -4,8 +4,7 @@
 import { createCloudClient } from "jira.js";
 import type { JiraConfig } from "../../config/config.ts";
 import type { Logger } from "../../log/logger.ts";
-import { StoryNotFound } from "../errors.ts";
-import { mapWithLimit } from "../map-with-limit.ts";
+import { deleteEach } from "../delete-each.ts";
 import { expandLimit } from "../expand-limit.ts";
 import { realSleep, type Sleep } from "../retry.ts";
 import type { Tracker } from "../types.ts";
@@ -66,24 +65,13 @@ export function createJiraTracker(deps: JiraTrackerDeps): Tracker {
     createSubtasks: (story, subtasks) => createJiraSubtasks({ call, types, baseUrl, logger }, story, subtasks),
 
     async deleteSubtasks(ids) {
-      const results = await mapWithLimit(ids, DELETE_CONCURRENCY, async (id) => {
-        try {
-          await call((client) => client.issues.deleteIssue({ issueIdOrKey: id }), ignored, {
-            action: `delete ${id}`,
-            permission: "Delete issues",
-            notFoundKey: id,
-          });
-          return null;
-        } catch (error) {
-          // 404: already deleted, which is what was wanted.
-          if (error instanceof StoryNotFound) return null;
-          return { ref: id, error: error instanceof Error ? error.message : String(error) };
-        }
+      return deleteEach(ids, DELETE_CONCURRENCY, async (id) => {
+        await call((client) => client.issues.deleteIssue({ issueIdOrKey: id }), ignored, {
+          action: `delete ${id}`,
+          permission: "Delete issues",
+          notFoundKey: id,
+        });
       });
-      return {
-        deleted: ids.filter((_id, index) => results[index] === null),
-        failed: results.flatMap((failure) => (failure ? [failure] : [])),
-      };
     },
 
     async comment(story, markdown) {

@@ -4,8 +4,7 @@ import { randomUUID } from "node:crypto";
 import { LinearClient } from "@linear/sdk";
 import type { LinearConfig } from "../../config/config.ts";
 import type { Logger } from "../../log/logger.ts";
-import { StoryNotFound } from "../errors.ts";
-import { mapWithLimit } from "../map-with-limit.ts";
+import { deleteEach } from "../delete-each.ts";
 import { expandLimit } from "../expand-limit.ts";
 import { realSleep, type Sleep } from "../retry.ts";
 import type { Tracker, TrackerItemSummary, TrackerStory } from "../types.ts";
@@ -60,21 +59,10 @@ export function createLinearTracker(deps: LinearTrackerDeps): Tracker {
     createSubtasks: (story, subtasks) => createLinearSubtasks({ call, teams, logger }, story, subtasks),
 
     async deleteSubtasks(ids) {
-      const results = await mapWithLimit(ids, DELETE_CONCURRENCY, async (id) => {
-        try {
-          // issueDelete moves the issue to the trash, where people can restore it for 30 days.
-          await call(deleteIssueMutation, { id }, deleteIssueAnswer, { action: `delete ${id}`, notFoundKey: id });
-          return null;
-        } catch (error) {
-          // Already gone is what was wanted.
-          if (error instanceof StoryNotFound) return null;
-          return { ref: id, error: error instanceof Error ? error.message : String(error) };
-        }
+      // issueDelete moves the issue to the trash, where people can restore it for 30 days.
+      return deleteEach(ids, DELETE_CONCURRENCY, async (id) => {
+        await call(deleteIssueMutation, { id }, deleteIssueAnswer, { action: `delete ${id}`, notFoundKey: id });
       });
-      return {
-        deleted: ids.filter((_id, index) => results[index] === null),
-        failed: results.flatMap((failure) => (failure ? [failure] : [])),
-      };
     },
 
     async comment(story, markdown) {
