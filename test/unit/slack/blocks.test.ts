@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { queuedRunSummary } from "../../../src/runs/progress.ts";
 import type { RunSummary, StoryProgress } from "../../../src/runs/types.ts";
 import { helpMessage, postFailedMessage, problemsMessage } from "../../../src/slack/blocks/command-replies.ts";
 import { progressBar } from "../../../src/slack/blocks/format.ts";
@@ -8,27 +9,18 @@ import { runMessage } from "../../../src/slack/blocks/run-message.ts";
 import { storyReply } from "../../../src/slack/blocks/story-reply.ts";
 
 const run = (over: Partial<RunSummary> = {}): RunSummary => ({
-  runId: "cmwvwv6en000qla7dobbqezj2",
+  ...queuedRunSummary(
+    "cmwvwv6en000qla7dobbqezj2",
+    {
+      trigger: "SLASH_COMMAND",
+      refs: [{ tracker: "linear", key: "ENG-100", kind: "issue", input: "ENG-100" }],
+      requestedBy: "U0ALICE",
+      requestedByName: "alice",
+      slack: { channel: "C0RUNS", threadTs: "1767000001.000100" },
+    },
+    new Date("2026-05-04T10:00:00Z"),
+  ),
   status: "RUNNING",
-  trigger: "SLASH_COMMAND",
-  requestedBy: "U0ALICE",
-  requestedByName: "alice",
-  refs: ["ENG-100"],
-  options: {},
-  slackChannel: "C0RUNS",
-  slackThreadTs: "1767000001.000100",
-  storiesTotal: 0,
-  storiesDone: 0,
-  storiesFailed: 0,
-  storiesSkipped: 0,
-  subtasksCreated: 0,
-  subtasksDeleted: 0,
-  tokensUsed: 0,
-  costUsd: 0,
-  durationMs: null,
-  errorMsg: null,
-  createdAt: new Date("2026-05-04T10:00:00Z"),
-  completedAt: null,
   ...over,
 });
 
