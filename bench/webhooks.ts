@@ -1,6 +1,6 @@
 // npm run bench:webhooks: 2,000 signed Linear deliveries (10% of them repeats of an earlier
 // delivery, as Linear's retries are) sent over 32 keep-alive connections to the real app
-// (createApp: verify → parse → record the delivery and its run in one transaction → enqueue on
+// (createApp: verify → parse → record the delivery and its run in one statement → enqueue on
 // pg-boss) on a real database, then the same deliveries to a bare express handler that only
 // verifies the HMAC. Prints figures; it is not a test.
 //

@@ -1,14 +1,21 @@
 // Records new runs (and the webhook deliveries that start them) in batches: every request that
-// arrives while a batch is being written joins the next one, so one transaction records many
+// arrives while a batch is being written joins the next one, so a few round trips record many
 // runs at a burst (a team labelling a whole board, a command storm) and a single request at
 // quiet times is written at once, with no added wait. Each caller is answered only after its
-// batch committed: a run that was acknowledged is never lost.
+// run is stored: a run that was acknowledged is never lost.
 import type pg from "pg";
 import { newId } from "../db/new-id.ts";
 import type { Logger } from "../log/logger.ts";
 import { queuedRunSummary } from "./progress.ts";
 import type { RunQueue } from "./queue.ts";
 import type { StartRunInput, StartRunResult } from "./types.ts";
+
+interface Recorded {
+  /** Runs this batch started. */
+  readonly won: ReadonlySet<string>;
+  /** provider:deliveryId → run, for deliveries of the batch recorded before it. */
+  readonly earlier: ReadonlyMap<string, string | null>;
+}
 
 interface Pending {
   readonly input: StartRunInput;
@@ -18,10 +25,10 @@ interface Pending {
   reject(error: unknown): void;
 }
 
-/** Most runs one transaction records; the rest wait for the next. */
+/** Most runs one batch records; the rest wait for the next. */
 const MAX_BATCH = 200;
 /**
- * Transactions writing at once. More than one keeps requests from queueing behind a commit;
+ * Batches writing at once. More than one keeps requests from queueing behind a write;
  * two batches holding the same delivery are safe: the second waits on the unique index and
  * finds it recorded.
  */
@@ -41,9 +48,9 @@ export class RunIntake {
   }
 
   /**
-   * Records the run, with its delivery when there is one, and (with `enqueue`) its resolve job
-   * in the same transaction. A delivery already recorded (a repeat, even a concurrent one)
-   * starts nothing and answers with the run it started the first time.
+   * Records the run, with its delivery when there is one, in one statement, and (with
+   * `enqueue`) then its resolve job. A delivery already recorded (a repeat, even a concurrent
+   * one) starts nothing and answers with the run it started the first time.
    */
   record(input: StartRunInput, enqueue: boolean): Promise<StartRunResult> {
     return new Promise((resolve, reject) => {
@@ -69,46 +76,71 @@ export class RunIntake {
     }
   }
 
+  /**
+   * Two round trips, each its own transaction: one statement records the batch's deliveries and
+   * runs, then one inserts the resolve jobs of the runs it started. A crash between the two
+   * leaves QUEUED runs without a job, which the sweeper enqueues (deterministic job ids make
+   * that safe); every caller is answered only after both.
+   */
   private async write(batch: readonly Pending[]): Promise<StartRunResult[]> {
     const client = await this.pool.connect();
-    const won = new Set<string>();
-    let enqueued = false;
-    let results: StartRunResult[];
     try {
-      await client.query("BEGIN");
-      const deliveries = batch
-        .filter((item) => item.input.delivery)
-        .map((item) => ({
-          id: newId(),
-          provider: item.input.delivery!.provider,
-          deliveryId: item.input.delivery!.deliveryId,
-          event: item.input.delivery!.event ?? null,
-          runId: item.runId,
-        }));
-      const runs = batch.map(({ input, runId }) => ({
-        id: runId,
-        viaDelivery: input.delivery !== undefined,
-        trigger: input.trigger,
-        requestedBy: input.requestedBy,
-        requestedByName: input.requestedByName ?? null,
-        refs: input.refs.map((ref) => ref.input),
-        options: { ...input.options, targets: input.refs },
-        slackTeamId: input.slack?.teamId ?? null,
-        slackChannel: input.slack?.channel ?? null,
-        slackThreadTs: input.slack?.threadTs ?? null,
+      const recorded = await this.recordBatch(client, batch);
+      const toEnqueue = batch.filter((item) => item.enqueue && recorded.won.has(item.runId)).map((item) => item.runId);
+      if (toEnqueue.length > 0) {
+        await this.queue.insertResolveJobs(toEnqueue, { executeSql: (text: string, values?: unknown[]) => client.query(text, values) });
+        this.queue.wake();
+      }
+      const results = await this.answer(client, batch, recorded);
+      this.logger.debug({ runs: recorded.won.size, batch: batch.length }, "runs recorded");
+      return results;
+    } finally {
+      client.release();
+    }
+  }
+
+  /**
+   * One statement: the deliveries first, and a run only for a delivery recorded now (the first
+   * of each provider + delivery id) or for a request that came without one. It also reads the
+   * run of every delivery of the batch that was recorded before the statement began, so a
+   * repeat is usually answered without another round trip.
+   */
+  private async recordBatch(client: pg.PoolClient, batch: readonly Pending[]): Promise<Recorded> {
+    const deliveries = batch
+      .filter((item) => item.input.delivery)
+      .map((item) => ({
+        id: newId(),
+        provider: item.input.delivery!.provider,
+        deliveryId: item.input.delivery!.deliveryId,
+        event: item.input.delivery!.event ?? null,
+        runId: item.runId,
       }));
-      // One statement: the deliveries first, and a run only for a delivery recorded now (the
-      // first of each provider + delivery id) or for a request that came without one.
-      // Named, so each connection plans the statement once.
-      const inserted = await client.query<{ id: string }>({
-        name: "subtasks-intake-record",
-        text: `WITH delivered AS (
-           INSERT INTO "WebhookDelivery" (id, provider, "deliveryId", event, "runId")
-           SELECT d.id, d.provider::"WebhookProvider", d."deliveryId", d.event, d."runId"
-           FROM jsonb_to_recordset($1::jsonb) AS d(id text, provider text, "deliveryId" text, event text, "runId" text)
-           ON CONFLICT (provider, "deliveryId") DO NOTHING
-           RETURNING "runId"
-         )
+    const runs = batch.map(({ input, runId }) => ({
+      id: runId,
+      viaDelivery: input.delivery !== undefined,
+      trigger: input.trigger,
+      requestedBy: input.requestedBy,
+      requestedByName: input.requestedByName ?? null,
+      refs: input.refs.map((ref) => ref.input),
+      options: { ...input.options, targets: input.refs },
+      slackTeamId: input.slack?.teamId ?? null,
+      slackChannel: input.slack?.channel ?? null,
+      slackThreadTs: input.slack?.threadTs ?? null,
+    }));
+    // Named, so each connection plans the statement once. All parts of one statement see the
+    // same snapshot: `earlier` finds the deliveries committed before it, never its own.
+    const { rows } = await client.query<{ runId: string; provider: string | null; deliveryId: string | null }>({
+      name: "subtasks-intake-record",
+      text: `WITH incoming AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS d(id text, provider "WebhookProvider", "deliveryId" text, event text, "runId" text)
+       ),
+       delivered AS (
+         INSERT INTO "WebhookDelivery" (id, provider, "deliveryId", event, "runId")
+         SELECT d.id, d.provider, d."deliveryId", d.event, d."runId" FROM incoming d
+         ON CONFLICT (provider, "deliveryId") DO NOTHING
+         RETURNING "runId"
+       ),
+       started AS (
          INSERT INTO "Run" (id, type, status, trigger, "requestedBy", "requestedByName", refs, options,
            "slackTeamId", "slackChannel", "slackThreadTs", "updatedAt")
          SELECT r.id, 'GENERATE_SUBTASKS', 'QUEUED', r.trigger::"RunTrigger", r."requestedBy", r."requestedByName",
@@ -117,38 +149,35 @@ export class RunIntake {
          FROM jsonb_to_recordset($2::jsonb) AS r(id text, "viaDelivery" boolean, trigger text, "requestedBy" text,
            "requestedByName" text, refs jsonb, options jsonb, "slackTeamId" text, "slackChannel" text, "slackThreadTs" text)
          WHERE NOT r."viaDelivery" OR r.id IN (SELECT "runId" FROM delivered)
-         RETURNING id`,
-        values: [JSON.stringify(deliveries), JSON.stringify(runs)],
-      });
-      const started = new Set(inserted.rows.map((row) => row.id));
-      for (const id of started) won.add(id);
-      const toEnqueue = batch.filter((item) => item.enqueue && started.has(item.runId)).map((item) => item.runId);
-      if (toEnqueue.length > 0) {
-        // In the same transaction: a run that exists has its job, whatever happens next.
-        await this.queue.insertResolveJobs(toEnqueue, {
-          executeSql: (text: string, values?: unknown[]) => client.query(text, values),
-        });
-        enqueued = true;
-      }
-      await client.query("COMMIT");
-      results = await this.answer(client, batch, won);
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
+         RETURNING id
+       )
+       SELECT id AS "runId", NULL AS provider, NULL AS "deliveryId" FROM started
+       UNION ALL
+       SELECT w."runId", w.provider::text, w."deliveryId"
+       FROM "WebhookDelivery" w JOIN incoming d ON w.provider = d.provider AND w."deliveryId" = d."deliveryId"`,
+      values: [JSON.stringify(deliveries), JSON.stringify(runs)],
+    });
+    const won = new Set<string>();
+    const earlier = new Map<string, string | null>();
+    for (const row of rows) {
+      if (row.provider === null) won.add(row.runId);
+      else earlier.set(`${row.provider}:${row.deliveryId}`, row.runId);
     }
-    if (enqueued) this.queue.wake();
-    this.logger.debug({ runs: results.filter((r) => !r.duplicate).length, batch: batch.length }, "runs recorded");
-    return results;
+    return { won, earlier };
   }
 
-  /** Each caller's answer; a repeated delivery learns which run the first one started. */
-  private async answer(client: pg.PoolClient, batch: readonly Pending[], won: ReadonlySet<string>): Promise<StartRunResult[]> {
-    const repeats = batch.filter((item) => item.input.delivery && !won.has(item.runId));
-    const earlier = new Map<string, string | null>();
-    if (repeats.length > 0) {
-      const keys = repeats.map((item) => ({ provider: item.input.delivery!.provider, deliveryId: item.input.delivery!.deliveryId }));
+  /**
+   * Each caller's answer; a repeated delivery learns which run the first one started: an
+   * earlier batch's (read with the insert), its own batch's, or, rarely, that of a batch
+   * committed while this one was written (read now).
+   */
+  private async answer(client: pg.PoolClient, batch: readonly Pending[], recorded: Recorded): Promise<StartRunResult[]> {
+    const key = (item: Pending) => `${item.input.delivery!.provider}:${item.input.delivery!.deliveryId}`;
+    const runOf = new Map(recorded.earlier);
+    for (const item of batch) if (item.input.delivery && recorded.won.has(item.runId)) runOf.set(key(item), item.runId);
+    const unknown = batch.filter((item) => item.input.delivery && !runOf.has(key(item)));
+    if (unknown.length > 0) {
+      const keys = unknown.map((item) => ({ provider: item.input.delivery!.provider, deliveryId: item.input.delivery!.deliveryId }));
       const { rows } = await client.query<{ provider: string; deliveryId: string; runId: string | null }>(
         `SELECT w.provider::text AS provider, w."deliveryId", w."runId"
          FROM "WebhookDelivery" w
@@ -156,14 +185,14 @@ export class RunIntake {
            ON w.provider::text = k.provider AND w."deliveryId" = k."deliveryId"`,
         [JSON.stringify(keys)],
       );
-      for (const row of rows) earlier.set(`${row.provider}:${row.deliveryId}`, row.runId);
+      for (const row of rows) runOf.set(`${row.provider}:${row.deliveryId}`, row.runId);
     }
     const recordedAt = new Date();
     return batch.map((item): StartRunResult => {
-      if (!item.input.delivery || won.has(item.runId)) {
+      if (!item.input.delivery || recorded.won.has(item.runId)) {
         return { duplicate: false, runId: item.runId, run: queuedRunSummary(item.runId, item.input, recordedAt) };
       }
-      return { duplicate: true, runId: earlier.get(`${item.input.delivery.provider}:${item.input.delivery.deliveryId}`) ?? null };
+      return { duplicate: true, runId: runOf.get(key(item)) ?? null };
     });
   }
 }

@@ -137,9 +137,8 @@ export class RunQueue {
   }
 
   /**
-   * Inserts the resolve jobs of many runs through `db`, a connection inside the caller's
-   * transaction, so the runs and their jobs commit together. The caller wakes the workers
-   * after its commit.
+   * Inserts the resolve jobs of many runs in one statement through `db` (the caller's
+   * connection, or a transaction of its own). The caller wakes the workers once it committed.
    */
   async insertResolveJobs(runIds: readonly string[], db: Db): Promise<void> {
     const options = this.jobOptions();

@@ -74,7 +74,8 @@ export function createRunService(deps: RunServiceDeps) {
   }
 
   /**
-   * Records the run and its queue job in one transaction; returns as soon as both are stored,
+   * Records the run, then its queue job (a run stored without one is enqueued by the sweeper);
+   * returns as soon as both are stored,
    * never waits on generation.
    */
   function startRun(input: StartRunInput): Promise<StartRunResult> {

@@ -23,7 +23,7 @@ export interface SlackTarget {
   readonly teamId?: string;
 }
 
-/** A webhook delivery that starts the run; recorded in the same transaction, once. */
+/** A webhook delivery that starts the run; recorded in the same statement as the run, once. */
 export interface DeliveryRecord {
   readonly provider: "LINEAR" | "JIRA";
   readonly deliveryId: string;

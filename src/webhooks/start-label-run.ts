@@ -1,6 +1,6 @@
-// The one thing a verified label delivery does: record the delivery, its run and the run's
-// queue job in one transaction (the unique provider + delivery id makes a repeated or
-// concurrent delivery a duplicate). Nothing here waits on a tracker or on Claude.
+// The one thing a verified label delivery does: record the delivery and its run in one
+// statement (the unique provider + delivery id makes a repeated or concurrent delivery a
+// duplicate), then the run's queue job. Nothing here waits on a tracker or on Claude.
 import type { Logger } from "../log/logger.ts";
 import type { RunService } from "../runs/service.ts";
 import type { LabelTrigger, WebhookOutcome } from "./outcome.ts";

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { AppError } from "../../../src/errors/app-error.ts";
 import type { RunService } from "../../../src/runs/service.ts";
 import type { RunSummary, StoryProgress } from "../../../src/runs/types.ts";
@@ -261,6 +261,24 @@ describe("webhook deliveries", () => {
     await waitFor(async () => (await db.prisma.webhookDelivery.count()) === 1 && (await db.prisma.run.count()) === 1, 5_000, "one run");
     expect(results.filter((r) => r.duplicate).map((r) => r.runId)).toEqual([winner, winner]);
     expect(await waitForRun(db, winner)).toBe("COMPLETED");
+  });
+
+  it("a run stored without its job (the job insert failed) is refused to its caller, then enqueued by the sweeper and run", async () => {
+    tracker.addStory("ENG-7");
+    const runs = await service();
+    const insertJobs = vi.spyOn(runs.queue, "insertResolveJobs").mockRejectedValueOnce(new Error("connection terminated"));
+    const input = { trigger: "TRACKER_LABEL" as const, refs: [linearRef("ENG-7")], requestedBy: "linear-user", delivery: { provider: "LINEAR" as const, deliveryId: "d-7", event: "Issue" } };
+    // The sender is not told "started" (a webhook answers 503), so it retries: a duplicate.
+    await expect(runs.startRun(input)).rejects.toThrow("connection terminated");
+    const retry = await runs.startRun(input);
+    const run = await db.prisma.run.findFirstOrThrow();
+    expect(retry).toEqual({ duplicate: true, runId: run.id });
+    expect(insertJobs).toHaveBeenCalledTimes(1);
+    // The run is stored, QUEUED, with no job; once it is old enough the sweeper hands it over.
+    await db.prisma.run.update({ where: { id: run.id }, data: { createdAt: new Date(Date.now() - 60_000) } });
+    await runs.sweep();
+    expect(await waitForRun(db, run.id)).toBe("COMPLETED");
+    expect(tracker.createdTitles.length).toBeGreaterThan(0);
   });
 
   it("a burst of deliveries is recorded together: every new one gets its run and its job, every repeat the first run", async () => {
