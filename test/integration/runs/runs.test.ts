@@ -230,8 +230,10 @@ describe("concurrency", () => {
   it("two workers on one run: every story is processed once and the run completes once", async () => {
     const keys = Array.from({ length: 12 }, (_, i) => `ENG-${i + 1}`);
     for (const key of keys) tracker.addStory(key);
-    const generatorA = new FakeGenerator({ delayMs: 300 });
-    const generatorB = new FakeGenerator({ delayMs: 300 });
+    // Slow enough that the second process's idle poll (1 s) comes while work is left, even on a
+    // loaded machine: one process alone would need 4 rounds of 600 ms.
+    const generatorA = new FakeGenerator({ delayMs: 600 });
+    const generatorB = new FakeGenerator({ delayMs: 600 });
     const completions: string[] = [];
     const first = await service({ concurrency: 3, generator: generatorA });
     const second = await service({ concurrency: 3, generator: generatorB });
