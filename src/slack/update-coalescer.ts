@@ -1,6 +1,7 @@
 // Slack allows about one update per second per message; a run can finish several stories in
-// that second. The coalescer sends at most one update per key per interval: requests made
-// meanwhile collapse into one, and the latest request is the one sent, always — once the
+// that second. The coalescer sends at most one update per key per interval, counted from the
+// end of the previous send (a send that waited out a 429 ends when Slack accepted it): requests
+// made meanwhile collapse into one, and the latest request is the one sent, always — once the
 // interval has passed, never dropped. The send reads the current state when it runs (from the
 // database), so the message shows the last state, not the state when it was asked for.
 import type { Logger } from "../log/logger.ts";
@@ -8,7 +9,7 @@ import type { Logger } from "../log/logger.ts";
 export type Send = () => Promise<void>;
 
 interface KeyState {
-  lastStartedAt: number;
+  lastEndedAt: number;
   pending: Send | null;
   inFlight: Promise<void> | null;
   timer: NodeJS.Timeout | null;
@@ -36,7 +37,7 @@ export class UpdateCoalescer {
   request(key: string, send: Send): void {
     let state = this.states.get(key);
     if (!state) {
-      state = { lastStartedAt: Number.NEGATIVE_INFINITY, pending: null, inFlight: null, timer: null };
+      state = { lastEndedAt: Number.NEGATIVE_INFINITY, pending: null, inFlight: null, timer: null };
       this.states.set(key, state);
       this.prune();
     }
@@ -50,7 +51,7 @@ export class UpdateCoalescer {
       if (state.timer) {
         clearTimeout(state.timer);
         state.timer = null;
-        state.lastStartedAt = Number.NEGATIVE_INFINITY;
+        state.lastEndedAt = Number.NEGATIVE_INFINITY;
         this.pump(key, state);
       }
     }
@@ -70,7 +71,7 @@ export class UpdateCoalescer {
 
   private pump(key: string, state: KeyState): void {
     if (state.inFlight || state.timer || !state.pending) return;
-    const wait = state.lastStartedAt + this.intervalMs - this.now();
+    const wait = state.lastEndedAt + this.intervalMs - this.now();
     if (wait > 0) {
       state.timer = setTimeout(() => {
         state.timer = null;
@@ -80,10 +81,10 @@ export class UpdateCoalescer {
     }
     const send = state.pending;
     state.pending = null;
-    state.lastStartedAt = this.now();
     state.inFlight = send()
       .catch((error: unknown) => this.logger.warn({ err: error, key }, "a coalesced Slack update failed"))
       .finally(() => {
+        state.lastEndedAt = this.now();
         state.inFlight = null;
         this.pump(key, state);
       });
@@ -94,7 +95,7 @@ export class UpdateCoalescer {
     if (this.states.size < 1000) return;
     const now = this.now();
     for (const [key, state] of this.states) {
-      if (!state.inFlight && !state.timer && !state.pending && now - state.lastStartedAt > this.intervalMs) this.states.delete(key);
+      if (!state.inFlight && !state.timer && !state.pending && now - state.lastEndedAt > this.intervalMs) this.states.delete(key);
     }
   }
 }

@@ -71,10 +71,15 @@ describe("the update coalescer", () => {
     await vi.advanceTimersByTimeAsync(3999);
     expect(sent).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
-    // Two requests made during the slow send collapse into one, sent as soon as it ends.
+    expect(sent).toEqual([{ key: "a", state: 1, at: 5000 }]);
+    // Two requests made during the slow send collapse into one, sent one interval after Slack
+    // accepted the slow one (not as soon as it ended: that would be two updates in a second).
+    await vi.advanceTimersByTimeAsync(999);
+    expect(sent).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
     expect(sent).toEqual([
       { key: "a", state: 1, at: 5000 },
-      { key: "a", state: 3, at: 5000 },
+      { key: "a", state: 3, at: 6000 },
     ]);
   });
 
