@@ -167,8 +167,9 @@ export class SlackReporter implements RunObserver {
       chain: Promise.resolve(),
       lastMilestone: parentMilestone(progress),
     };
-    // Stories may have moved on while the message was being posted.
-    this.requestParentUpdate(runId);
+    // No update is requested here: an event of this run that came while the message was being
+    // posted requested its own, which waits for this thread (threadFor) and then compares
+    // milestones. Asking anyway would read the run back once per command for nothing.
     return { outcome: { ok: true, ...posted }, thread };
   }
 
