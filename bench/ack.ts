@@ -6,9 +6,11 @@
 //      then the parent message is posted and the run enqueued, and
 //   3. this service whole (createApp): the same, plus the queue workers running the 2,000 runs
 //      (in-process tracker and model) in the same process while the requests keep coming.
-// Slack's Web API and response_url are a local stub HTTP server. The requests are sent from a
-// worker thread, so the load generator does not share the servers' event loop. Prints p50/p99
-// of both and the ratio; it is not a test.
+// Each side is started, warmed up, measured and stopped before the next one starts, so no side
+// is measured while another one still has timers or work in the process. Slack's Web API and
+// response_url are a stub HTTP server in a worker thread (Slack is another machine in
+// production), and the requests are sent from another worker thread, so neither shares the
+// servers' event loop. Prints p50/p99 of each side and the ratios; it is not a test.
 import { createHmac, randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -81,15 +83,17 @@ async function generateLoad(job: LoadJob): Promise<LoadResult> {
   return { latencies, statuses, wallMs: performance.now() - started };
 }
 
-if (!isMainThread) {
-  parentPort!.postMessage(await generateLoad(workerData as LoadJob));
-} else {
+if (isMainThread) {
   await main();
+} else if ((workerData as { role: string }).role === "slack") {
+  await serveSlackStub();
+} else {
+  parentPort!.postMessage(await generateLoad(workerData as LoadJob));
 }
 
 function runLoad(url: string, requests = REQUESTS): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL(import.meta.url), { workerData: { url, requests, rate: RATE } satisfies LoadJob });
+    const worker = new Worker(new URL(import.meta.url), { workerData: { role: "load", url, requests, rate: RATE } satisfies LoadJob & { role: string } });
     worker.once("message", (result: LoadResult) => resolve(result));
     worker.once("error", reject);
   });
@@ -108,8 +112,8 @@ function listening(server: Server): Promise<string> {
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
 }
 
-/** Slack's Web API and response_url: every method answers ok, with increasing ts values. */
-function slackStub(): { server: Server; calls: Map<string, number> } {
+/** Slack's Web API and response_url (worker thread): every method answers ok, with increasing ts values. */
+async function serveSlackStub(): Promise<void> {
   const calls = new Map<string, number>();
   let ts = 1_767_000_000;
   const server = createServer((request, response) => {
@@ -124,7 +128,34 @@ function slackStub(): { server: Server; calls: Map<string, number> } {
       );
     });
   });
-  return { server, calls };
+  parentPort!.on("message", (message: "calls" | "clear" | "stop") => {
+    if (message === "calls") parentPort!.postMessage(Object.fromEntries(calls));
+    if (message === "clear") calls.clear();
+    if (message === "stop") server.close(() => process.exit(0));
+  });
+  parentPort!.postMessage(await listening(server));
+}
+
+interface SlackStub {
+  readonly url: string;
+  calls(): Promise<Record<string, number>>;
+  clear(): void;
+  stop(): void;
+}
+
+function startSlackStub(): Promise<SlackStub> {
+  const worker = new Worker(new URL(import.meta.url), { workerData: { role: "slack" } });
+  const next = <T>() => new Promise<T>((resolve) => worker.once("message", resolve));
+  return next<string>().then((url) => ({
+    url,
+    calls: () => {
+      const answer = next<Record<string, number>>();
+      worker.postMessage("calls");
+      return answer;
+    },
+    clear: () => worker.postMessage("clear"),
+    stop: () => worker.postMessage("stop"),
+  }));
 }
 
 async function main(): Promise<void> {
@@ -141,82 +172,79 @@ async function main(): Promise<void> {
     { FakeGenerator },
     { FakeTracker },
   ] = await Promise.all([
-      import("@slack/bolt"),
-      import("express"),
-      import("../src/app.ts"),
-      import("../src/config/config.ts"),
-      import("../src/db/embedded.ts"),
-      import("../src/db/migrate.ts"),
-      import("../src/db/prisma.ts"),
-      import("../src/db/scratch-database.ts"),
-      import("../src/log/logger.ts"),
-      import("../test/support/fake-generator.ts"),
-      import("../test/support/fake-tracker.ts"),
-    ]);
+    import("@slack/bolt"),
+    import("express"),
+    import("../src/app.ts"),
+    import("../src/config/config.ts"),
+    import("../src/db/embedded.ts"),
+    import("../src/db/migrate.ts"),
+    import("../src/db/prisma.ts"),
+    import("../src/db/scratch-database.ts"),
+    import("../src/log/logger.ts"),
+    import("../test/support/fake-generator.ts"),
+    import("../test/support/fake-tracker.ts"),
+  ]);
   const logger = createLogger({ level: "error" });
-  const stub = slackStub();
-  const stubUrl = await listening(stub.server);
+  const stub = await startSlackStub();
+
+  // Each side is warmed up the same way (JIT compilation, connection pools) at the same rate
+  // right before it is measured, so no side is measured while its code is still being compiled.
+  const measure = async (url: string) => {
+    await runLoad(url, WARMUP);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    stub.clear();
+    const measured = summarize(await runLoad(url));
+    return { ...measured, slackCalls: await stub.calls() };
+  };
 
   // 1. A bare Bolt app that only acks.
   const bareReceiver = new ExpressReceiver({ signingSecret: SIGNING_SECRET, endpoints: "/slack/events" });
-  const bare = new App({ receiver: bareReceiver, authorize: async () => ({ botToken: "xoxb-bench" }), ignoreSelf: false, clientOptions: { slackApiUrl: `${stubUrl}/api/` } });
+  const bare = new App({ receiver: bareReceiver, authorize: async () => ({ botToken: "xoxb-bench" }), ignoreSelf: false, clientOptions: { slackApiUrl: `${stub.url}/api/` } });
   bare.command("/subtasks", async ({ ack }) => {
     await ack();
   });
   const bareHttp = express.default();
   bareHttp.use(bareReceiver.router);
   const bareServer = createServer(bareHttp);
-  const bareUrl = await listening(bareServer);
+  const bareResult = await measure(await listening(bareServer));
+  await new Promise((resolve) => bareServer.close(resolve));
 
   const embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres(`.data/bench-${randomBytes(3).toString("hex")}`, logger);
   const serverUrl = process.env.DATABASE_URL ?? embedded!.url;
-  const env = (databaseUrl: string, runConcurrency = "4") =>
-    parseConfig({
-      DATABASE_URL: databaseUrl,
-      RUN_CONCURRENCY: runConcurrency,
-      LOG_LEVEL: "error",
-      SLACK_BOT_TOKEN: "xoxb-bench-token",
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: `${stubUrl}/api/`,
-      LINEAR_API_KEY: "lin_api_bench",
-    });
   const tracker = new FakeTracker({ latencyMs: 20 });
   tracker.addStory("ENG-1");
   const generator = new FakeGenerator({ delayMs: 200 });
 
-  // 2. The web side alone: this service with RUN_CONCURRENCY=0, as deployed in front of worker
-  //    processes (its own database, so its queued runs are never worked on).
-  const webScratch = await createScratchDatabase(serverUrl, "bench_ack_web");
-  await migrate(webScratch.url, logger);
-  const webDb = openDatabase(webScratch.url);
-  const webApp = await createApp({ config: env(webScratch.url, "0"), logger, db: webDb, trackers: { linear: tracker }, generator });
-  const webUrl = `http://127.0.0.1:${(await webApp.start(0)).port}`;
-
-  // 3. This service, whole.
-  const scratch = await createScratchDatabase(serverUrl, "bench_ack");
-  await migrate(scratch.url, logger);
-  const db = openDatabase(scratch.url);
-  const app = await createApp({ config: env(scratch.url), logger, db, trackers: { linear: tracker }, generator });
-  const running = await app.start(0);
-  const appUrl = `http://127.0.0.1:${running.port}`;
-
-  // Each side is warmed up the same way (JIT compilation, connection pools) at the same rate
-  // right before it is measured, so no side is measured while its code is still being compiled,
-  // and the whole service's warm-up runs are not still being worked on while another side is.
-  const measure = async (url: string) => {
-    await runLoad(url, WARMUP);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    stub.calls.clear();
-    return summarize(await runLoad(url));
+  /** createApp on a database of its own, measured, then stopped. */
+  const measureService = async (name: string, runConcurrency: string) => {
+    const scratch = await createScratchDatabase(serverUrl, name);
+    await migrate(scratch.url, logger);
+    const db = openDatabase(scratch.url);
+    const config = parseConfig({
+      DATABASE_URL: scratch.url,
+      RUN_CONCURRENCY: runConcurrency,
+      LOG_LEVEL: "error",
+      SLACK_BOT_TOKEN: "xoxb-bench-token",
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: `${stub.url}/api/`,
+      LINEAR_API_KEY: "lin_api_bench",
+    });
+    const app = await createApp({ config, logger, db, trackers: { linear: tracker }, generator });
+    const result = await measure(`http://127.0.0.1:${(await app.start(0)).port}`);
+    const runs = await db.prisma.run.count();
+    const finished = await db.prisma.run.count({ where: { status: { in: ["COMPLETED", "PARTIAL", "FAILED"] } } });
+    await app.stop();
+    await db.close();
+    if (!process.env.BENCH_KEEP) await scratch.drop();
+    return { ...result, runs, finished };
   };
-  const bareResult = await measure(bareUrl);
-  const webResult = await measure(webUrl);
-  const webCalls = new Map(stub.calls);
-  const appResult = await measure(appUrl);
-  const runsRecorded = await db.prisma.run.count();
+  // 2. The web side alone: RUN_CONCURRENCY=0, as deployed in front of worker processes.
+  const webResult = await measureService("bench_ack_web", "0");
+  // 3. This service, whole.
+  const appResult = await measureService("bench_ack", "4");
 
   const row = (name: string, s: ReturnType<typeof summarize>) =>
-    `  ${name.padEnd(34)} p50 ${s.p50.toFixed(2).padStart(7)} ms   p99 ${s.p99.toFixed(2).padStart(7)} ms   max ${s.max.toFixed(1).padStart(7)} ms   ${JSON.stringify(s.result.statuses)}  sent in ${(s.result.wallMs / 1000).toFixed(1)} s`;
+    `  ${name.padEnd(42)} p50 ${s.p50.toFixed(2).padStart(7)} ms   p99 ${s.p99.toFixed(2).padStart(7)} ms   max ${s.max.toFixed(1).padStart(7)} ms   ${JSON.stringify(s.result.statuses)}  sent in ${(s.result.wallMs / 1000).toFixed(1)} s`;
   console.log(`bench:ack  ${REQUESTS} signed "/subtasks ENG-1" requests at ${RATE}/s, Node ${process.version}`);
   console.log(row("bare Bolt app (ack only)", bareResult));
   console.log(row("subtasks-bot web side (RUN_CONCURRENCY=0)", webResult));
@@ -227,17 +255,10 @@ async function main(): Promise<void> {
       `  ${name.padEnd(9)} p99 ratio to bare ${ratio.toFixed(2)} (target ≤ 1.2: ${ratio <= 1.2 ? "met" : "MISSED"}), p99 ${result.p99.toFixed(2)} ms (target < 100 ms: ${result.p99 < 100 ? "met" : "MISSED"})`,
     );
   }
-  console.log(`  runs recorded: web side ${await webDb.prisma.run.count()}, whole ${runsRecorded} (${await db.prisma.run.count({ where: { status: { in: ["COMPLETED", "PARTIAL", "FAILED"] } } })} finished by the end)`);
-  console.log(`  Slack stub calls: web side ${JSON.stringify(Object.fromEntries(webCalls))}; whole ${JSON.stringify(Object.fromEntries(stub.calls))}`);
+  console.log(`  runs recorded: web side ${webResult.runs}, whole ${appResult.runs} (${appResult.finished} finished by the end)`);
+  console.log(`  Slack stub calls: web side ${JSON.stringify(webResult.slackCalls)}; whole ${JSON.stringify(appResult.slackCalls)}`);
 
-  await app.stop();
-  await webApp.stop();
-  await webDb.close();
-  if (!process.env.BENCH_KEEP) await webScratch.drop();
-  await new Promise((resolve) => bareServer.close(resolve));
-  await new Promise((resolve) => stub.server.close(resolve));
-  await db.close();
-  if (!process.env.BENCH_KEEP) await scratch.drop();
+  stub.stop();
   await embedded?.stop();
   process.exit(0);
 }
