@@ -10,6 +10,9 @@ import { queuedRunSummary } from "./progress.ts";
 import type { RunQueue } from "./queue.ts";
 import type { StartRunInput, StartRunResult } from "./types.ts";
 
+/** How a delivery is known across batches: provider + the provider's delivery id. */
+const deliveryKey = (delivery: { provider: string; deliveryId: string }) => `${delivery.provider}:${delivery.deliveryId}`;
+
 interface Recorded {
   /** Runs this batch started. */
   readonly won: ReadonlySet<string>;
@@ -161,7 +164,7 @@ export class RunIntake {
     const earlier = new Map<string, string | null>();
     for (const row of rows) {
       if (row.provider === null) won.add(row.runId);
-      else earlier.set(`${row.provider}:${row.deliveryId}`, row.runId);
+      else earlier.set(deliveryKey({ provider: row.provider, deliveryId: row.deliveryId! }), row.runId);
     }
     return { won, earlier };
   }
@@ -172,7 +175,7 @@ export class RunIntake {
    * committed while this one was written (read now).
    */
   private async answer(client: pg.PoolClient, batch: readonly Pending[], recorded: Recorded): Promise<StartRunResult[]> {
-    const key = (item: Pending) => `${item.input.delivery!.provider}:${item.input.delivery!.deliveryId}`;
+    const key = (item: Pending) => deliveryKey(item.input.delivery!);
     const runOf = new Map(recorded.earlier);
     for (const item of batch) if (item.input.delivery && recorded.won.has(item.runId)) runOf.set(key(item), item.runId);
     const unknown = batch.filter((item) => item.input.delivery && !runOf.has(key(item)));
@@ -185,7 +188,7 @@ export class RunIntake {
            ON w.provider::text = k.provider AND w."deliveryId" = k."deliveryId"`,
         [JSON.stringify(keys)],
       );
-      for (const row of rows) runOf.set(`${row.provider}:${row.deliveryId}`, row.runId);
+      for (const row of rows) runOf.set(deliveryKey(row), row.runId);
     }
     const recordedAt = new Date();
     return batch.map((item): StartRunResult => {

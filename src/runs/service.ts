@@ -75,8 +75,7 @@ export function createRunService(deps: RunServiceDeps) {
 
   /**
    * Records the run, then its queue job (a run stored without one is enqueued by the sweeper);
-   * returns as soon as both are stored,
-   * never waits on generation.
+   * returns as soon as both are stored, never waits on generation.
    */
   function startRun(input: StartRunInput): Promise<StartRunResult> {
     return intake.record(input, true);
