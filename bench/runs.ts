@@ -28,7 +28,7 @@ tracker.addEpic("ENG-EPIC", keys);
 const generator = new FakeGenerator({ delayMs: LLM_MS, count: 4 });
 const runs = createRunService({
   prisma: db.prisma,
-  pool: db.pool,
+  intakePool: db.intakePool,
   databaseUrl: scratch.url,
   logger,
   trackers: { linear: tracker },

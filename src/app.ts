@@ -59,7 +59,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   const runs = createRunService({
     prisma: db.prisma,
-    pool: db.pool,
+    intakePool: db.intakePool,
     databaseUrl: db.url,
     logger,
     trackers,

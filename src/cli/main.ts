@@ -59,7 +59,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const database = await openRuntimeDatabase(config, logger);
   const runs = createRunService({
     prisma: database.db.prisma,
-    pool: database.db.pool,
+    intakePool: database.db.intakePool,
     databaseUrl: database.db.url,
     logger,
     trackers: createTrackers({ config, logger }),

@@ -9,24 +9,40 @@ export interface Database {
   readonly prisma: PrismaClient;
   /** The pool behind Prisma, for the few statements Prisma cannot express. */
   readonly pool: pg.Pool;
+  /**
+   * Connections kept apart for recording new runs: a person's /subtasks and a tracker's
+   * delivery wait on this insert, and must never queue for a connection behind the queries of
+   * runs in progress, which can hold every connection of `pool` at a burst.
+   */
+  readonly intakePool: pg.Pool;
   close(): Promise<void>;
 }
 
-export function openDatabase(databaseUrl: string, options: { max?: number } = {}): Database {
+export interface DatabaseOptions {
+  /** Connections of the shared pool (default 10). */
+  readonly max?: number;
+  /** Connections of the intake pool (default 2, the run intake's concurrent writers). */
+  readonly intakeMax?: number;
+}
+
+export function openDatabase(databaseUrl: string, options: DatabaseOptions = {}): Database {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: options.max ?? 10 });
+  const intakePool = new pg.Pool({ connectionString: databaseUrl, max: options.intakeMax ?? 2 });
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on("error", () => undefined);
+  intakePool.on("error", () => undefined);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   let closed = false;
   return {
     url: databaseUrl,
     prisma,
     pool,
+    intakePool,
     async close() {
       if (closed) return;
       closed = true;
       await prisma.$disconnect();
-      await pool.end();
+      await Promise.all([pool.end(), intakePool.end()]);
     },
   };
 }

@@ -31,9 +31,9 @@ interface Pending {
 /** Most runs one batch records; the rest wait for the next. */
 const MAX_BATCH = 200;
 /**
- * Batches writing at once. More than one keeps requests from queueing behind a write;
- * two batches holding the same delivery are safe: the second waits on the unique index and
- * finds it recorded.
+ * Batches writing at once, each on a connection of the intake pool (which holds as many).
+ * More than one keeps requests from queueing behind a write; two batches holding the same
+ * delivery are safe: the second waits on the unique index and finds it recorded.
  */
 const WRITERS = 2;
 

@@ -18,8 +18,8 @@ import type { RunObserver, RunSummary, StartRunInput, StartRunResult } from "./t
 
 export interface RunServiceDeps {
   readonly prisma: PrismaClient;
-  /** The pool behind `prisma`, for the batched run intake's plain SQL. */
-  readonly pool: pg.Pool;
+  /** Connections of the run intake alone (Database.intakePool), so recording never waits behind runs. */
+  readonly intakePool: pg.Pool;
   readonly databaseUrl: string;
   readonly logger: Logger;
   readonly trackers: Partial<Record<TrackerName, Tracker>>;
@@ -45,7 +45,7 @@ export function createRunService(deps: RunServiceDeps) {
   const store = new RunStore(prisma);
   const events = new RunEvents(logger);
   const queue = new RunQueue({ databaseUrl: deps.databaseUrl, logger, ...(deps.queueTiming ? { timing: deps.queueTiming } : {}) });
-  const intake = new RunIntake({ pool: deps.pool, queue, logger });
+  const intake = new RunIntake({ pool: deps.intakePool, queue, logger });
   const work = { prisma, store, queue, events, logger, trackers: deps.trackers };
   const processor = createStoryProcessor({
     ...work,

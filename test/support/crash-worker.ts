@@ -18,7 +18,7 @@ const hanging: SubtaskGenerator = {
 };
 const runs = createRunService({
   prisma: db.prisma,
-  pool: db.pool,
+  intakePool: db.intakePool,
   databaseUrl,
   logger: createLogger({ level: "silent" }),
   trackers: { linear: tracker },

@@ -11,7 +11,7 @@ export async function startTestRunService(
 ): Promise<RunService> {
   const service = createRunService({
     prisma: db.prisma,
-    pool: db.pool,
+    intakePool: db.intakePool,
     databaseUrl: db.url,
     logger: silentLogger,
     concurrency: 4,

@@ -283,6 +283,27 @@ describe("webhook deliveries", () => {
     expect(tracker.createdTitles.length).toBeGreaterThan(0);
   });
 
+  it("a new run is recorded while runs in progress hold every shared connection", async () => {
+    const runs = await service({ work: false });
+    // Runs in progress (or any burst of reads) can take the whole shared pool; the person's
+    // /subtasks and the tracker's delivery must still be recorded and answered at once.
+    const held = await Promise.all(Array.from({ length: 5 }, () => db.pool.connect()));
+    try {
+      const waitingForShared = db.pool.query("SELECT 1");
+      const result = await Promise.race([
+        runs.startRun({ trigger: "CLI", refs: [linearRef("ENG-1")], requestedBy: "tester" }),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error("the run waited for a shared connection")), 3_000)),
+      ]);
+      expect(result.duplicate).toBe(false);
+      expect(db.pool.waitingCount).toBe(1);
+      held[0]!.release();
+      await waitingForShared;
+    } finally {
+      for (const client of held.slice(1)) client.release();
+    }
+    expect(await db.prisma.run.count()).toBe(1);
+  });
+
   it("a burst of deliveries is recorded together: every new one gets its run and its job, every repeat the first run", async () => {
     const runs = await service({ work: false });
     const input = (n: number) => ({
