@@ -1,6 +1,8 @@
 // npm run bench:ack: how fast /subtasks is acknowledged. 2,000 signed `/subtasks ENG-1`
 // requests at 200 requests/s (open loop: sent on schedule, whatever the answers) against
-//   1. a bare Bolt app on an express server whose listener only calls ack(), and
+//   1. a bare Bolt app on an express server whose listener only calls ack(),
+//   1b. the same app awaiting one plain INSERT (its own table, one pool) before the ack: the
+//      floor of any design that, as the issue requires, stores the run before answering,
 //   2. this service's web side alone: createApp with RUN_CONCURRENCY=0 (a process that records
 //      and enqueues runs and leaves the work to other processes): the ack follows one insert,
 //      then the parent message is posted and the run enqueued, and
@@ -15,6 +17,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import pg from "pg";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 const RATE = Number(process.env.BENCH_RATE ?? 200);
@@ -197,20 +200,38 @@ async function main(): Promise<void> {
     return { ...measured, slackCalls: await stub.calls() };
   };
 
+  /** A Bolt app on an express server whose /subtasks listener runs `before` and then acks. */
+  const measureBareBolt = async (before: (command: { trigger_id: string }) => Promise<unknown>) => {
+    const receiver = new ExpressReceiver({ signingSecret: SIGNING_SECRET, endpoints: "/slack/events" });
+    const bolt = new App({ receiver, authorize: async () => ({ botToken: "xoxb-bench" }), ignoreSelf: false, clientOptions: { slackApiUrl: `${stub.url}/api/` } });
+    bolt.command("/subtasks", async ({ command, ack }) => {
+      await before(command);
+      await ack();
+    });
+    const http = express.default();
+    http.use(receiver.router);
+    const server = createServer(http);
+    const result = await measure(await listening(server));
+    await new Promise((resolve) => server.close(resolve));
+    return result;
+  };
+
   // 1. A bare Bolt app that only acks.
-  const bareReceiver = new ExpressReceiver({ signingSecret: SIGNING_SECRET, endpoints: "/slack/events" });
-  const bare = new App({ receiver: bareReceiver, authorize: async () => ({ botToken: "xoxb-bench" }), ignoreSelf: false, clientOptions: { slackApiUrl: `${stub.url}/api/` } });
-  bare.command("/subtasks", async ({ ack }) => {
-    await ack();
-  });
-  const bareHttp = express.default();
-  bareHttp.use(bareReceiver.router);
-  const bareServer = createServer(bareHttp);
-  const bareResult = await measure(await listening(bareServer));
-  await new Promise((resolve) => bareServer.close(resolve));
+  const bareResult = await measureBareBolt(async () => undefined);
 
   const embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres(`.data/bench-${randomBytes(3).toString("hex")}`, logger);
   const serverUrl = process.env.DATABASE_URL ?? embedded!.url;
+
+  // 1b. The floor the issue allows: the bare app awaiting one durable insert before its ack.
+  const floorScratch = await createScratchDatabase(serverUrl, "bench_ack_floor");
+  const floorPool = new pg.Pool({ connectionString: floorScratch.url, max: 2 });
+  await floorPool.query(`CREATE TABLE floor_run (id text PRIMARY KEY, command jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`);
+  const floorResult = await measureBareBolt((command) =>
+    floorPool.query(`INSERT INTO floor_run (id, command) VALUES ($1, $2)`, [randomBytes(12).toString("hex"), JSON.stringify(command)]),
+  );
+  await floorPool.end();
+  if (!process.env.BENCH_KEEP) await floorScratch.drop();
+
   const tracker = new FakeTracker({ latencyMs: 20 });
   tracker.addStory("ENG-1");
   const generator = new FakeGenerator({ delayMs: 200 });
@@ -247,9 +268,10 @@ async function main(): Promise<void> {
     `  ${name.padEnd(42)} p50 ${s.p50.toFixed(2).padStart(7)} ms   p99 ${s.p99.toFixed(2).padStart(7)} ms   max ${s.max.toFixed(1).padStart(7)} ms   ${JSON.stringify(s.result.statuses)}  sent in ${(s.result.wallMs / 1000).toFixed(1)} s`;
   console.log(`bench:ack  ${REQUESTS} signed "/subtasks ENG-1" requests at ${RATE}/s, Node ${process.version}`);
   console.log(row("bare Bolt app (ack only)", bareResult));
+  console.log(row("bare Bolt app + one INSERT before ack", floorResult));
   console.log(row("subtasks-bot web side (RUN_CONCURRENCY=0)", webResult));
   console.log(row("subtasks-bot whole (createApp)", appResult));
-  for (const [name, result] of [["web side", webResult], ["whole", appResult]] as const) {
+  for (const [name, result] of [["floor", floorResult], ["web side", webResult], ["whole", appResult]] as const) {
     const ratio = result.p99 / bareResult.p99;
     console.log(
       `  ${name.padEnd(9)} p99 ratio to bare ${ratio.toFixed(2)} (target ≤ 1.2: ${ratio <= 1.2 ? "met" : "MISSED"}), p99 ${result.p99.toFixed(2)} ms (target < 100 ms: ${result.p99 < 100 ? "met" : "MISSED"})`,

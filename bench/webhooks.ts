@@ -2,7 +2,9 @@
 // delivery, as Linear's retries are) sent over 32 keep-alive connections to the real app
 // (createApp: verify → parse → record the delivery and its run in one statement → enqueue on
 // pg-boss) on a real database, then the same deliveries to a bare express handler that only
-// verifies the HMAC. Prints figures; it is not a test.
+// verifies the HMAC, and to that handler storing each delivery with one plain INSERT before it
+// answers (the floor of any design that, as the issue requires, never answers 200 for a
+// delivery it did not store). Prints figures; it is not a test.
 //
 // The queue is started without workers, so the runs are recorded and enqueued exactly as in
 // production but never proceed: no tracker or Claude is called, and the measurement is the
@@ -15,6 +17,7 @@ import http from "node:http";
 import { Writable } from "node:stream";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import express from "express";
+import pg from "pg";
 import { createApp } from "../src/app.ts";
 import { parseConfig } from "../src/config/config.ts";
 import { startEmbeddedPostgres } from "../src/db/embedded.ts";
@@ -162,6 +165,28 @@ async function bareHandler(): Promise<RunningServer> {
 }
 
 /**
+ * The floor of a durable design: the bare handler that also stores each delivery with one plain
+ * INSERT (its own table, a pool of the bot's default size) before answering.
+ */
+async function storingHandler(pool: pg.Pool): Promise<RunningServer> {
+  await pool.query(`CREATE TABLE floor_delivery (id text PRIMARY KEY, body bytea NOT NULL, received_at timestamptz NOT NULL DEFAULT now())`);
+  const floor = express();
+  floor.post("/webhooks/linear", express.raw({ type: () => true, limit: 1024 * 1024 }), async (req, res) => {
+    if (!signatureMatches(req.body as Buffer, SECRET, req.get("linear-signature") ?? "")) {
+      res.status(401).json({ error: "invalid_signature" });
+      return;
+    }
+    try {
+      const stored = await pool.query(`INSERT INTO floor_delivery (id, body) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING`, [req.get("linear-delivery"), req.body]);
+      res.status(200).json({ status: stored.rowCount === 1 ? "stored" : "duplicate" });
+    } catch {
+      res.status(503).json({ error: "unavailable" });
+    }
+  });
+  return listen(floor, 0);
+}
+
+/**
  * The client runs in a worker thread, so that sending and timing requests does not take the
  * server's event loop (both share this machine's cores with PostgreSQL all the same).
  */
@@ -198,15 +223,19 @@ async function main(): Promise<void> {
   await app.runs.queue.start();
   const server = await listen(app.http, 0);
   const bare = await bareHandler();
+  const floorPool = new pg.Pool({ connectionString: scratch.url, max: 10 });
+  const floor = await storingHandler(floorPool);
 
   // Warm-up, so neither side is measured while its code is still being compiled.
   await send(server.port, deliveries("warmup", WARMUP, 0), CONNECTIONS);
   await send(bare.port, deliveries("warmup", WARMUP, 0), CONNECTIONS);
+  await send(floor.port, deliveries("warmup", WARMUP, 0), CONNECTIONS);
 
   const list = deliveries("bench", DELIVERIES, REPEATED);
   const uniqueCount = new Set(list.map((d) => d.id)).size;
   const measured = await send(server.port, list, CONNECTIONS);
   const baseline = await send(bare.port, list, CONNECTIONS);
+  const stored = await send(floor.port, list, CONNECTIONS);
 
   // The ceiling the run layer sets: the same record + enqueue, called directly, no HTTP.
   const direct = await recordDirectly(app.runs, list.length, CONNECTIONS);
@@ -221,21 +250,26 @@ async function main(): Promise<void> {
 
   const app_ = summary(measured.results, measured.wallMs);
   const bare_ = summary(baseline.results, baseline.wallMs);
+  const floor_ = summary(stored.results, stored.wallMs);
   const ratio = bare_.perSecond / app_.perSecond;
   const fmt = (n: number, digits = 0) => n.toFixed(digits).padStart(8);
   console.log(`bench:webhooks  ${DELIVERIES} signed Linear deliveries (${uniqueCount} unique, ${DELIVERIES - uniqueCount} repeated), ${CONNECTIONS} connections, ${WARMUP} warm-up each`);
   console.log(`                        deliveries/s    p50 ms    p99 ms`);
   console.log(`  createApp (real DB)   ${fmt(app_.perSecond)}  ${fmt(app_.p50, 2)}  ${fmt(app_.p99, 2)}   (target ≥ 1000/s: ${app_.perSecond >= 1000 ? "met" : "MISSED"})`);
   console.log(`  bare HMAC handler     ${fmt(bare_.perSecond)}  ${fmt(bare_.p50, 2)}  ${fmt(bare_.p99, 2)}`);
+  console.log(`  bare + one INSERT     ${fmt(floor_.perSecond)}  ${fmt(floor_.p50, 2)}  ${fmt(floor_.p99, 2)}   (ratio bare/this ${fmt(bare_.perSecond / floor_.perSecond, 2).trim()}: the floor of storing before answering)`);
   console.log(`  run layer alone       ${fmt(direct)}                        (startRun per delivery, no HTTP)`);
   console.log(`  ratio bare/app        ${fmt(ratio, 2)}                        (deliveries/s; target ≤ 2.00: ${ratio <= 2 ? "met" : "MISSED"})`);
   console.log(`  ratio app/bare p99                        ${fmt(app_.p99 / bare_.p99, 2)}   (latency, for comparison)`);
   console.log(`  answers (app)         ${JSON.stringify(app_.outcomes)}`);
   console.log(`  answers (bare)        ${JSON.stringify(bare_.outcomes)}`);
+  console.log(`  answers (floor)       ${JSON.stringify(floor_.outcomes)}`);
   console.log(`  runs started          ${runsStarted} (unique deliveries ${uniqueCount}; deliveries recorded ${recorded}; resolve jobs enqueued ${enqueued})  ${runsStarted === uniqueCount && enqueued === uniqueCount ? "OK" : "MISMATCH"}`);
 
   await server.close();
   await bare.close();
+  await floor.close();
+  await floorPool.end();
   await app.runs.stop();
   await db.close();
   if (!process.env.BENCH_KEEP) await scratch.drop();
