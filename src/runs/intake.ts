@@ -7,7 +7,7 @@ import type pg from "pg";
 import { newId } from "../db/new-id.ts";
 import type { Logger } from "../log/logger.ts";
 import { queuedRunSummary } from "./progress.ts";
-import type { RunQueue } from "./queue.ts";
+import { RESOLVE_QUEUE, type RunQueue } from "./queue.ts";
 import type { StartRunInput, StartRunResult } from "./types.ts";
 
 /** How a delivery is known across batches: provider + the provider's delivery id. */
@@ -92,7 +92,7 @@ export class RunIntake {
       const toEnqueue = batch.filter((item) => item.enqueue && recorded.won.has(item.runId)).map((item) => item.runId);
       if (toEnqueue.length > 0) {
         await this.queue.insertResolveJobs(toEnqueue, { executeSql: (text: string, values?: unknown[]) => client.query(text, values) });
-        this.queue.wake();
+        this.queue.wake(RESOLVE_QUEUE, toEnqueue.length);
       }
       const results = await this.answer(client, batch, recorded);
       this.logger.debug({ runs: recorded.won.size, batch: batch.length }, "runs recorded");

@@ -55,7 +55,8 @@ export class RunQueue {
   private readonly logger: Logger;
   private readonly timing: QueueTiming;
   private readonly crashRetryLimit: number;
-  private readonly workerIds: string[] = [];
+  /** This process's workers per queue; `busy` while one runs a job. */
+  private readonly workers = new Map<string, { id: string; busy: boolean }[]>();
   private started = false;
 
   constructor(options: RunQueueOptions) {
@@ -107,38 +108,52 @@ export class RunQueue {
    * stories drains back to back.
    */
   async work<T extends object>(queue: string, concurrency: number, handler: JobHandler<T>): Promise<void> {
+    const workers = this.workers.get(queue) ?? [];
+    this.workers.set(queue, workers);
     for (let i = 0; i < concurrency; i++) {
-      let workerId = "";
-      workerId = await this.boss.work<T>(
+      const worker = { id: "", busy: false };
+      worker.id = await this.boss.work<T>(
         queue,
         { batchSize: 1, localConcurrency: 1, pollingIntervalSeconds: this.timing.pollingIntervalSeconds },
         async ([job]) => {
           if (!job) return;
+          worker.busy = true;
           try {
             await handler(job);
           } finally {
-            this.boss.notifyWorker(workerId);
+            worker.busy = false;
+            this.boss.notifyWorker(worker.id);
           }
         },
       );
-      this.workerIds.push(workerId);
+      workers.push(worker);
     }
   }
 
-  /** Wakes this process's idle workers, after enqueueing work they should take now. */
-  wake(): void {
-    for (const id of this.workerIds) this.boss.notifyWorker(id);
+  /**
+   * Wakes as many of this process's idle workers of `queue` as there are new jobs. Only those:
+   * each woken worker runs a fetch query, so waking every worker of every queue on each send
+   * cost several empty fetches per run. Busy workers need no call; they fetch again as they finish.
+   */
+  wake(queue: string, jobs = 1): void {
+    let left = jobs;
+    for (const worker of this.workers.get(queue) ?? []) {
+      if (left <= 0) return;
+      if (worker.busy) continue;
+      this.boss.notifyWorker(worker.id);
+      left -= 1;
+    }
   }
 
   /** Enqueues the job that resolves a run's references; a second send for the run is a no-op. */
   async sendResolve(runId: string): Promise<void> {
     await this.boss.send(RESOLVE_QUEUE, { runId } satisfies ResolveJob, { ...this.jobOptions(), id: resolveJobId(runId) });
-    this.wake();
+    this.wake(RESOLVE_QUEUE);
   }
 
   /**
    * Inserts the resolve jobs of many runs in one statement through `db` (the caller's
-   * connection, or a transaction of its own). The caller wakes the workers once it committed.
+   * connection, or a transaction of its own). The caller wakes the resolve workers once it committed.
    */
   async insertResolveJobs(runIds: readonly string[], db: Db): Promise<void> {
     const options = this.jobOptions();
@@ -159,7 +174,7 @@ export class RunQueue {
       id: jobId,
       ...(startAfterSeconds > 0 ? { startAfter: startAfterSeconds } : {}),
     });
-    if (startAfterSeconds === 0) this.wake();
+    if (startAfterSeconds === 0) this.wake(STORY_QUEUE);
   }
 
   /** Enqueues many story jobs in one statement (an epic's worth). Existing ids are skipped. */
@@ -170,7 +185,7 @@ export class RunQueue {
       STORY_QUEUE,
       jobs.map((job) => ({ ...options, id: job.jobId, data: { runStoryId: job.runStoryId } satisfies StoryJob, deadLetter: STORY_DEAD_QUEUE })),
     );
-    this.wake();
+    this.wake(STORY_QUEUE, jobs.length);
   }
 
   async stop(options: { graceful?: boolean; timeoutMs?: number } = {}): Promise<void> {
