@@ -27,6 +27,8 @@ export interface AppDeps {
   readonly generator?: SubtaskGenerator;
   /** Tests shorten these. */
   readonly queueTiming?: Partial<QueueTiming>;
+  /** How long an ack (Slack) or a 200 (webhooks) waits for the run's insert; tests shorten it. */
+  readonly recordWithinMs?: number;
   readonly storyRetry?: RetryPolicy;
 }
 
@@ -74,13 +76,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   // Slack surface: wired here (routers, components, threadUrl).
   if (config.slack) {
-    const slack = createSlackSurface({ config, slack: config.slack, logger, runs, trackers });
+    const slack = createSlackSurface({ config, slack: config.slack, logger, runs, trackers, ...(deps.recordWithinMs ? { recordWithinMs: deps.recordWithinMs } : {}) });
     if (slack.router) routers.push(slack.router);
     components.push(slack);
     threadUrl = slack.threadUrl;
   }
   // Tracker webhooks: wired here (routers).
-  routers.push(createWebhookRouter({ config, logger, runs, registry: metrics.registry }));
+  routers.push(createWebhookRouter({ config, logger, runs, registry: metrics.registry, ...(deps.recordWithinMs ? { recordWithinMs: deps.recordWithinMs } : {}) }));
 
   const http = createHttpApp({ logger, metrics, checkReadiness: databaseReadiness(db.pool, migrations), routers });
   let server: RunningServer | undefined;

@@ -28,6 +28,8 @@ export interface SlackSurfaceDeps {
   readonly clientOptions?: Partial<WebClientOptions>;
   /** At most one parent update per message per interval (Slack: about one per second). */
   readonly updateIntervalMs?: number;
+  /** How long /subtasks waits for the run's insert before acknowledging without it (default 2 s). */
+  readonly recordWithinMs?: number;
 }
 
 export interface SlackSurface {
@@ -55,7 +57,7 @@ export function createSlackSurface(deps: SlackSurfaceDeps): SlackSurface {
     defaultTracker: config.defaultTracker,
     jiraBaseUrl: config.jira?.baseUrl,
   };
-  registerCommandListener(bolt.app, { runs, reporter, links, refOptions, logger });
+  registerCommandListener(bolt.app, { runs, reporter, links, refOptions, logger, ...(deps.recordWithinMs ? { recordWithinMs: deps.recordWithinMs } : {}) });
   registerReviewActions(bolt.app, { runs, reporter, permissions, logger });
   registerHomeListener(bolt.app, { client, runs, links, logger });
 

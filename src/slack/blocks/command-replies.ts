@@ -63,6 +63,14 @@ export function startedMessage(runId: string, refs: readonly TrackerRef[], optio
   return message(text, [section(text), context(`Run \`${escapeMrkdwn(runId)}\``)]);
 }
 
+/** The ack when the database has not recorded the run by the time Slack needs an answer. */
+export function recordingSlowMessage(refs: readonly TrackerRef[]): SlackMessage {
+  const names = refs.slice(0, 10).map((ref) => `*${inlineText(ref.key, 80)}*`);
+  const more = refs.length > names.length ? ` and ${refs.length - names.length} more` : "";
+  const text = `:hourglass_flowing_sand: The database is slow to record the run for ${names.join(", ")}${more}. It starts as soon as it is recorded, and I will tell you here either way; no need to type the command again.`;
+  return message(text, [section(text)]);
+}
+
 export function runListMessage(channel: string, runs: readonly RunSummary[], threadUrls: ReadonlyMap<string, string>): SlackMessage {
   if (runs.length === 0) {
     return message("No runs in this channel yet.", [section(`No runs in ${mentionChannel(channel)} yet. Start one with \`/subtasks ENG-123\`.`)]);

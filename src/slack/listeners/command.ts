@@ -15,6 +15,7 @@ import {
   internalErrorMessage,
   postFailedMessage,
   problemsMessage,
+  recordingSlowMessage,
   runListMessage,
   runNotFoundMessage,
   runStatusMessage,
@@ -31,7 +32,16 @@ export interface CommandDeps {
   readonly links: Pick<ThreadLinks, "knownUrl">;
   readonly refOptions: ParseRefOptions;
   readonly logger: Logger;
+  /** How long the ack may wait for the run's insert (ms); default RECORD_WITHIN_MS. */
+  readonly recordWithinMs?: number;
 }
+
+/**
+ * Slack shows the person an error when a command is not acknowledged within 3 s. The ack waits
+ * for the run's insert at most this long, which leaves room for the network; a slower insert
+ * is acknowledged with a "recording" message and its outcome follows through response_url.
+ */
+export const RECORD_WITHIN_MS = 2_000;
 
 type Ack = (response?: string | RespondArguments) => Promise<void>;
 
@@ -92,17 +102,50 @@ async function startRun(
   ack: Ack,
   respond: RespondFn,
 ): Promise<void> {
-  const created = await deps.runs.createRun({
-    trigger: "SLASH_COMMAND",
-    refs,
-    requestedBy: command.user_id,
-    requestedByName: command.user_name,
-    slack: { channel: command.channel_id, teamId: command.team_id },
-    options,
-  });
-  if (created.duplicate || !created.runId) throw new Error("the run was not recorded");
-  const runId = created.runId;
-  await ack(ephemeral(startedMessage(runId, refs, options)));
+  const recording = deps.runs
+    .createRun({
+      trigger: "SLASH_COMMAND",
+      refs,
+      requestedBy: command.user_id,
+      requestedByName: command.user_name,
+      slack: { channel: command.channel_id, teamId: command.team_id },
+      options,
+    })
+    .then((created) => {
+      if (created.duplicate || !created.runId) throw new Error("the run was not recorded");
+      return { runId: created.runId, run: created.run };
+    });
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), deps.recordWithinMs ?? RECORD_WITHIN_MS)));
+  let first: Awaited<typeof recording> | "late";
+  try {
+    first = await Promise.race([recording, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+
+  let created: Awaited<typeof recording>;
+  if (first === "late") {
+    // The insert goes on; the person hears now, and again once it settles.
+    await ack(ephemeral(recordingSlowMessage(refs)));
+    try {
+      created = await recording;
+    } catch (error) {
+      const reference = randomUUID().slice(0, 8);
+      deps.logger.error({ err: error, reference, command: command.command }, "a run could not be recorded after the ack");
+      await respond(ephemeral(internalErrorMessage("recording the run", reference))).catch((respondError: unknown) =>
+        deps.logger.warn({ reference, error: slackErrorCode(respondError) }, "could not tell the person that the run was not recorded"),
+      );
+      return;
+    }
+    await respond(ephemeral(startedMessage(created.runId, refs, options))).catch((error: unknown) =>
+      deps.logger.warn({ runId: created.runId, error: slackErrorCode(error) }, "could not tell the person that the run was recorded"),
+    );
+  } else {
+    created = first;
+    await ack(ephemeral(startedMessage(created.runId, refs, options)));
+  }
+  const { runId } = created;
 
   // After the ack: the thread first, so every story reply has a parent to go under.
   const thread = await deps.reporter

@@ -1,6 +1,7 @@
 // /subtasks end to end: the real server (createApp) on a real database, signed requests sent
 // with fetch, nock playing Slack's Web API and response_url. Trackers and the model are the
 // in-memory fakes here (full-run.test.ts uses the real Linear and Claude clients).
+import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { FakeGenerator } from "../../support/fake-generator.ts";
 import { FakeTracker } from "../../support/fake-tracker.ts";
@@ -11,15 +12,18 @@ import { CHANNEL, REQUESTER, sendCommand, sign, slackEnv, slashCommandBody, send
 
 let slack: PlayedSlack | undefined;
 let app: TestApp | undefined;
+let locker: pg.Client | undefined;
 
 afterEach(async () => {
+  await locker?.end().catch(() => undefined);
+  locker = undefined;
   await app?.stop();
   slack?.stop();
   app = undefined;
   slack = undefined;
 });
 
-async function start(options: { env?: Record<string, string>; tracker?: FakeTracker; generator?: FakeGenerator } = {}) {
+async function start(options: { env?: Record<string, string>; tracker?: FakeTracker; generator?: FakeGenerator; recordWithinMs?: number } = {}) {
   slack = playSlack();
   const tracker = options.tracker ?? new FakeTracker();
   if (!options.tracker) for (const key of ["ENG-1", "ENG-2"]) tracker.addStory(key);
@@ -27,6 +31,7 @@ async function start(options: { env?: Record<string, string>; tracker?: FakeTrac
     env: slackEnv({ LINEAR_API_KEY: "lin_api_test", ...options.env }),
     trackers: { linear: tracker },
     generator: options.generator ?? new FakeGenerator(),
+    ...(options.recordWithinMs ? { recordWithinMs: options.recordWithinMs } : {}),
   });
   return { slack, app, tracker };
 }
@@ -132,6 +137,58 @@ describe("/subtasks starts a run", () => {
     await app.app.runs.events.idle();
     expect(slack.callsOf("chat.postMessage")).toHaveLength(1);
     expect(slack.callsOf("chat.update")).toHaveLength(0);
+  });
+});
+
+describe("/subtasks while the database is slow", () => {
+  /** Holds the Run table (another session's lock), so the run's insert waits until released. */
+  async function lockRuns(url: string): Promise<pg.Client> {
+    locker = new pg.Client({ connectionString: url });
+    await locker.connect();
+    await locker.query('BEGIN; LOCK TABLE "Run" IN ACCESS EXCLUSIVE MODE');
+    return locker;
+  }
+
+  it("acks in time with a 'recording' message, then tells the person the run started, and runs it", async () => {
+    const { slack, app } = await start({ recordWithinMs: 300 });
+    const lock = await lockRuns(app.db.url);
+    const ack = await sendCommand(app.baseUrl, "ENG-1");
+
+    expect(ack.status).toBe(200);
+    expect(ack.ms).toBeLessThan(2_000);
+    expect(ack.json).toMatchObject({ response_type: "ephemeral" });
+    expect(ack.json.text).toContain("The database is slow to record the run for *ENG-1*");
+    expect(slack.responses).toHaveLength(0);
+
+    await lock.query("COMMIT");
+    await waitFor(async () => slack.responses.length === 1, 5_000, "the response_url message");
+    expect(slack.responses[0]!.body).toMatchObject({ response_type: "ephemeral" });
+    expect(slack.responses[0]!.body.text).toContain(":rocket: Starting *ENG-1*");
+    const run = await app.db.prisma.run.findFirstOrThrow();
+    expect(await waitForRun(app.db, run.id)).toBe("COMPLETED");
+    expect(slack.callsOf("chat.postMessage")[0]!.args).toMatchObject({ channel: CHANNEL });
+  });
+
+  it("tells the person through response_url when the run could not be recorded after the ack", async () => {
+    const { slack, app } = await start({ recordWithinMs: 300 });
+    const lock = await lockRuns(app.db.url);
+    const ack = await sendCommand(app.baseUrl, "ENG-1");
+    expect(ack.json.text).toContain("slow to record");
+
+    // The insert waiting on the lock loses its connection (a database restart, a failover).
+    await waitFor(
+      async () => (await lock.query("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")).rowCount === 1,
+      5_000,
+      "the insert waiting on the lock",
+    );
+    await lock.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+    await lock.query("COMMIT");
+
+    await waitFor(async () => slack.responses.length === 1, 5_000, "the response_url message");
+    expect(slack.responses[0]!.body).toMatchObject({ response_type: "ephemeral" });
+    expect(slack.responses[0]!.body.text).toContain("Something went wrong on my side while recording the run. Nothing was started");
+    expect(await app.db.prisma.run.count()).toBe(0);
+    expect(slack.callsOf("chat.postMessage")).toHaveLength(0);
   });
 });
 
