@@ -76,13 +76,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   // Slack surface: wired here (routers, components, threadUrl).
   if (config.slack) {
-    const slack = createSlackSurface({ config, slack: config.slack, logger, runs, trackers, ...(deps.recordWithinMs ? { recordWithinMs: deps.recordWithinMs } : {}) });
+    const slack = createSlackSurface({ config, slack: config.slack, logger, runs, trackers, recordWithinMs: deps.recordWithinMs });
     if (slack.router) routers.push(slack.router);
     components.push(slack);
     threadUrl = slack.threadUrl;
   }
   // Tracker webhooks: wired here (routers).
-  routers.push(createWebhookRouter({ config, logger, runs, registry: metrics.registry, ...(deps.recordWithinMs ? { recordWithinMs: deps.recordWithinMs } : {}) }));
+  routers.push(createWebhookRouter({ config, logger, runs, registry: metrics.registry, recordWithinMs: deps.recordWithinMs }));
 
   const http = createHttpApp({ logger, metrics, checkReadiness: databaseReadiness(db.pool, migrations), routers });
   let server: RunningServer | undefined;

@@ -18,16 +18,10 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export interface DatabaseOptions {
-  /** Connections of the shared pool (default 10). */
-  readonly max?: number;
-  /** Connections of the intake pool (default 2, the run intake's concurrent writers). */
-  readonly intakeMax?: number;
-}
-
-export function openDatabase(databaseUrl: string, options: DatabaseOptions = {}): Database {
+export function openDatabase(databaseUrl: string, options: { max?: number } = {}): Database {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: options.max ?? 10 });
-  const intakePool = new pg.Pool({ connectionString: databaseUrl, max: options.intakeMax ?? 2 });
+  // As many as the run intake has writers.
+  const intakePool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on("error", () => undefined);
   intakePool.on("error", () => undefined);

@@ -1,17 +1,10 @@
 import type pg from "pg";
+import { withTimeout } from "../async/deadline.ts";
 import type { ReadinessCheck } from "../http/health.ts";
 import { pendingMigrations } from "./migrate.ts";
 import type { Migration } from "./migrations.ts";
 
 const PING_TIMEOUT_MS = 2_000;
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /** Ready when the database answers and every committed migration is applied. */
 export function databaseReadiness(pool: Pick<pg.Pool, "query">, migrations: Migration[]): ReadinessCheck {
@@ -19,7 +12,7 @@ export function databaseReadiness(pool: Pick<pg.Pool, "query">, migrations: Migr
   let migrationsApplied = false;
   return async () => {
     try {
-      await withTimeout(pool.query("SELECT 1"), PING_TIMEOUT_MS);
+      await withTimeout(pool.query("SELECT 1"), PING_TIMEOUT_MS, () => new Error(`no answer within ${PING_TIMEOUT_MS} ms`));
     } catch (error) {
       const reason = `database unreachable: ${(error as Error).message}`;
       return { ready: false, reason, checks: { database: reason, migrations: "unknown" } };

@@ -57,7 +57,7 @@ export function createSlackSurface(deps: SlackSurfaceDeps): SlackSurface {
     defaultTracker: config.defaultTracker,
     jiraBaseUrl: config.jira?.baseUrl,
   };
-  registerCommandListener(bolt.app, { runs, reporter, links, refOptions, logger, ...(deps.recordWithinMs ? { recordWithinMs: deps.recordWithinMs } : {}) });
+  registerCommandListener(bolt.app, { runs, reporter, links, refOptions, logger, recordWithinMs: deps.recordWithinMs });
   registerReviewActions(bolt.app, { runs, reporter, permissions, logger });
   registerHomeListener(bolt.app, { client, runs, links, logger });
 

@@ -1,3 +1,5 @@
+import { withTimeout } from "../async/deadline.ts";
+
 /**
  * How long one request to a tracker may take. Without a limit, a connection that never
  * answers would hold a story until its queue job expires (15 minutes); after this, the call
@@ -14,10 +16,6 @@ export class RequestTimedOut extends Error {
 }
 
 /** Rejects with RequestTimedOut when `promise` has not settled after `ms`. */
-export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new RequestTimedOut(ms)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+export function withRequestTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return withTimeout(promise, ms, () => new RequestTimedOut(ms));
 }

@@ -1,6 +1,7 @@
 // The one thing a verified label delivery does: record the delivery and its run in one
 // statement (the unique provider + delivery id makes a repeated or concurrent delivery a
 // duplicate), then the run's queue job. Nothing here waits on a tracker or on Claude.
+import { settleWithin } from "../async/deadline.ts";
 import type { Logger } from "../log/logger.ts";
 import type { RunService } from "../runs/service.ts";
 import type { LabelTrigger, WebhookOutcome } from "./outcome.ts";
@@ -53,14 +54,8 @@ export async function startLabelRun(
 ): Promise<WebhookOutcome> {
   const work = recordAndEnqueue(runs, trigger);
   const deadlineMs = options.recordWithinMs ?? DEFAULT_RECORD_WITHIN_MS;
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), deadlineMs)));
-  try {
-    const first = await Promise.race([work, late]);
-    if (first !== "late") return first;
-  } finally {
-    clearTimeout(timer);
-  }
+  const first = await settleWithin(work, deadlineMs);
+  if (first.inTime) return first.value;
   // The write goes on; the sender is told to retry, and the outcome is only logged.
   work.then(
     (outcome) => logger.info({ deliveryId: trigger.deliveryId, ...outcome }, "delivery recorded after the sender was answered 503"),

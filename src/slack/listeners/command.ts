@@ -4,6 +4,7 @@
 // https://docs.slack.dev/interactivity/implementing-slash-commands#responding_to_commands
 import { randomUUID } from "node:crypto";
 import type { App, RespondArguments, RespondFn, SlashCommand } from "@slack/bolt";
+import { settleWithin } from "../../async/deadline.ts";
 import type { Logger } from "../../log/logger.ts";
 import type { RunService } from "../../runs/service.ts";
 import type { TrackerRef } from "../../trackers/types.ts";
@@ -115,17 +116,12 @@ async function startRun(
       if (created.duplicate || !created.runId) throw new Error("the run was not recorded");
       return { runId: created.runId, run: created.run };
     });
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), deps.recordWithinMs ?? RECORD_WITHIN_MS)));
-  let first: Awaited<typeof recording> | "late";
-  try {
-    first = await Promise.race([recording, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-
+  const first = await settleWithin(recording, deps.recordWithinMs ?? RECORD_WITHIN_MS);
   let created: Awaited<typeof recording>;
-  if (first === "late") {
+  if (first.inTime) {
+    created = first.value;
+    await ack(ephemeral(startedMessage(created.runId, refs, options)));
+  } else {
     // The insert goes on; the person hears now, and again once it settles.
     await ack(ephemeral(recordingSlowMessage(refs)));
     try {
@@ -141,9 +137,6 @@ async function startRun(
     await respond(ephemeral(startedMessage(created.runId, refs, options))).catch((error: unknown) =>
       deps.logger.warn({ runId: created.runId, error: slackErrorCode(error) }, "could not tell the person that the run was recorded"),
     );
-  } else {
-    created = first;
-    await ack(ephemeral(startedMessage(created.runId, refs, options)));
   }
   const { runId } = created;
 

@@ -6,7 +6,7 @@ import type { z } from "zod";
 import type { Logger } from "../../log/logger.ts";
 import { TrackerResponseInvalid } from "../errors.ts";
 import { withRetry, type Sleep } from "../retry.ts";
-import { withTimeout } from "../request-timeout.ts";
+import { withRequestTimeout } from "../request-timeout.ts";
 import { mapLinearError } from "./errors.ts";
 import { operationName } from "./queries.ts";
 
@@ -39,7 +39,7 @@ export function createLinearCall(deps: {
     const data = await withRetry(
       async () => {
         try {
-          const response = await withTimeout(
+          const response = await withRequestTimeout(
             deps.client.client.rawRequest<unknown, Record<string, unknown>>(document, variables),
             deps.requestTimeoutMs,
           );
