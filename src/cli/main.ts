@@ -6,6 +6,7 @@ import { configuredTrackers, ConfigError, parseConfig } from "../config/config.t
 import { MigrationError } from "../db/migrate.ts";
 import { openRuntimeDatabase } from "../db/runtime-database.ts";
 import { isAppError } from "../errors/app-error.ts";
+import { ErrorCode } from "../errors/codes.ts";
 import { createAnthropicClient, createSubtaskGenerator } from "../generation/index.ts";
 import { createLogger } from "../log/logger.ts";
 import { createRunService } from "../runs/service.ts";
@@ -89,7 +90,7 @@ try {
 } catch (error) {
   const expected = isAppError(error) || error instanceof MigrationError;
   output.err(`subtasks: ${expected ? (error as Error).message : ((error as Error).stack ?? String(error))}`);
-  exitCode = isAppError(error) && error.code === "invalid_story_file" ? EXIT_USAGE : 1;
+  exitCode = isAppError(error) && error.code === ErrorCode.InvalidStoryFile ? EXIT_USAGE : 1;
 }
 // Explicit: pending handles (a pool's idle timer) must not keep the CLI alive after its answer.
 process.exit(exitCode);

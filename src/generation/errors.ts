@@ -3,6 +3,7 @@
 // the engine's own in-call retries are spent.
 
 import { AppError } from "../errors/app-error.ts";
+import { ErrorCode } from "../errors/codes.ts";
 import type { GenerationUsage } from "./types.ts";
 
 /** What the provider told us about a failed HTTP call, for messages and logs. */
@@ -22,7 +23,7 @@ function suffix(details: ProviderDetails): string {
 /** ANTHROPIC_API_KEY is not set, so no story can be broken down. */
 export class GenerationUnavailable extends AppError {
   constructor() {
-    super("generation_unavailable", "Subtask generation is off: set ANTHROPIC_API_KEY and restart the bot.");
+    super(ErrorCode.GenerationUnavailable, "Subtask generation is off: set ANTHROPIC_API_KEY and restart the bot.");
   }
 }
 
@@ -31,7 +32,7 @@ export class RateLimited extends AppError {
   constructor(details: ProviderDetails & { retryAfterMs?: number; attempts: number; cause?: unknown }) {
     const wait = details.retryAfterMs === undefined ? "" : ` Anthropic asks to wait ${Math.ceil(details.retryAfterMs / 1000)} s.`;
     super(
-      "rate_limited",
+      ErrorCode.ModelRateLimited,
       `Anthropic rate limit reached after ${details.attempts} attempt(s)${suffix(details)}.${wait} The story can be tried again later.`,
       { retryable: true, retryAfterMs: details.retryAfterMs, cause: details.cause },
     );
@@ -46,7 +47,7 @@ export class SpendLimitReached extends AppError {
   readonly errorCode: string;
   constructor(details: ProviderDetails & { errorCode: string; cause?: unknown }) {
     super(
-      "spend_limit_reached",
+      ErrorCode.SpendLimitReached,
       `Anthropic refused the request because a spend limit is reached (${details.errorCode})${suffix(details)}. ` +
         "Raise the limit in the Anthropic Console; retrying will not help until then.",
       { retryable: false, cause: details.cause },
@@ -59,7 +60,7 @@ export class SpendLimitReached extends AppError {
 export class Overloaded extends AppError {
   constructor(details: ProviderDetails & { retryAfterMs?: number; attempts: number; cause?: unknown }) {
     super(
-      "overloaded",
+      ErrorCode.ModelOverloaded,
       `Anthropic is overloaded and answered 529 to ${details.attempts} attempt(s)${suffix(details)}. The story can be tried again in a few minutes.`,
       { retryable: true, retryAfterMs: details.retryAfterMs, cause: details.cause },
     );
@@ -70,7 +71,7 @@ export class Overloaded extends AppError {
 export class ProviderUnavailable extends AppError {
   constructor(details: ProviderDetails & { retryAfterMs?: number; attempts: number; reason: string; cause?: unknown }) {
     super(
-      "provider_unavailable",
+      ErrorCode.ModelUnavailable,
       `Anthropic failed ${details.attempts} attempt(s): ${details.reason}${suffix(details)}. The story can be tried again later.`,
       { retryable: true, retryAfterMs: details.retryAfterMs, cause: details.cause },
     );
@@ -82,7 +83,7 @@ export class Timeout extends AppError {
   readonly timeoutMs: number;
   constructor(details: { timeoutMs: number; attempts: number; cause?: unknown }) {
     super(
-      "timeout",
+      ErrorCode.ModelTimeout,
       `Anthropic did not answer within ${Math.round(details.timeoutMs / 1000)} s on ${details.attempts} attempt(s). The story can be tried again later.`,
       { retryable: true, cause: details.cause },
     );
@@ -106,7 +107,7 @@ export class GenerationRejected extends AppError {
             ? " Check ANTHROPIC_MODEL and ANTHROPIC_BASE_URL."
             : "";
     super(
-      "generation_rejected",
+      ErrorCode.GenerationRejected,
       `Anthropic rejected the request: ${details.providerMessage ?? "no message"}${suffix(details)}.${hint}`,
       { retryable: false, cause: details.cause },
     );
@@ -131,7 +132,7 @@ export class InvalidOutput extends AppError {
     // The message ends up in RunStory.errorMsg and Slack: the first problems say enough.
     const shown = issues.slice(0, MAX_ISSUES_IN_MESSAGE).join("; ");
     const more = issues.length > MAX_ISSUES_IN_MESSAGE ? ` (and ${issues.length - MAX_ISSUES_IN_MESSAGE} more)` : "";
-    super("invalid_output", `Claude (${spent.model}) answered twice with subtasks that failed validation: ${shown}${more}`, {
+    super(ErrorCode.InvalidOutput, `Claude (${spent.model}) answered twice with subtasks that failed validation: ${shown}${more}`, {
       retryable: false,
     });
     this.issues = issues;
@@ -145,7 +146,7 @@ export class OutputTruncated extends AppError {
   readonly usage: GenerationUsage;
   readonly model: string;
   constructor(reason: string, spent: SpentOptions) {
-    super("output_truncated", `Claude (${spent.model}) could not finish its answer: ${reason}`, { retryable: false });
+    super(ErrorCode.OutputTruncated, `Claude (${spent.model}) could not finish its answer: ${reason}`, { retryable: false });
     this.usage = spent.usage;
     this.model = spent.model;
   }
@@ -159,7 +160,7 @@ export class Refused extends AppError {
   constructor(details: { category: string | null; explanation: string | null }, spent: SpentOptions) {
     const why = details.explanation ?? (details.category ? `category ${details.category}` : "no reason given");
     super(
-      "refused",
+      ErrorCode.ModelRefused,
       `Claude (${spent.model}) declined to break this story down (${why}). Reword the story or split it by hand.`,
       { retryable: false },
     );
@@ -172,6 +173,6 @@ export class Refused extends AppError {
 /** A story file for `subtasks generate <file.json>` that is not a valid StoryContext. */
 export class InvalidStoryFile extends AppError {
   constructor(file: string, problem: string) {
-    super("invalid_story_file", `${file} is not a valid story file: ${problem}`);
+    super(ErrorCode.InvalidStoryFile, `${file} is not a valid story file: ${problem}`);
   }
 }

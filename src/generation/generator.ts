@@ -2,6 +2,7 @@
 // trackers or runs; the Anthropic client comes in from the composition root.
 
 import type { Message } from "@anthropic-ai/sdk/resources/messages";
+import { sleep } from "../async/sleep.ts";
 import type { Logger } from "../log/logger.ts";
 import type { AnthropicClient } from "./client.ts";
 import { GenerationUnavailable, InvalidOutput, OutputTruncated, Refused } from "./errors.ts";
@@ -30,8 +31,6 @@ export interface SubtaskGeneratorDeps {
   readonly now?: () => number;
 }
 
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /** The text blocks of an answer; thinking blocks (adaptive thinking) are not the answer. */
 function answerText(message: Message): string {
   return message.content
@@ -46,7 +45,7 @@ export function createSubtaskGenerator(deps: SubtaskGeneratorDeps): SubtaskGener
     logger: deps.logger,
     timeoutMs: deps.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     retry,
-    sleep: deps.sleep ?? realSleep,
+    sleep: deps.sleep ?? sleep,
     random: deps.random ?? Math.random,
   };
   const now = deps.now ?? (() => performance.now());

@@ -1,5 +1,6 @@
 import express, { type RequestHandler } from "express";
 import { HttpError } from "./errors.ts";
+import { ErrorCode } from "../errors/codes.ts";
 
 declare module "express-serve-static-core" {
   interface Request {
@@ -31,6 +32,6 @@ export function parseJsonBody(raw: Buffer): unknown {
   try {
     return JSON.parse(raw.toString("utf8"));
   } catch {
-    throw new HttpError(400, "invalid_json", "the request body is not valid JSON");
+    throw new HttpError(400, ErrorCode.InvalidJson, "the request body is not valid JSON");
   }
 }

@@ -5,6 +5,7 @@
 import type { Job } from "pg-boss";
 import type { TrackerName } from "../config/config.ts";
 import { AppError, isAppError } from "../errors/app-error.ts";
+import { ErrorCode } from "../errors/codes.ts";
 import type { SubtaskGenerator } from "../generation/types.ts";
 import { storyComment } from "../sync/comment.ts";
 import { planRegeneration } from "../sync/regeneration.ts";
@@ -49,13 +50,13 @@ const OPEN: readonly RunStoryState[] = ["PENDING", "GENERATING", "SAVING"];
 
 class SyncIncomplete extends AppError {
   constructor(message: string) {
-    super("sync.incomplete", message, { retryable: true });
+    super(ErrorCode.SyncIncomplete, message, { retryable: true });
   }
 }
 
 class TrackerNotConfigured extends AppError {
   constructor(tracker: string) {
-    super("tracker.not_configured", `${tracker} is not configured on this bot`, { retryable: false });
+    super(ErrorCode.TrackerNotConfigured, `${tracker} is not configured on this bot`, { retryable: false });
   }
 }
 

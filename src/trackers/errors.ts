@@ -2,6 +2,7 @@
 // so the run layer and the edges (Slack, HTTP) never see a raw provider error.
 
 import { AppError } from "../errors/app-error.ts";
+import { ErrorCode } from "../errors/codes.ts";
 import type { TrackerName } from "../config/config.ts";
 
 const trackerLabels: Record<TrackerName, string> = { linear: "Linear", jira: "Jira" };
@@ -14,7 +15,7 @@ export function trackerLabel(tracker: TrackerName): string {
 /** What a person typed is not a key or a link the bot can use. */
 export class BadReference extends AppError {
   constructor(message: string) {
-    super("bad_reference", message);
+    super(ErrorCode.BadReference, message);
   }
 }
 
@@ -23,7 +24,7 @@ export class StoryNotFound extends AppError {
   readonly key: string;
   constructor(tracker: TrackerName, key: string, options: { kind?: "issue" | "project"; cause?: unknown } = {}) {
     super(
-      "story_not_found",
+      ErrorCode.StoryNotFound,
       `${trackerLabel(tracker)} has no ${options.kind ?? "issue"} ${key}, or the bot's account cannot see it`,
       { cause: options.cause },
     );
@@ -36,7 +37,7 @@ export class StoryNotFound extends AppError {
 export class TrackerAuthFailed extends AppError {
   readonly tracker: TrackerName;
   constructor(tracker: TrackerName, message: string, options: { cause?: unknown } = {}) {
-    super("tracker_auth_failed", message, options);
+    super(ErrorCode.TrackerAuthFailed, message, options);
     this.tracker = tracker;
   }
 }
@@ -47,7 +48,7 @@ export class Forbidden extends AppError {
   /** The permission that is missing, when the provider or the operation tells it. */
   readonly permission: string | undefined;
   constructor(tracker: TrackerName, message: string, options: { permission?: string; cause?: unknown } = {}) {
-    super("forbidden", message, { cause: options.cause });
+    super(ErrorCode.TrackerForbidden, message, { cause: options.cause });
     this.tracker = tracker;
     this.permission = options.permission;
   }
@@ -59,7 +60,7 @@ export class RateLimited extends AppError {
   constructor(tracker: TrackerName, options: { retryAfterMs?: number; cause?: unknown } = {}) {
     const wait =
       options.retryAfterMs === undefined ? "" : ` (it asked to wait ${Math.ceil(options.retryAfterMs / 1000)} s)`;
-    super("rate_limited", `${trackerLabel(tracker)} is rate limiting the bot${wait}; try again later`, {
+    super(ErrorCode.TrackerRateLimited, `${trackerLabel(tracker)} is rate limiting the bot${wait}; try again later`, {
       retryable: true,
       ...(options.retryAfterMs === undefined ? {} : { retryAfterMs: options.retryAfterMs }),
       cause: options.cause,
@@ -72,7 +73,7 @@ export class RateLimited extends AppError {
 export class TrackerUnavailable extends AppError {
   readonly tracker: TrackerName;
   constructor(tracker: TrackerName, detail: string, options: { retryAfterMs?: number; cause?: unknown } = {}) {
-    super("tracker_unavailable", `${trackerLabel(tracker)} is unavailable (${detail}); try again later`, {
+    super(ErrorCode.TrackerUnavailable, `${trackerLabel(tracker)} is unavailable (${detail}); try again later`, {
       retryable: true,
       ...(options.retryAfterMs === undefined ? {} : { retryAfterMs: options.retryAfterMs }),
       cause: options.cause,
@@ -85,7 +86,7 @@ export class TrackerUnavailable extends AppError {
 export class TrackerRequestRejected extends AppError {
   readonly tracker: TrackerName;
   constructor(tracker: TrackerName, message: string, options: { cause?: unknown } = {}) {
-    super("tracker_request_rejected", message, options);
+    super(ErrorCode.TrackerRequestRejected, message, options);
     this.tracker = tracker;
   }
 }
@@ -94,7 +95,7 @@ export class TrackerRequestRejected extends AppError {
 export class TrackerResponseInvalid extends AppError {
   readonly tracker: TrackerName;
   constructor(tracker: TrackerName, what: string, options: { cause?: unknown } = {}) {
-    super("tracker_response_invalid", `${trackerLabel(tracker)} sent an unexpected answer to ${what}`, options);
+    super(ErrorCode.TrackerResponseInvalid, `${trackerLabel(tracker)} sent an unexpected answer to ${what}`, options);
     this.tracker = tracker;
   }
 }
@@ -104,7 +105,7 @@ export class NoSubtaskIssueType extends AppError {
   readonly project: string;
   constructor(project: string) {
     super(
-      "no_subtask_issue_type",
+      ErrorCode.NoSubtaskIssueType,
       `Jira project ${project} has no sub-task issue type, so the bot cannot add sub-tasks there. ` +
         "A Jira admin can turn sub-tasks on (Settings → Issues → Sub-tasks) and add a sub-task type to the project's issue type scheme.",
     );

@@ -2,14 +2,12 @@
 // and HTTP failures first); retryable ones are tried again, waiting as long as the provider
 // asked (Retry-After, rate-limit reset) or with exponential back-off when it did not say.
 
-import { setTimeout as delay } from "node:timers/promises";
+import type { Sleep } from "../async/sleep.ts";
 import { isAppError } from "../errors/app-error.ts";
 import type { Logger } from "../log/logger.ts";
 import { RateLimited } from "./errors.ts";
 
-export type Sleep = (ms: number) => Promise<void>;
-
-export const realSleep: Sleep = (ms) => delay(ms).then(() => undefined);
+export type { Sleep } from "../async/sleep.ts";
 
 export interface RetryOptions {
   readonly sleep: Sleep;

@@ -1,7 +1,7 @@
 // An in-memory tracker with the behaviour the run layer relies on: children carry the bot's
 // marker, a client-chosen id makes a repeated create return the existing issue, and every call
 // is recorded so tests can assert what the tracker saw.
-import { AppError } from "../../src/errors/app-error.ts";
+import { StoryNotFound } from "../../src/trackers/errors.ts";
 import type {
   BotMarker,
   CreateSubtasksResult,
@@ -116,7 +116,7 @@ export class FakeTracker implements Tracker {
 
   private find(key: string): FakeStory {
     const story = this.stories.get(key);
-    if (!story) throw new AppError("tracker.not_found", `${key} was not found`);
+    if (!story) throw new StoryNotFound(this.name, key);
     return story;
   }
 

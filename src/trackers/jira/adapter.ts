@@ -6,7 +6,7 @@ import type { JiraConfig } from "../../config/config.ts";
 import type { Logger } from "../../log/logger.ts";
 import { deleteEach } from "../delete-each.ts";
 import { expandLimit } from "../expand-limit.ts";
-import { realSleep, type Sleep } from "../retry.ts";
+import { sleep, type Sleep } from "../../async/sleep.ts";
 import type { Tracker } from "../types.ts";
 import { createJiraCall } from "./call.ts";
 import { createJiraSubtasks } from "./create-subtasks.ts";
@@ -44,7 +44,7 @@ export function createJiraTracker(deps: JiraTrackerDeps): Tracker {
       ...(deps.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: deps.requestTimeoutMs }),
     }),
   );
-  const call = createJiraCall({ jira, logger, sleep: deps.sleep ?? realSleep, now: deps.now ?? Date.now });
+  const call = createJiraCall({ jira, logger, sleep: deps.sleep ?? sleep, now: deps.now ?? Date.now });
   const types = createSubtaskTypes({ call });
 
   async function editLabels(key: string, operation: { add: string } | { remove: string }, action: string): Promise<void> {

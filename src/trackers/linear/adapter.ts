@@ -6,7 +6,7 @@ import type { LinearConfig } from "../../config/config.ts";
 import type { Logger } from "../../log/logger.ts";
 import { deleteEach } from "../delete-each.ts";
 import { expandLimit } from "../expand-limit.ts";
-import { realSleep, type Sleep } from "../retry.ts";
+import { sleep, type Sleep } from "../../async/sleep.ts";
 import type { Tracker, TrackerItemSummary, TrackerStory } from "../types.ts";
 import { createLinearSubtasks } from "./create-subtasks.ts";
 import { expandLinear } from "./expand.ts";
@@ -36,7 +36,7 @@ export function createLinearTracker(deps: LinearTrackerDeps): Tracker {
   const call = createLinearCall({
     client,
     logger,
-    sleep: deps.sleep ?? realSleep,
+    sleep: deps.sleep ?? sleep,
     now,
     requestTimeoutMs: deps.requestTimeoutMs ?? TRACKER_REQUEST_TIMEOUT_MS,
   });

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { parseJsonBody } from "../../http/body.ts";
 import { HttpError } from "../../http/errors.ts";
 import { deliveryIdSchema, displayText, firstIssue } from "../text.ts";
+import { ErrorCode } from "../../errors/codes.ts";
 
 export const ISSUE_EVENTS = ["jira:issue_created", "jira:issue_updated"] as const;
 
@@ -57,7 +58,7 @@ const issueEventSchema = z.object({
 });
 
 function invalid(what: string): HttpError {
-  return new HttpError(400, "invalid_payload", `not a Jira webhook delivery: ${what}`);
+  return new HttpError(400, ErrorCode.InvalidPayload, `not a Jira webhook delivery: ${what}`);
 }
 
 function parseWith<T>(schema: z.ZodType<T>, value: unknown, prefix = ""): T {

@@ -5,6 +5,7 @@
 import { HttpError } from "../../http/errors.ts";
 import { isFresh, type FreshnessWindow } from "../freshness.ts";
 import { signatureMatches } from "../signature.ts";
+import { ErrorCode } from "../../errors/codes.ts";
 
 /**
  * Unlike Linear, Jira does not re-stamp a retry: the body (and its `timestamp`, when the event
@@ -20,22 +21,22 @@ export const JIRA_FRESHNESS: FreshnessWindow = { maxAgeMs: 60 * 60_000, maxAhead
 
 export function verifyJiraSignature(raw: Buffer, header: string | undefined, secret: string | undefined): void {
   if (!secret) {
-    throw new HttpError(401, "webhook_secret_unset", "JIRA_WEBHOOK_SECRET is not set on this bot, so Jira deliveries are refused");
+    throw new HttpError(401, ErrorCode.WebhookSecretUnset, "JIRA_WEBHOOK_SECRET is not set on this bot, so Jira deliveries are refused");
   }
-  if (!header) throw new HttpError(401, "missing_signature", "the X-Hub-Signature header is missing");
+  if (!header) throw new HttpError(401, ErrorCode.MissingSignature, "the X-Hub-Signature header is missing");
   const separator = header.indexOf("=");
   const method = header.slice(0, separator).trim();
   if (separator < 0 || method !== "sha256") {
-    throw new HttpError(401, "invalid_signature", "the X-Hub-Signature must be sha256=<hex>");
+    throw new HttpError(401, ErrorCode.InvalidSignature, "the X-Hub-Signature must be sha256=<hex>");
   }
   if (!signatureMatches(raw, secret, header.slice(separator + 1).trim())) {
-    throw new HttpError(401, "invalid_signature", "the X-Hub-Signature does not match the body");
+    throw new HttpError(401, ErrorCode.InvalidSignature, "the X-Hub-Signature does not match the body");
   }
 }
 
 /** Called once the verified body is parsed: its `timestamp` is signed with it. */
 export function verifyJiraTimestamp(timestamp: number, now: number): void {
   if (!isFresh(timestamp, now, JIRA_FRESHNESS)) {
-    throw new HttpError(401, "stale_delivery", "the delivery's timestamp is more than an hour old (or more than 5 minutes ahead)");
+    throw new HttpError(401, ErrorCode.StaleDelivery, "the delivery's timestamp is more than an hour old (or more than 5 minutes ahead)");
   }
 }

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { parseJsonBody } from "../../http/body.ts";
 import { HttpError } from "../../http/errors.ts";
 import { deliveryIdSchema, displayText, firstIssue } from "../text.ts";
+import { ErrorCode } from "../../errors/codes.ts";
 
 export interface LinearLabel {
   readonly id: string;
@@ -62,7 +63,7 @@ const issueSchema = z.object({
 const updatedFromSchema = z.object({ labelIds: labelIdsSchema.optional() });
 
 function invalid(what: string): HttpError {
-  return new HttpError(400, "invalid_payload", `not a Linear webhook delivery: ${what}`);
+  return new HttpError(400, ErrorCode.InvalidPayload, `not a Linear webhook delivery: ${what}`);
 }
 
 function parseWith<T>(schema: z.ZodType<T>, value: unknown, prefix: string): T {

@@ -6,6 +6,7 @@ import { HttpError } from "../../http/errors.ts";
 import type { FreshnessWindow } from "../freshness.ts";
 import { isFresh } from "../freshness.ts";
 import { signatureMatches } from "../signature.ts";
+import { ErrorCode } from "../../errors/codes.ts";
 
 /**
  * Linear stamps webhookTimestamp when it sends each attempt (its retries, 1 min, 1 h and 6 h
@@ -16,17 +17,17 @@ export const LINEAR_FRESHNESS: FreshnessWindow = { maxAgeMs: 60_000, maxAheadMs:
 
 export function verifyLinearSignature(raw: Buffer, signature: string | undefined, secret: string | undefined): void {
   if (!secret) {
-    throw new HttpError(401, "webhook_secret_unset", "LINEAR_WEBHOOK_SECRET is not set on this bot, so Linear deliveries are refused");
+    throw new HttpError(401, ErrorCode.WebhookSecretUnset, "LINEAR_WEBHOOK_SECRET is not set on this bot, so Linear deliveries are refused");
   }
-  if (!signature) throw new HttpError(401, "missing_signature", "the Linear-Signature header is missing");
+  if (!signature) throw new HttpError(401, ErrorCode.MissingSignature, "the Linear-Signature header is missing");
   if (!signatureMatches(raw, secret, signature.trim())) {
-    throw new HttpError(401, "invalid_signature", "the Linear-Signature does not match the body");
+    throw new HttpError(401, ErrorCode.InvalidSignature, "the Linear-Signature does not match the body");
   }
 }
 
 /** Called once the verified body is parsed: the timestamp it carries is signed with it. */
 export function verifyLinearTimestamp(webhookTimestamp: number, now: number): void {
   if (!isFresh(webhookTimestamp, now, LINEAR_FRESHNESS)) {
-    throw new HttpError(401, "stale_delivery", "the delivery's webhookTimestamp is more than 60 s from now");
+    throw new HttpError(401, ErrorCode.StaleDelivery, "the delivery's webhookTimestamp is more than 60 s from now");
   }
 }

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { generateCommand, runsCommand, showCommand, type Output } from "../../../src/cli/commands.ts";
 import { AppError } from "../../../src/errors/app-error.ts";
+import { ErrorCode } from "../../../src/errors/codes.ts";
 import type { RunService } from "../../../src/runs/service.ts";
 import { migratedTestDatabase, type TestDatabase } from "../../support/database.ts";
 import { FakeGenerator } from "../../support/fake-generator.ts";
@@ -64,7 +65,7 @@ describe("subtasks generate", () => {
   it("exits 1 when a story failed, and says why", async () => {
     tracker.addStory("ENG-1");
     tracker.addStory("ENG-2");
-    generator.failFor = (context) => (context.key === "ENG-2" ? new AppError("generation.refused", "Claude declined to break down ENG-2") : undefined);
+    generator.failFor = (context) => (context.key === "ENG-2" ? new AppError(ErrorCode.ModelRefused, "Claude declined to break down ENG-2") : undefined);
     const output = capture();
     const code = await generateCommand({ runs, requestedBy: "ada", output, pollMs: 50 }, [linearRef("ENG-1"), linearRef("ENG-2")], { dryRun: false });
     expect(code).toBe(1);

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { AppError } from "../../../src/errors/app-error.ts";
+import { ErrorCode } from "../../../src/errors/codes.ts";
 import type { RunService } from "../../../src/runs/service.ts";
 import type { RunSummary, StoryProgress } from "../../../src/runs/types.ts";
 import { migratedTestDatabase, type TestDatabase } from "../../support/database.ts";
@@ -176,7 +177,7 @@ describe("failures", () => {
     tracker.addStory("ENG-1");
     tracker.addStory("ENG-2");
     generator.failFor = (context) =>
-      context.key === "ENG-2" ? new AppError("generation.overloaded", "Claude is overloaded (HTTP 529); try again later", { retryable: true }) : undefined;
+      context.key === "ENG-2" ? new AppError(ErrorCode.ModelOverloaded, "Claude is overloaded (HTTP 529); try again later", { retryable: true }) : undefined;
     const runs = await service();
     const { runId } = await start(runs, ["ENG-1", "ENG-2"]);
     expect(await waitForRun(db, runId)).toBe("PARTIAL");
@@ -189,7 +190,7 @@ describe("failures", () => {
 
   it("an error that cannot clear fails at once, without retries", async () => {
     tracker.addStory("ENG-1");
-    generator.failFor = () => new AppError("generation.invalid_output", "Claude's answer did not match the schema twice: subtasks: Too small");
+    generator.failFor = () => new AppError(ErrorCode.InvalidOutput, "Claude's answer did not match the schema twice: subtasks: Too small");
     const runs = await service();
     const { runId } = await start(runs, ["ENG-1"]);
     expect(await waitForRun(db, runId)).toBe("FAILED");

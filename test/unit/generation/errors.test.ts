@@ -19,16 +19,16 @@ const spent = { usage: NO_USAGE, model: "claude-sonnet-5-5" };
 describe("generation errors", () => {
   it("tell the run layer truthfully whether trying the story again later can help", () => {
     const cases: Array<[AppError, string, boolean]> = [
-      [new RateLimited({ attempts: 4, retryAfterMs: 30_000 }), "rate_limited", true],
-      [new Overloaded({ attempts: 4 }), "overloaded", true],
-      [new ProviderUnavailable({ attempts: 4, reason: "HTTP 502" }), "provider_unavailable", true],
-      [new Timeout({ timeoutMs: 120_000, attempts: 4 }), "timeout", true],
+      [new RateLimited({ attempts: 4, retryAfterMs: 30_000 }), "model_rate_limited", true],
+      [new Overloaded({ attempts: 4 }), "model_overloaded", true],
+      [new ProviderUnavailable({ attempts: 4, reason: "HTTP 502" }), "model_unavailable", true],
+      [new Timeout({ timeoutMs: 120_000, attempts: 4 }), "model_timeout", true],
       [new SpendLimitReached({ errorCode: "enforced_spend_limit_reached" }), "spend_limit_reached", false],
       [new GenerationRejected({ status: 401, providerMessage: "invalid x-api-key" }), "generation_rejected", false],
       [new GenerationUnavailable(), "generation_unavailable", false],
       [new InvalidOutput(["subtasks.0.effort: Required"], spent), "invalid_output", false],
       [new OutputTruncated("cut at max_tokens", spent), "output_truncated", false],
-      [new Refused({ category: "cyber", explanation: null }, spent), "refused", false],
+      [new Refused({ category: "cyber", explanation: null }, spent), "model_refused", false],
     ];
     for (const [error, code, retryable] of cases) {
       expect(error).toBeInstanceOf(AppError);

@@ -205,7 +205,7 @@ describe("Jira: rate limits and outages", () => {
   it("still rate limited after four attempts is RateLimited with the wait", async () => {
     const limited = { status: 429, body: "", headers: { "Retry-After": "3" } };
     api.route("GET", ISSUE, limited, limited, limited, limited);
-    await expect(tracker.getStory(ref("PROJ-42"))).rejects.toMatchObject({ code: "rate_limited", retryable: true, retryAfterMs: 3000 });
+    await expect(tracker.getStory(ref("PROJ-42"))).rejects.toMatchObject({ code: "tracker_rate_limited", retryable: true, retryAfterMs: 3000 });
     expect(waits).toEqual([3000, 3000, 3000]);
   });
 
@@ -402,7 +402,7 @@ describe("Jira: creating sub-tasks", () => {
     api.route("GET", SUBTASK_FIELDS, json(fixture("jira/createmeta-PROJ-10003-fields.json")));
     api.route("POST", BULK, json(fixture("jira/error-403-create.json"), 403));
     await expect(tracker.createSubtasks(await readStory(), subtasks)).rejects.toMatchObject({
-      code: "forbidden",
+      code: "tracker_forbidden",
       permission: "Create issues",
     });
   });

@@ -201,7 +201,7 @@ describe("Linear: rate limits and outages", () => {
       body: fixture("linear/error-ratelimited.json"),
       headers: { "X-RateLimit-Requests-Remaining": "0", "X-RateLimit-Requests-Reset": String(NOW + 40 * 60_000) },
     });
-    await expect(tracker.getStory(ref("ENG-123"))).rejects.toMatchObject({ code: "rate_limited", retryAfterMs: 40 * 60_000 });
+    await expect(tracker.getStory(ref("ENG-123"))).rejects.toMatchObject({ code: "tracker_rate_limited", retryAfterMs: 40 * 60_000 });
     expect(waits).toEqual([]);
   });
 

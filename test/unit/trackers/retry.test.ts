@@ -50,7 +50,7 @@ describe("the shared retry helper", () => {
     const error = new RateLimited("linear", { retryAfterMs: 20 * 60_000 });
     const op = failing([error]);
     await expect(withRetry(op.operation, { sleep, logger: silentLogger, what: "test" })).rejects.toMatchObject({
-      code: "rate_limited",
+      code: "tracker_rate_limited",
       retryable: true,
       retryAfterMs: 20 * 60_000,
     });
