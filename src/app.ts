@@ -1,5 +1,6 @@
 import type { Express, Router } from "express";
-import { describeIntegrations, type Config, type TrackerName } from "./config/config.ts";
+import { describeIntegrations, type Config } from "./config/config.ts";
+import type { TrackerName } from "./trackers/types.ts";
 import type { Database } from "./db/prisma.ts";
 import { readMigrations } from "./db/migrations.ts";
 import { databaseReadiness } from "./db/readiness.ts";
@@ -48,7 +49,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const { config, logger, db } = deps;
   const metrics = createMetrics();
   const migrations = await readMigrations();
-  const trackers = deps.trackers ?? createTrackers({ config, logger });
+  const trackers = deps.trackers ?? createTrackers({ configs: config.trackers, logger });
   const generator =
     deps.generator ??
     createSubtaskGenerator({ client: createAnthropicClient(config.anthropic), model: config.anthropic.model, logger });

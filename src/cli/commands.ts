@@ -9,7 +9,7 @@ import type { RunService } from "../runs/service.ts";
 import type { RunState } from "../runs/types.ts";
 import { parseRef } from "../trackers/parse-ref.ts";
 import type { TrackerRef } from "../trackers/types.ts";
-import { configuredTrackers } from "../config/config.ts";
+import { referenceOptions } from "../config/config.ts";
 import { formatCost, formatDuration, renderTable } from "./table.ts";
 
 export const EXIT_OK = 0;
@@ -28,7 +28,7 @@ export function parseRefs(refs: readonly string[], config: Config, output: Outpu
   const parsed: TrackerRef[] = [];
   for (const ref of refs) {
     try {
-      parsed.push(parseRef(ref, { configured: configuredTrackers(config), defaultTracker: config.defaultTracker, jiraBaseUrl: config.jira?.baseUrl }));
+      parsed.push(parseRef(ref, referenceOptions(config)));
     } catch (error) {
       output.err(`subtasks: ${isAppError(error) ? error.message : String(error)}`);
       return null;

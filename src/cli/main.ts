@@ -63,7 +63,7 @@ async function main(argv: readonly string[]): Promise<number> {
     intakePool: database.db.intakePool,
     databaseUrl: database.db.url,
     logger,
-    trackers: createTrackers({ config, logger }),
+    trackers: createTrackers({ configs: config.trackers, logger }),
     generator,
     // The CLI works on its own run even where the bot's processes are web-only.
     concurrency: Math.max(config.runConcurrency, 1),

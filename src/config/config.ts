@@ -1,6 +1,11 @@
+import { trackerEntries, trackerRegistry, configuredTrackerNames, type TrackerConfigs } from "../trackers/registry.ts";
+import type { ParseRefOptions } from "../trackers/parse-ref.ts";
+import type { TrackerName } from "../trackers/types.ts";
+import { ConfigError, requireTogether, requireWith } from "./config-error.ts";
 import { variableNames, variables, type VariableName } from "./variables.ts";
 
-export type TrackerName = "linear" | "jira";
+export { ConfigError } from "./config-error.ts";
+export type { TrackerConfigs } from "../trackers/registry.ts";
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 
 export interface SlackConfig {
@@ -9,19 +14,6 @@ export interface SlackConfig {
   readonly appToken: string | undefined;
   readonly apiUrl: string;
   readonly defaultChannel: string | undefined;
-}
-
-export interface LinearConfig {
-  readonly apiKey: string;
-  readonly apiUrl: string;
-  readonly webhookSecret: string | undefined;
-}
-
-export interface JiraConfig {
-  readonly baseUrl: string;
-  readonly email: string;
-  readonly apiToken: string;
-  readonly webhookSecret: string | undefined;
 }
 
 export interface AnthropicConfig {
@@ -37,8 +29,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** null: the integration is off because its credentials are unset. */
   readonly slack: SlackConfig | null;
-  readonly linear: LinearConfig | null;
-  readonly jira: JiraConfig | null;
+  /** Each tracker's configuration, null where its credentials are unset. */
+  readonly trackers: TrackerConfigs;
   readonly anthropic: AnthropicConfig;
   readonly triggerLabel: string;
   /** The labels a label-started run leaves on its stories. */
@@ -49,16 +41,6 @@ export interface Config {
   readonly epicStoryLimit: number;
   /** Values of every secret variable that is set, for log scrubbing. */
   readonly secrets: readonly string[];
-}
-
-/** A bad or missing setting. The message is one line that names the variable. */
-export class ConfigError extends Error {
-  readonly variable: string;
-  constructor(variable: string, message: string) {
-    super(message);
-    this.name = "ConfigError";
-    this.variable = variable;
-  }
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -79,22 +61,6 @@ function parseVariables(env: Env): Parsed {
   return parsed;
 }
 
-function requireTogether(values: Parsed, names: VariableName[], what: string): boolean {
-  const set = names.filter((name) => values[name] !== undefined);
-  if (set.length === 0) return false;
-  const missing = names.find((name) => values[name] === undefined);
-  if (missing) {
-    throw new ConfigError(missing, `${missing} must be set too: ${what} needs ${names.join(", ")} (${set.join(", ")} set)`);
-  }
-  return true;
-}
-
-function requireWith(values: Parsed, dependent: VariableName, needs: VariableName): void {
-  if (values[dependent] !== undefined && values[needs] === undefined) {
-    throw new ConfigError(needs, `${needs} must be set when ${dependent} is set`);
-  }
-}
-
 /** Parses the environment once. Throws ConfigError naming the first bad variable. */
 export function parseConfig(env: Env): Config {
   const v = parseVariables(env);
@@ -103,20 +69,14 @@ export function parseConfig(env: Env): Config {
 
   const slackOn = requireTogether(v, ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"], "Slack");
   requireWith(v, "SLACK_APP_TOKEN", "SLACK_BOT_TOKEN");
-  const jiraOn = requireTogether(v, ["JIRA_BASE_URL", "JIRA_EMAIL", "JIRA_API_TOKEN"], "Jira");
-  requireWith(v, "JIRA_WEBHOOK_SECRET", "JIRA_BASE_URL");
-  requireWith(v, "LINEAR_WEBHOOK_SECRET", "LINEAR_API_KEY");
-  const linearOn = v.LINEAR_API_KEY !== undefined;
+  const trackers = Object.fromEntries(
+    trackerEntries.map((entry) => [entry.name, entry.readConfig(v as never)]),
+  ) as unknown as TrackerConfigs;
 
   const defaultTracker = opt("DEFAULT_TRACKER") as TrackerName | undefined;
-  if (defaultTracker === "linear" && !linearOn) {
-    throw new ConfigError("DEFAULT_TRACKER", "DEFAULT_TRACKER is linear but Linear is off: set LINEAR_API_KEY");
-  }
-  if (defaultTracker === "jira" && !jiraOn) {
-    throw new ConfigError(
-      "DEFAULT_TRACKER",
-      "DEFAULT_TRACKER is jira but Jira is off: set JIRA_BASE_URL, JIRA_EMAIL and JIRA_API_TOKEN",
-    );
+  if (defaultTracker && trackers[defaultTracker] === null) {
+    const entry = trackerRegistry[defaultTracker];
+    throw new ConfigError("DEFAULT_TRACKER", `DEFAULT_TRACKER is ${defaultTracker} but ${entry.displayName} is off: ${entry.configureHint}`);
   }
 
   const secrets = variableNames
@@ -136,17 +96,7 @@ export function parseConfig(env: Env): Config {
           defaultChannel: opt("SLACK_DEFAULT_CHANNEL"),
         }
       : null,
-    linear: linearOn
-      ? { apiKey: str("LINEAR_API_KEY"), apiUrl: str("LINEAR_API_URL"), webhookSecret: opt("LINEAR_WEBHOOK_SECRET") }
-      : null,
-    jira: jiraOn
-      ? {
-          baseUrl: str("JIRA_BASE_URL").replace(/\/+$/, ""),
-          email: str("JIRA_EMAIL"),
-          apiToken: str("JIRA_API_TOKEN"),
-          webhookSecret: opt("JIRA_WEBHOOK_SECRET"),
-        }
-      : null,
+    trackers,
     anthropic: { apiKey: opt("ANTHROPIC_API_KEY"), baseUrl: str("ANTHROPIC_BASE_URL"), model: str("ANTHROPIC_MODEL") },
     triggerLabel: str("TRIGGER_LABEL"),
     doneLabel: str("DONE_LABEL"),
@@ -163,16 +113,31 @@ export function describeIntegrations(config: Config): Record<string, string> {
   return {
     database: config.databaseUrl ? "external" : "embedded",
     slack: config.slack ? (config.slack.appToken ? "on (socket mode)" : "on (http)") : "off",
-    linear: config.linear ? (config.linear.webhookSecret ? "on (webhooks on)" : "on (webhooks off)") : "off",
-    jira: config.jira ? (config.jira.webhookSecret ? "on (webhooks on)" : "on (webhooks off)") : "off",
+    ...Object.fromEntries(
+      trackerEntries.map((entry) => {
+        const trackerConfig = config.trackers[entry.name];
+        return [entry.name, trackerConfig === null ? "off" : entry.describe(trackerConfig)];
+      }),
+    ),
     anthropic: config.anthropic.apiKey ? `on (${config.anthropic.model})` : "off",
   };
 }
 
-/** Trackers with credentials, in a stable order. */
+/** Trackers with credentials, in the registry's order. */
 export function configuredTrackers(config: Config): TrackerName[] {
-  const trackers: TrackerName[] = [];
-  if (config.linear) trackers.push("linear");
-  if (config.jira) trackers.push("jira");
-  return trackers;
+  return configuredTrackerNames(config.trackers);
+}
+
+/**
+ * How references typed by a person are read: bare keys go to DEFAULT_TRACKER (or the only
+ * tracker), links are recognised by each tracker's site. `configured` defaults to the
+ * trackers with credentials.
+ */
+export function referenceOptions(config: Config, configured: readonly TrackerName[] = configuredTrackers(config)): ParseRefOptions {
+  const siteUrls: Partial<Record<TrackerName, string | undefined>> = {};
+  for (const entry of trackerEntries) {
+    const trackerConfig = config.trackers[entry.name];
+    if (trackerConfig !== null) siteUrls[entry.name] = entry.siteUrl(trackerConfig);
+  }
+  return { configured, defaultTracker: config.defaultTracker, siteUrls };
 }

@@ -1,7 +1,11 @@
+import { trackerEntries } from "../trackers/registry.ts";
 import { variableNames, variables, type VariableName } from "./variables.ts";
 
-// Variables documented together on one row, as operators read them.
-const rows: VariableName[][] = [
+const TRACKERS = "trackers";
+
+// Variables documented together on one row, as operators read them; each tracker's rows
+// (declared in its registry entry) stand where TRACKERS does.
+const coreRows: (VariableName[] | typeof TRACKERS)[] = [
   ["DATABASE_URL"],
   ["PORT"],
   ["LOG_LEVEL"],
@@ -9,11 +13,7 @@ const rows: VariableName[][] = [
   ["SLACK_APP_TOKEN"],
   ["SLACK_API_URL"],
   ["SLACK_DEFAULT_CHANNEL"],
-  ["LINEAR_API_KEY"],
-  ["LINEAR_WEBHOOK_SECRET"],
-  ["LINEAR_API_URL"],
-  ["JIRA_BASE_URL", "JIRA_EMAIL", "JIRA_API_TOKEN"],
-  ["JIRA_WEBHOOK_SECRET"],
+  TRACKERS,
   ["ANTHROPIC_API_KEY"],
   ["ANTHROPIC_BASE_URL"],
   ["ANTHROPIC_MODEL"],
@@ -24,6 +24,10 @@ const rows: VariableName[][] = [
   ["RUN_CONCURRENCY"],
   ["EPIC_STORY_LIMIT"],
 ];
+
+const rows: VariableName[][] = coreRows.flatMap((row) =>
+  row === TRACKERS ? trackerEntries.flatMap((entry) => entry.docRows.map((names) => [...names] as VariableName[])) : [row],
+);
 
 const cell = (value: string) => value.replaceAll("|", "\\|");
 

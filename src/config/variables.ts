@@ -1,35 +1,17 @@
-import { z } from "zod";
-
 /**
- * Every environment variable the bot reads, with its parser and its documentation.
- * The README's configuration table is rendered from this list (npm run docs:config)
- * and a test fails when the two drift apart.
+ * Every environment variable the bot reads, with its parser and its documentation: the core
+ * ones here, each tracker's in its own folder (trackers/<name>/config.ts, via the registry).
+ * The README's configuration table is rendered from them (npm run docs:config) and a test
+ * fails when the two drift apart.
  */
-export interface VariableSpec {
-  /** Parses the raw value; undefined when the variable is unset or empty. */
-  readonly schema: z.ZodType;
-  /** Completes the sentence "<NAME> must be …" in a start-up error. */
-  readonly expected: string;
-  readonly meaning: string;
-  readonly defaultText: string;
-  /** Never logged, never echoed in an error message. */
-  readonly secret?: boolean;
-}
+import { z } from "zod";
+import { trackerEntries, trackerNames, type TrackerRegistry } from "../trackers/registry.ts";
+import type { TrackerName } from "../trackers/types.ts";
+import { httpUrl, integer, postgresUrl, text, type VariableSpec, type VariableSpecs } from "./variable-spec.ts";
 
-const url = z.url({ protocol: /^https?$/ });
-const postgresUrl = z.url({ protocol: /^postgres(ql)?$/ });
-const text = z.string().trim().min(1);
+export type { VariableSpec } from "./variable-spec.ts";
 
-function integer(min: number, max: number, fallback: number) {
-  return z
-    .string()
-    .regex(/^\d+$/)
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max))
-    .default(fallback);
-}
-
-export const variables = {
+const coreVariables = {
   DATABASE_URL: {
     schema: postgresUrl.optional(),
     expected: "a postgres:// or postgresql:// URL",
@@ -71,7 +53,7 @@ export const variables = {
     secret: true,
   },
   SLACK_API_URL: {
-    schema: url.default("https://slack.com/api/"),
+    schema: httpUrl.default("https://slack.com/api/"),
     expected: "a URL",
     meaning: "Slack Web API base URL",
     defaultText: "https://slack.com/api/",
@@ -82,52 +64,6 @@ export const variables = {
     meaning: "channel for runs started by a tracker label",
     defaultText: "unset: no Slack post",
   },
-  LINEAR_API_KEY: {
-    schema: text.optional(),
-    expected: "a Linear API key",
-    meaning: "Linear API key",
-    defaultText: "Linear off when unset",
-    secret: true,
-  },
-  LINEAR_WEBHOOK_SECRET: {
-    schema: text.optional(),
-    expected: "the Linear webhook signing secret",
-    meaning: "Linear webhook signing secret",
-    defaultText: "unset: Linear webhooks refused",
-    secret: true,
-  },
-  LINEAR_API_URL: {
-    schema: url.default("https://api.linear.app/graphql"),
-    expected: "a URL",
-    meaning: "Linear GraphQL endpoint",
-    defaultText: "https://api.linear.app/graphql",
-  },
-  JIRA_BASE_URL: {
-    schema: url.optional(),
-    expected: "a URL such as https://your-site.atlassian.net",
-    meaning: "Jira Cloud site",
-    defaultText: "Jira off when unset",
-  },
-  JIRA_EMAIL: {
-    schema: z.email().optional(),
-    expected: "an email address",
-    meaning: "Jira account email (basic auth)",
-    defaultText: "Jira off when unset",
-  },
-  JIRA_API_TOKEN: {
-    schema: text.optional(),
-    expected: "a Jira API token",
-    meaning: "Jira API token (basic auth)",
-    defaultText: "Jira off when unset",
-    secret: true,
-  },
-  JIRA_WEBHOOK_SECRET: {
-    schema: text.optional(),
-    expected: "the Jira webhook secret",
-    meaning: "secret of the Jira webhook",
-    defaultText: "unset: Jira webhooks refused",
-    secret: true,
-  },
   ANTHROPIC_API_KEY: {
     schema: text.optional(),
     expected: "an Anthropic API key",
@@ -136,7 +72,7 @@ export const variables = {
     secret: true,
   },
   ANTHROPIC_BASE_URL: {
-    schema: url.default("https://api.anthropic.com"),
+    schema: httpUrl.default("https://api.anthropic.com"),
     expected: "a URL",
     meaning: "Anthropic API base URL",
     defaultText: "https://api.anthropic.com",
@@ -166,9 +102,9 @@ export const variables = {
     defaultText: "subtasks:failed",
   },
   DEFAULT_TRACKER: {
-    schema: z.enum(["linear", "jira"]).optional(),
-    expected: "linear or jira",
-    meaning: "`linear` or `jira`, for bare keys when both are configured",
+    schema: z.enum(trackerNames as [TrackerName, ...TrackerName[]]).optional(),
+    expected: trackerNames.join(" or "),
+    meaning: `${trackerNames.map((name) => `\`${name}\``).join(" or ")}, for bare keys when several trackers are configured`,
     defaultText: "the only configured one",
   },
   RUN_CONCURRENCY: {
@@ -183,7 +119,13 @@ export const variables = {
     meaning: "most stories one epic contributes to a run (the rest are reported, not run)",
     defaultText: "50",
   },
-} as const satisfies Record<string, VariableSpec>;
+} as const satisfies VariableSpecs;
+
+type UnionToIntersection<U> = (U extends unknown ? (part: U) => void : never) extends (whole: infer I) => void ? I : never;
+type TrackerVariables = UnionToIntersection<TrackerRegistry[TrackerName]["variables"]>;
+
+export const variables = Object.assign({}, coreVariables, ...trackerEntries.map((entry) => entry.variables)) as typeof coreVariables &
+  TrackerVariables;
 
 export type VariableName = keyof typeof variables;
 export const variableNames = Object.keys(variables) as VariableName[];

@@ -3,7 +3,8 @@
 // job finds the story held and leaves it alone, while a retry of the holding job (same id,
 // after a crash) resumes from where the story stood, never from scratch once subtasks exist.
 import type { Job } from "pg-boss";
-import type { TrackerName } from "../config/config.ts";
+import { trackerOfKind } from "../trackers/registry.ts";
+import type { TrackerKind, TrackerName } from "../trackers/types.ts";
 import { AppError, isAppError } from "../errors/app-error.ts";
 import { ErrorCode } from "../errors/codes.ts";
 import type { SubtaskGenerator } from "../generation/types.ts";
@@ -60,16 +61,15 @@ class TrackerNotConfigured extends AppError {
   }
 }
 
-export function trackerFor(trackers: Partial<Record<TrackerName, Tracker>>, kind: "LINEAR" | "JIRA"): Tracker {
-  const name = kind === "LINEAR" ? "linear" : "jira";
-  const tracker = trackers[name];
-  if (!tracker) throw new TrackerNotConfigured(kind === "LINEAR" ? "Linear" : "Jira");
+export function trackerFor(trackers: Partial<Record<TrackerName, Tracker>>, kind: TrackerKind): Tracker {
+  const entry = trackerOfKind(kind);
+  const tracker = trackers[entry.name];
+  if (!tracker) throw new TrackerNotConfigured(entry.displayName);
   return tracker;
 }
 
 function storyRef(row: RunStoryRow): TrackerRef {
-  const tracker = row.story.tracker === "LINEAR" ? "linear" : "jira";
-  return { tracker, key: row.story.key, kind: "issue", input: row.story.key };
+  return { tracker: trackerOfKind(row.story.tracker).name, key: row.story.key, kind: "issue", input: row.story.key };
 }
 
 export function createStoryProcessor(deps: StoryProcessorDeps) {

@@ -1,7 +1,8 @@
 // Turns a run's references into stories: epics expand, tracker items are mirrored as Epic and
 // Story rows, and one RunStory (PENDING) and one job per story are created. Runs as a queue job
 // so the command that started the run never waits on a tracker.
-import type { TrackerName } from "../config/config.ts";
+import { trackerEntries, trackerRegistry } from "../trackers/registry.ts";
+import type { TrackerKind, TrackerName } from "../trackers/types.ts";
 import { isAppError } from "../errors/app-error.ts";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { Expansion, TrackerItemSummary, TrackerRef } from "../trackers/types.ts";
@@ -15,9 +16,8 @@ export interface ResolverDeps extends RunWorkDeps {
   readonly epicStoryLimit: number;
 }
 
-type Kind = "LINEAR" | "JIRA";
-const kindOf = (tracker: TrackerName): Kind => (tracker === "linear" ? "LINEAR" : "JIRA");
-const trackerLabel = (tracker: TrackerName) => (tracker === "linear" ? "Linear" : "Jira");
+type Kind = TrackerKind;
+const kindOf = (tracker: TrackerName): Kind => trackerRegistry[tracker].kind;
 
 interface Resolved {
   readonly ref: TrackerRef;
@@ -33,7 +33,7 @@ export function createRunResolver(deps: ResolverDeps) {
     for (const ref of targets) {
       const tracker = deps.trackers[ref.tracker];
       if (!tracker) {
-        problems.push(`${ref.input}: ${trackerLabel(ref.tracker)} is not configured on this bot`);
+        problems.push(`${ref.input}: ${trackerRegistry[ref.tracker].displayName} is not configured on this bot`);
         continue;
       }
       try {
@@ -140,7 +140,7 @@ async function recordStories(tx: Tx, runId: string, resolved: readonly Resolved[
   }
   const list = [...entries.values()];
   const where = {
-    OR: (["LINEAR", "JIRA"] as const).map((tracker) => ({
+    OR: trackerEntries.map(({ kind: tracker }) => ({
       tracker,
       trackerId: { in: list.filter((entry) => entry.tracker === tracker).map((entry) => entry.item.id) },
     })),

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import type { TrackerRef } from "../trackers/types.ts";
+import { trackerNames } from "../trackers/registry.ts";
+import type { TrackerName, TrackerRef } from "../trackers/types.ts";
 import type { Proposal, RunOptions } from "./types.ts";
 
 // Run.options and RunStory.proposal are JSON columns: validated whenever they are read back,
@@ -21,7 +22,7 @@ export function parseRunOptions(value: unknown): RunOptions {
 }
 
 const targetSchema = z.object({
-  tracker: z.enum(["linear", "jira"]),
+  tracker: z.enum(trackerNames as [TrackerName, ...TrackerName[]]),
   key: z.string(),
   kind: z.enum(["issue", "project"]),
   input: z.string(),

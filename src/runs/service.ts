@@ -1,7 +1,7 @@
 // The run layer's public face: start runs, act on reviews, observe progress. Everything the
 // Slack surface, the webhooks and the CLI need from runs goes through here.
 import { randomUUID } from "node:crypto";
-import type { TrackerName } from "../config/config.ts";
+import type { TrackerName } from "../trackers/types.ts";
 import type { SubtaskGenerator } from "../generation/types.ts";
 import type pg from "pg";
 import type { PrismaClient } from "../generated/prisma/client.ts";

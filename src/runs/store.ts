@@ -1,7 +1,7 @@
 // Every read and write the run layer makes, in one place. Status changes are guarded updates
 // (`WHERE status IN (expected)`, and the holding job where one holds the story), so a
 // duplicate job or a second process can never perform the same step twice.
-import type { TrackerName } from "../config/config.ts";
+import type { TrackerName } from "../trackers/types.ts";
 import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Tracker } from "../trackers/types.ts";

@@ -1,5 +1,6 @@
 import type { CountRange, GeneratedSubtask, GenerationUsage } from "../generation/types.ts";
-import type { TrackerRef } from "../trackers/types.ts";
+import type { WebhookProvider } from "../generated/prisma/enums.ts";
+import type { TrackerKind, TrackerRef } from "../trackers/types.ts";
 
 export type RunTriggerKind = "SLASH_COMMAND" | "TRACKER_LABEL" | "CLI";
 export type RunStoryState = "PENDING" | "GENERATING" | "SAVING" | "COMPLETED" | "FAILED" | "SKIPPED";
@@ -25,7 +26,7 @@ export interface SlackTarget {
 
 /** A webhook delivery that starts the run; recorded in the same statement as the run, once. */
 export interface DeliveryRecord {
-  readonly provider: "LINEAR" | "JIRA";
+  readonly provider: WebhookProvider;
   readonly deliveryId: string;
   readonly event?: string;
 }
@@ -76,7 +77,7 @@ export interface StoryProgress {
   readonly storyKey: string;
   readonly storyTitle: string;
   readonly storyUrl: string | null;
-  readonly tracker: "LINEAR" | "JIRA";
+  readonly tracker: TrackerKind;
   readonly status: RunStoryState;
   readonly reviewState: "AWAITING" | "APPROVED" | "DISCARDED" | null;
   readonly subtasks: readonly {

@@ -3,10 +3,11 @@
 // layer puts in tracker comments. createApp mounts `router` and starts/stops the surface.
 import { WebClient, type WebClientOptions } from "@slack/web-api";
 import type { Router } from "express";
-import type { Config, SlackConfig, TrackerName } from "../config/config.ts";
+import { referenceOptions, type Config, type SlackConfig } from "../config/config.ts";
+import type { Trackers } from "../trackers/create-trackers.ts";
+import type { TrackerName } from "../trackers/types.ts";
 import type { Logger } from "../log/logger.ts";
 import type { RunService } from "../runs/service.ts";
-import type { Tracker } from "../trackers/types.ts";
 import { createBoltApp } from "./bolt-app.ts";
 import { slackClientOptions, slackErrorCode } from "./client.ts";
 import { registerCommandListener } from "./listeners/command.ts";
@@ -23,7 +24,7 @@ export interface SlackSurfaceDeps {
   readonly logger: Logger;
   readonly runs: RunService;
   /** The trackers the service really has: a reference to another one is refused up front. */
-  readonly trackers: Partial<Record<TrackerName, Tracker>>;
+  readonly trackers: Trackers;
   /** Tests shorten retries. */
   readonly clientOptions?: Partial<WebClientOptions>;
   /** At most one parent update per message per interval (Slack: about one per second). */
@@ -52,11 +53,7 @@ export function createSlackSurface(deps: SlackSurfaceDeps): SlackSurface {
   const permissions = new ReviewPermissions(client, logger);
   const bolt = createBoltApp(slack, logger, clientOptions);
 
-  const refOptions = {
-    configured: (["linear", "jira"] as const).filter((name) => deps.trackers[name] !== undefined),
-    defaultTracker: config.defaultTracker,
-    jiraBaseUrl: config.jira?.baseUrl,
-  };
+  const refOptions = referenceOptions(config, Object.keys(deps.trackers) as TrackerName[]);
   registerCommandListener(bolt.app, { runs, reporter, links, refOptions, logger, recordWithinMs: deps.recordWithinMs });
   registerReviewActions(bolt.app, { runs, reporter, permissions, logger });
   registerHomeListener(bolt.app, { client, runs, links, logger });

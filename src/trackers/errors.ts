@@ -3,14 +3,7 @@
 
 import { AppError } from "../errors/app-error.ts";
 import { ErrorCode } from "../errors/codes.ts";
-import type { TrackerName } from "../config/config.ts";
-
-const trackerLabels: Record<TrackerName, string> = { linear: "Linear", jira: "Jira" };
-
-/** "Linear" or "Jira", for messages a person reads. */
-export function trackerLabel(tracker: TrackerName): string {
-  return trackerLabels[tracker];
-}
+import type { TrackerIdentity, TrackerName } from "./types.ts";
 
 /** What a person typed is not a key or a link the bot can use. */
 export class BadReference extends AppError {
@@ -22,13 +15,13 @@ export class BadReference extends AppError {
 export class StoryNotFound extends AppError {
   readonly tracker: TrackerName;
   readonly key: string;
-  constructor(tracker: TrackerName, key: string, options: { kind?: "issue" | "project"; cause?: unknown } = {}) {
+  constructor(tracker: TrackerIdentity, key: string, options: { kind?: "issue" | "project"; cause?: unknown } = {}) {
     super(
       ErrorCode.StoryNotFound,
-      `${trackerLabel(tracker)} has no ${options.kind ?? "issue"} ${key}, or the bot's account cannot see it`,
+      `${tracker.displayName} has no ${options.kind ?? "issue"} ${key}, or the bot's account cannot see it`,
       { cause: options.cause },
     );
-    this.tracker = tracker;
+    this.tracker = tracker.name;
     this.key = key;
   }
 }
@@ -36,67 +29,67 @@ export class StoryNotFound extends AppError {
 /** The credentials were refused (HTTP 401): the message names the settings to check. */
 export class TrackerAuthFailed extends AppError {
   readonly tracker: TrackerName;
-  constructor(tracker: TrackerName, message: string, options: { cause?: unknown } = {}) {
+  constructor(tracker: TrackerIdentity, message: string, options: { cause?: unknown } = {}) {
     super(ErrorCode.TrackerAuthFailed, message, options);
-    this.tracker = tracker;
+    this.tracker = tracker.name;
   }
 }
 
 /** Authenticated, but not allowed (HTTP 403 or a FORBIDDEN GraphQL error). */
-export class Forbidden extends AppError {
+export class TrackerForbidden extends AppError {
   readonly tracker: TrackerName;
   /** The permission that is missing, when the provider or the operation tells it. */
   readonly permission: string | undefined;
-  constructor(tracker: TrackerName, message: string, options: { permission?: string; cause?: unknown } = {}) {
+  constructor(tracker: TrackerIdentity, message: string, options: { permission?: string; cause?: unknown } = {}) {
     super(ErrorCode.TrackerForbidden, message, { cause: options.cause });
-    this.tracker = tracker;
+    this.tracker = tracker.name;
     this.permission = options.permission;
   }
 }
 
 /** The provider asked us to slow down and the bot's own retries did not get through. */
-export class RateLimited extends AppError {
+export class TrackerRateLimited extends AppError {
   readonly tracker: TrackerName;
-  constructor(tracker: TrackerName, options: { retryAfterMs?: number; cause?: unknown } = {}) {
+  constructor(tracker: TrackerIdentity, options: { retryAfterMs?: number; cause?: unknown } = {}) {
     const wait =
       options.retryAfterMs === undefined ? "" : ` (it asked to wait ${Math.ceil(options.retryAfterMs / 1000)} s)`;
-    super(ErrorCode.TrackerRateLimited, `${trackerLabel(tracker)} is rate limiting the bot${wait}; try again later`, {
+    super(ErrorCode.TrackerRateLimited, `${tracker.displayName} is rate limiting the bot${wait}; try again later`, {
       retryable: true,
       ...(options.retryAfterMs === undefined ? {} : { retryAfterMs: options.retryAfterMs }),
       cause: options.cause,
     });
-    this.tracker = tracker;
+    this.tracker = tracker.name;
   }
 }
 
 /** A 5xx answer or a network failure: trying again later may help. */
 export class TrackerUnavailable extends AppError {
   readonly tracker: TrackerName;
-  constructor(tracker: TrackerName, detail: string, options: { retryAfterMs?: number; cause?: unknown } = {}) {
-    super(ErrorCode.TrackerUnavailable, `${trackerLabel(tracker)} is unavailable (${detail}); try again later`, {
+  constructor(tracker: TrackerIdentity, detail: string, options: { retryAfterMs?: number; cause?: unknown } = {}) {
+    super(ErrorCode.TrackerUnavailable, `${tracker.displayName} is unavailable (${detail}); try again later`, {
       retryable: true,
       ...(options.retryAfterMs === undefined ? {} : { retryAfterMs: options.retryAfterMs }),
       cause: options.cause,
     });
-    this.tracker = tracker;
+    this.tracker = tracker.name;
   }
 }
 
 /** The provider refused the request itself (validation, a bad field): trying again will not help. */
 export class TrackerRequestRejected extends AppError {
   readonly tracker: TrackerName;
-  constructor(tracker: TrackerName, message: string, options: { cause?: unknown } = {}) {
+  constructor(tracker: TrackerIdentity, message: string, options: { cause?: unknown } = {}) {
     super(ErrorCode.TrackerRequestRejected, message, options);
-    this.tracker = tracker;
+    this.tracker = tracker.name;
   }
 }
 
 /** The provider answered with something that is not the documented shape. */
 export class TrackerResponseInvalid extends AppError {
   readonly tracker: TrackerName;
-  constructor(tracker: TrackerName, what: string, options: { cause?: unknown } = {}) {
-    super(ErrorCode.TrackerResponseInvalid, `${trackerLabel(tracker)} sent an unexpected answer to ${what}`, options);
-    this.tracker = tracker;
+  constructor(tracker: TrackerIdentity, what: string, options: { cause?: unknown } = {}) {
+    super(ErrorCode.TrackerResponseInvalid, `${tracker.displayName} sent an unexpected answer to ${what}`, options);
+    this.tracker = tracker.name;
   }
 }
 

@@ -1,9 +1,24 @@
 // The Tracker port. Runs and sync talk only to this; the Linear and Jira adapters implement it.
 // Nothing here knows about runs, Slack or the database.
 
-import type { TrackerName } from "../config/config.ts";
+import type { TrackerKind } from "../generated/prisma/enums.ts";
 
-export type { TrackerName } from "../config/config.ts";
+export type { TrackerKind } from "../generated/prisma/enums.ts";
+
+/**
+ * A tracker as configuration and code name it ("linear"). The database stores the same tracker
+ * as its TrackerKind ("LINEAR"): adding a tracker to the Prisma enum adds it here too.
+ */
+export type TrackerName = Lowercase<TrackerKind>;
+
+/** Who a tracker is, for messages and records. Each tracker's folder declares its own. */
+export interface TrackerIdentity {
+  readonly name: TrackerName;
+  /** As people write it: "Linear", "Jira". */
+  readonly displayName: string;
+  /** Its value in the database enums (Story.tracker, WebhookDelivery.provider). */
+  readonly kind: TrackerKind;
+}
 
 /** What a person pointed at: a key (ENG-123) or a URL, resolved to one tracker. */
 export interface TrackerRef {

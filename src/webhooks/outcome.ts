@@ -1,6 +1,7 @@
+import type { WebhookProvider } from "../generated/prisma/enums.ts";
 import type { TrackerRef } from "../trackers/types.ts";
 
-export type WebhookProvider = "LINEAR" | "JIRA";
+export type { WebhookProvider } from "../generated/prisma/enums.ts";
 
 /** What a verified delivery asks for: a run on one story or epic, started by a tracker label. */
 export interface LabelTrigger {

@@ -1,19 +1,19 @@
-// The tracker webhooks: POST /webhooks/linear and POST /webhooks/jira. Each reads its body raw
-// (1 MB at most, else 413), proves it authentic, parses it, and starts a run when the trigger
-// label was just added; the run itself proceeds on the queue.
+// The tracker webhooks: POST /webhooks/<tracker> for every tracker that has a receiver. Each
+// reads its body raw (1 MB at most, else 413), proves it authentic, parses it, and starts a run
+// when the trigger label was just added; the run itself proceeds on the queue.
 import { Router } from "express";
 import type { Registry } from "prom-client";
 import type { Config } from "../config/config.ts";
 import { rawBody } from "../http/body.ts";
 import type { Logger } from "../log/logger.ts";
+import { trackerEntries } from "../trackers/registry.ts";
 import { deliveriesCounter } from "./deliveries-metric.ts";
-import { jiraDeliveryHandler } from "./jira/handler.ts";
-import { linearDeliveryHandler } from "./linear/handler.ts";
+import { webhookReceivers, type ReceiverFactory } from "./receivers.ts";
 import { webhookRoute } from "./route.ts";
 import type { RunStarter } from "./start-label-run.ts";
 
 export interface WebhookRouterDeps {
-  readonly config: Pick<Config, "linear" | "jira" | "triggerLabel">;
+  readonly config: Pick<Config, "trackers" | "triggerLabel">;
   readonly logger: Logger;
   readonly runs: RunStarter;
   /** Where webhook_deliveries_total is registered; none: not counted. */
@@ -21,15 +21,21 @@ export interface WebhookRouterDeps {
   /** The clock the timestamp windows are checked against. */
   readonly now?: () => number;
   /** How long a delivery may wait for the database before it is answered 503 (default 4 s). */
-  readonly recordWithinMs?: number;
+  readonly recordWithinMs?: number | undefined;
 }
+
+/** The path a tracker's webhook is registered at. */
+export const webhookPath = (tracker: string) => `/webhooks/${tracker}`;
 
 export function createWebhookRouter(deps: WebhookRouterDeps): Router {
   const logger = deps.logger.child({ component: "webhooks" });
-  const common = { runs: deps.runs, logger, config: deps.config, now: deps.now ?? Date.now, recordWithinMs: deps.recordWithinMs };
+  const receive = { runs: deps.runs, logger, triggerLabel: deps.config.triggerLabel, now: deps.now ?? Date.now, recordWithinMs: deps.recordWithinMs };
   const route = { logger, count: deliveriesCounter(deps.registry) };
   const router = Router();
-  router.post("/webhooks/linear", rawBody(), webhookRoute("LINEAR", route, linearDeliveryHandler(common)));
-  router.post("/webhooks/jira", rawBody(), webhookRoute("JIRA", route, jiraDeliveryHandler(common)));
+  for (const entry of trackerEntries) {
+    const receiver = webhookReceivers[entry.name] as ReceiverFactory<typeof entry.name> | undefined;
+    if (!receiver) continue;
+    router.post(webhookPath(entry.name), rawBody(), webhookRoute(entry.kind, route, receiver(receive, deps.config.trackers[entry.name] as never)));
+  }
   return router;
 }

@@ -19,6 +19,18 @@ export class DeliveryNotStored extends Error {
 
 export type RunStarter = Pick<RunService, "startRun">;
 
+/** What every provider's receive step works with. */
+export interface ReceiveDeps {
+  readonly runs: RunStarter;
+  readonly logger: Logger;
+  /** TRIGGER_LABEL, as configured. */
+  readonly triggerLabel: string;
+  /** The clock the signed timestamps are checked against. */
+  readonly now: () => number;
+  /** See StartLabelRunOptions. */
+  readonly recordWithinMs?: number | undefined;
+}
+
 export interface StartLabelRunOptions {
   /**
    * How long a sender is kept waiting for the record (ms). Linear gives up after 5 s and Jira

@@ -2,6 +2,7 @@
 // marker, a client-chosen id makes a repeated create return the existing issue, and every call
 // is recorded so tests can assert what the tracker saw.
 import { StoryNotFound } from "../../src/trackers/errors.ts";
+import { trackerRegistry } from "../../src/trackers/registry.ts";
 import type {
   BotMarker,
   CreateSubtasksResult,
@@ -116,7 +117,7 @@ export class FakeTracker implements Tracker {
 
   private find(key: string): FakeStory {
     const story = this.stories.get(key);
-    if (!story) throw new StoryNotFound(this.name, key);
+    if (!story) throw new StoryNotFound(trackerRegistry[this.name], key);
     return story;
   }
 

@@ -19,8 +19,7 @@ describe("configuration", () => {
       port: 3000,
       logLevel: "info",
       slack: null,
-      linear: null,
-      jira: null,
+      trackers: { linear: null, jira: null },
       anthropic: { apiKey: undefined, baseUrl: "https://api.anthropic.com", model: "claude-sonnet-5-5" },
       triggerLabel: "ai:subtasks",
       defaultTracker: undefined,
@@ -51,7 +50,7 @@ describe("configuration", () => {
       RUN_CONCURRENCY: "8",
     });
     expect(config.slack).toMatchObject({ botToken: "xoxb-1-2-3", apiUrl: "http://127.0.0.1:9999/api/" });
-    expect(config.jira?.baseUrl).toBe("https://acme.atlassian.net");
+    expect(config.trackers.jira?.baseUrl).toBe("https://acme.atlassian.net");
     expect(configuredTrackers(config)).toEqual(["linear", "jira"]);
     expect(describeIntegrations(config)).toEqual({
       database: "external",
@@ -64,7 +63,7 @@ describe("configuration", () => {
   });
 
   it("treats an empty value as unset", () => {
-    expect(parseConfig({ PORT: "", LINEAR_API_KEY: "" })).toMatchObject({ port: 3000, linear: null });
+    expect(parseConfig({ PORT: "", LINEAR_API_KEY: "" })).toMatchObject({ port: 3000, trackers: { linear: null } });
   });
 
   it.each([

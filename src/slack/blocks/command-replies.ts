@@ -1,5 +1,6 @@
 // What /subtasks answers the person who typed it (ephemeral: nobody else sees these).
-import type { TrackerName } from "../../config/config.ts";
+import { trackerEntries, trackerRegistry } from "../../trackers/registry.ts";
+import type { TrackerName } from "../../trackers/types.ts";
 import type { RunProgress } from "../../runs/progress.ts";
 import type { RunOptions, RunSummary } from "../../runs/types.ts";
 import type { TrackerRef } from "../../trackers/types.ts";
@@ -10,14 +11,12 @@ import { runMessage } from "./run-message.ts";
 
 export const USAGE = "ENG-123 [more keys or links] [--count 3-6] [--dry-run] [--review] | status [run id] | help";
 
-const trackerNames: Record<TrackerName, string> = { linear: "Linear", jira: "Jira" };
-
 export function helpMessage(command: string, trackers: readonly TrackerName[]): SlackMessage {
   const c = escapeMrkdwn(command);
   const connected =
     trackers.length > 0
-      ? `Connected: ${trackers.map((tracker) => trackerNames[tracker]).join(" and ")}.`
-      : "No tracker is connected yet: the operator sets LINEAR_API_KEY, or JIRA_BASE_URL, JIRA_EMAIL and JIRA_API_TOKEN.";
+      ? `Connected: ${trackers.map((tracker) => trackerRegistry[tracker].displayName).join(" and ")}.`
+      : `No tracker is connected yet: the operator must ${trackerEntries.map((entry) => entry.configureHint).join(", or ")}.`;
   return message(`${c} breaks user stories into subtasks. Usage: ${c} ${escapeMrkdwn(USAGE)}`, [
     section(
       [

@@ -2,10 +2,10 @@
 // transport (see transport.ts for why).
 
 import { createCloudClient } from "jira.js";
-import type { JiraConfig } from "../../config/config.ts";
+import type { JiraConfig } from "./config.ts";
 import type { Logger } from "../../log/logger.ts";
-import { deleteEach } from "../delete-each.ts";
-import { expandLimit } from "../expand-limit.ts";
+import { deleteEach } from "../support/delete-each.ts";
+import { expandLimit } from "../support/expand-limit.ts";
 import { sleep, type Sleep } from "../../async/sleep.ts";
 import type { Tracker } from "../types.ts";
 import { createJiraCall } from "./call.ts";
@@ -13,6 +13,7 @@ import { createJiraSubtasks } from "./create-subtasks.ts";
 import { expandJira } from "./expand.ts";
 import { toAdf } from "./markdown-to-adf.ts";
 import { readJiraStory } from "./read-story.ts";
+import { jiraLabel } from "./labels.ts";
 import { ignored } from "./schemas.ts";
 import { createSubtaskTypes } from "./subtask-type.ts";
 import { createJiraTransport } from "./transport.ts";
@@ -27,11 +28,6 @@ export interface JiraTrackerDeps {
 }
 
 const DELETE_CONCURRENCY = 3;
-
-/** Jira labels cannot hold spaces. */
-function jiraLabel(label: string): string {
-  return label.trim().replace(/\s+/g, "-");
-}
 
 export function createJiraTracker(deps: JiraTrackerDeps): Tracker {
   const logger = deps.logger.child({ tracker: "jira" });

@@ -5,8 +5,9 @@ import type { createCloudClient } from "jira.js";
 import type { z } from "zod";
 import type { Logger } from "../../log/logger.ts";
 import { TrackerResponseInvalid } from "../errors.ts";
-import { withRetry, type Sleep } from "../retry.ts";
+import { withRetry, type Sleep } from "../support/retry.ts";
 import { mapJiraError } from "./errors.ts";
+import { jiraIdentity } from "./identity.ts";
 
 export type JiraClient = ReturnType<typeof createCloudClient>;
 
@@ -52,7 +53,7 @@ export function createJiraCall(deps: {
     const parsed = schema.safeParse(data);
     if (!parsed.success) {
       deps.logger.warn({ action: options.action, issues: parsed.error.issues.slice(0, 5) }, "unexpected Jira answer");
-      throw new TrackerResponseInvalid("jira", options.action, { cause: parsed.error });
+      throw new TrackerResponseInvalid(jiraIdentity, options.action, { cause: parsed.error });
     }
     return parsed.data;
   };

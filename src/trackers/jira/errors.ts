@@ -4,14 +4,15 @@
 
 import type { AppError } from "../../errors/app-error.ts";
 import {
-  Forbidden,
-  RateLimited,
+  TrackerForbidden,
+  TrackerRateLimited,
   StoryNotFound,
   TrackerAuthFailed,
   TrackerRequestRejected,
   TrackerUnavailable,
 } from "../errors.ts";
 import { JiraHttpError } from "./transport.ts";
+import { jiraIdentity } from "./identity.ts";
 
 export interface JiraErrorContext {
   /** What the call was doing, for messages: "read PROJ-42". */
@@ -26,7 +27,7 @@ export interface JiraErrorContext {
 export function mapJiraError(error: unknown, context: JiraErrorContext): AppError {
   if (!(error instanceof JiraHttpError)) {
     const detail = error instanceof Error ? error.message : String(error);
-    return new TrackerUnavailable("jira", `network error: ${detail}`, { cause: error });
+    return new TrackerUnavailable(jiraIdentity, `network error: ${detail}`, { cause: error });
   }
   const detail = jiraErrorText(error.body);
   const retryAfterMs = retryAfter(error.headers, context.now());
@@ -34,7 +35,7 @@ export function mapJiraError(error: unknown, context: JiraErrorContext): AppErro
   switch (true) {
     case error.status === 401:
       return new TrackerAuthFailed(
-        "jira",
+        jiraIdentity,
         "Jira refused the bot's credentials (HTTP 401): check JIRA_EMAIL and JIRA_API_TOKEN " +
           "(an API token of that Atlassian account, from id.atlassian.com) and that JIRA_BASE_URL is your site.",
         { cause: error },
@@ -42,20 +43,20 @@ export function mapJiraError(error: unknown, context: JiraErrorContext): AppErro
     case error.status === 403: {
       const permission = context.permission ? ` The bot's account needs the "${context.permission}" project permission.` : "";
       const reason = detail ? `: ${detail.replace(/\.+$/, "")}` : "";
-      return new Forbidden("jira", `Jira did not allow the bot to ${context.action}${reason}.${permission}`, {
+      return new TrackerForbidden(jiraIdentity, `Jira did not allow the bot to ${context.action}${reason}.${permission}`, {
         ...(context.permission ? { permission: context.permission } : {}),
         cause: error,
       });
     }
     case error.status === 404:
-      if (context.notFoundKey) return new StoryNotFound("jira", context.notFoundKey, { cause: error });
-      return new TrackerRequestRejected("jira", `Jira could not ${context.action}: ${detail || "not found"}`, { cause: error });
+      if (context.notFoundKey) return new StoryNotFound(jiraIdentity, context.notFoundKey, { cause: error });
+      return new TrackerRequestRejected(jiraIdentity, `Jira could not ${context.action}: ${detail || "not found"}`, { cause: error });
     case error.status === 429:
-      return new RateLimited("jira", { ...wait, cause: error });
+      return new TrackerRateLimited(jiraIdentity, { ...wait, cause: error });
     case error.status >= 500:
-      return new TrackerUnavailable("jira", `HTTP ${error.status}`, { ...wait, cause: error });
+      return new TrackerUnavailable(jiraIdentity, `HTTP ${error.status}`, { ...wait, cause: error });
     default:
-      return new TrackerRequestRejected("jira", `Jira refused to ${context.action}${detail ? `: ${detail}` : ` (HTTP ${error.status})`}`, {
+      return new TrackerRequestRejected(jiraIdentity, `Jira refused to ${context.action}${detail ? `: ${detail}` : ` (HTTP ${error.status})`}`, {
         cause: error,
       });
   }

@@ -5,7 +5,7 @@
 // https://developer.atlassian.com/cloud/jira/platform/rate-limiting/
 
 import type { Client, SendRequestOptions } from "jira.js/core";
-import { TRACKER_REQUEST_TIMEOUT_MS } from "../request-timeout.ts";
+import { TRACKER_REQUEST_TIMEOUT_MS } from "../support/request-timeout.ts";
 
 /** A non-2xx answer from Jira. Never leaves the Jira adapter: jira/errors.ts maps it. */
 export class JiraHttpError extends Error {

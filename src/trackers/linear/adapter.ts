@@ -2,10 +2,10 @@
 
 import { randomUUID } from "node:crypto";
 import { LinearClient } from "@linear/sdk";
-import type { LinearConfig } from "../../config/config.ts";
+import type { LinearConfig } from "./config.ts";
 import type { Logger } from "../../log/logger.ts";
-import { deleteEach } from "../delete-each.ts";
-import { expandLimit } from "../expand-limit.ts";
+import { deleteEach } from "../support/delete-each.ts";
+import { expandLimit } from "../support/expand-limit.ts";
 import { sleep, type Sleep } from "../../async/sleep.ts";
 import type { Tracker, TrackerItemSummary, TrackerStory } from "../types.ts";
 import { createLinearSubtasks } from "./create-subtasks.ts";
@@ -15,7 +15,7 @@ import { addLabelMutation, createCommentMutation, deleteIssueMutation, removeLab
 import { readLinearStory } from "./read-story.ts";
 import { addLabelAnswer, createCommentAnswer, deleteIssueAnswer, removeLabelAnswer } from "./schemas.ts";
 import { createTeamSetups } from "./team-setup.ts";
-import { TRACKER_REQUEST_TIMEOUT_MS } from "../request-timeout.ts";
+import { TRACKER_REQUEST_TIMEOUT_MS } from "../support/request-timeout.ts";
 
 export interface LinearTrackerDeps {
   readonly config: LinearConfig;

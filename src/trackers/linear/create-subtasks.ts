@@ -7,8 +7,8 @@
 
 import { isAppError, type AppError } from "../../errors/app-error.ts";
 import type { Logger } from "../../log/logger.ts";
-import { Forbidden, TrackerRequestRejected } from "../errors.ts";
-import { mapWithLimit } from "../map-with-limit.ts";
+import { TrackerForbidden, TrackerRequestRejected } from "../errors.ts";
+import { mapWithLimit } from "../support/map-with-limit.ts";
 import { appendMarker, BOT_LABEL } from "../marker.ts";
 import type { CreatedSubtask, CreateSubtasksResult, ItemFailure, NewSubtask, TrackerStory } from "../types.ts";
 import { linearEstimate } from "./estimate.ts";
@@ -17,6 +17,7 @@ import { linearIssueId } from "./issue-id.ts";
 import { createIssueMutation, createIssuesMutation, issuesByIdQuery } from "./queries.ts";
 import { createIssueAnswer, createIssuesAnswer, issuesByIdAnswer, type LinkedIssue } from "./schemas.ts";
 import type { TeamSetups } from "./team-setup.ts";
+import { linearIdentity } from "./identity.ts";
 
 /** "Up to 50 issues can be created in a single batch" (IssueBatchCreateInput). */
 export const LINEAR_BATCH_SIZE = 50;
@@ -84,7 +85,7 @@ async function botLabelId(deps: { readonly teams: TeamSetups; readonly logger: L
   try {
     return await deps.teams.labelId(teamId, BOT_LABEL, { create: true });
   } catch (error) {
-    if (!(error instanceof Forbidden || error instanceof TrackerRequestRejected)) throw error;
+    if (!(error instanceof TrackerForbidden || error instanceof TrackerRequestRejected)) throw error;
     deps.logger.warn({ teamId, err: error.message }, `cannot create the ${BOT_LABEL} label: sub-issues are created without it`);
     return null;
   }
@@ -97,7 +98,7 @@ async function createChunk(call: LinearCall, story: TrackerStory, chunk: readonl
       // Every issue carries its own id, so a batch sent twice cannot make issues twice.
       retryOn: "retryable",
     });
-    if (!answer.issueBatchCreate.success) throw new TrackerRequestRejected("linear", "Linear did not create the sub-issues");
+    if (!answer.issueBatchCreate.success) throw new TrackerRequestRejected(linearIdentity, "Linear did not create the sub-issues");
     const byId = new Map(answer.issueBatchCreate.issues.map((issue) => [issue.id, issue]));
     return chunk.map((item) => outcomeFor(item, byId.get(item.input.id), "Linear did not return this sub-issue"));
   } catch (error) {
@@ -125,7 +126,7 @@ async function createOneByOne(
       });
       return answer.issueCreate.success && answer.issueCreate.issue
         ? answer.issueCreate.issue
-        : new TrackerRequestRejected("linear", "Linear did not create this sub-issue");
+        : new TrackerRequestRejected(linearIdentity, "Linear did not create this sub-issue");
     } catch (error) {
       if (isAppError(error)) return error;
       throw error;

@@ -8,13 +8,14 @@
 import { LinearError, LinearErrorType } from "@linear/sdk";
 import type { AppError } from "../../errors/app-error.ts";
 import {
-  Forbidden,
-  RateLimited,
+  TrackerForbidden,
+  TrackerRateLimited,
   StoryNotFound,
   TrackerAuthFailed,
   TrackerRequestRejected,
   TrackerUnavailable,
 } from "../errors.ts";
+import { linearIdentity } from "./identity.ts";
 
 export interface LinearErrorContext {
   /** What the call was doing, for messages ("read ENG-123", "create sub-issues of ENG-123"). */
@@ -34,7 +35,7 @@ export function mapLinearError(error: unknown, context: LinearErrorContext): App
   if (!(error instanceof LinearError)) {
     // rawRequest lets fetch's own failure through unwrapped: DNS, refused connection, reset.
     const detail = error instanceof Error ? error.message : String(error);
-    return new TrackerUnavailable("linear", `network error: ${detail}`, { cause: error });
+    return new TrackerUnavailable(linearIdentity, `network error: ${detail}`, { cause: error });
   }
   const response = error.raw?.response;
   const raw = (response?.errors ?? []) as readonly RawGraphqlError[];
@@ -45,23 +46,23 @@ export function mapLinearError(error: unknown, context: LinearErrorContext): App
 
   if (status === 429 || codes.has("RATELIMITED") || types.has(LinearErrorType.Ratelimited)) {
     const retryAfterMs = retryAfterFromHeaders(response?.headers, context.now());
-    return new RateLimited("linear", { ...(retryAfterMs === undefined ? {} : { retryAfterMs }), cause: error });
+    return new TrackerRateLimited(linearIdentity, { ...(retryAfterMs === undefined ? {} : { retryAfterMs }), cause: error });
   }
   if (status === 401 || codes.has("AUTHENTICATION_ERROR") || types.has(LinearErrorType.AuthenticationError)) {
     return new TrackerAuthFailed(
-      "linear",
+      linearIdentity,
       `Linear refused the API key (${message}): check LINEAR_API_KEY — a personal API key from Linear → Settings → Security & access, sent as is.`,
       { cause: error },
     );
   }
   if (status === 403 || codes.has("FORBIDDEN") || types.has(LinearErrorType.Forbidden)) {
-    return new Forbidden("linear", `Linear did not allow the bot to ${context.action}: ${message}`, { cause: error });
+    return new TrackerForbidden(linearIdentity, `Linear did not allow the bot to ${context.action}: ${message}`, { cause: error });
   }
   if (raw.some((entry) => /entity not found|could not find/i.test(`${String(entry.message ?? "")} ${String(entry.extensions?.userPresentableMessage ?? "")}`))) {
     if (context.notFoundKey) {
-      return new StoryNotFound("linear", context.notFoundKey, { kind: context.notFoundKind ?? "issue", cause: error });
+      return new StoryNotFound(linearIdentity, context.notFoundKey, { kind: context.notFoundKind ?? "issue", cause: error });
     }
-    return new TrackerRequestRejected("linear", `Linear could not ${context.action}: ${message}`, { cause: error });
+    return new TrackerRequestRejected(linearIdentity, `Linear could not ${context.action}: ${message}`, { cause: error });
   }
   if (
     (status !== undefined && status >= 500) ||
@@ -69,9 +70,9 @@ export function mapLinearError(error: unknown, context: LinearErrorContext): App
     types.has(LinearErrorType.NetworkError) ||
     types.has(LinearErrorType.LockTimeout)
   ) {
-    return new TrackerUnavailable("linear", status ? `HTTP ${status}` : message, { cause: error });
+    return new TrackerUnavailable(linearIdentity, status ? `HTTP ${status}` : message, { cause: error });
   }
-  return new TrackerRequestRejected("linear", `Linear refused to ${context.action}: ${message}`, { cause: error });
+  return new TrackerRequestRejected(linearIdentity, `Linear refused to ${context.action}: ${message}`, { cause: error });
 }
 
 /** The message Linear meant for people, else the GraphQL message, else the SDK's summary. */

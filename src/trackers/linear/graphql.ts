@@ -5,10 +5,11 @@ import type { LinearClient } from "@linear/sdk";
 import type { z } from "zod";
 import type { Logger } from "../../log/logger.ts";
 import { TrackerResponseInvalid } from "../errors.ts";
-import { withRetry, type Sleep } from "../retry.ts";
-import { withRequestTimeout } from "../request-timeout.ts";
+import { withRetry, type Sleep } from "../support/retry.ts";
+import { withRequestTimeout } from "../support/request-timeout.ts";
 import { mapLinearError } from "./errors.ts";
 import { operationName } from "./queries.ts";
+import { linearIdentity } from "./identity.ts";
 
 export interface LinearCallOptions {
   /** For messages: "read ENG-123". */
@@ -58,7 +59,7 @@ export function createLinearCall(deps: {
     const parsed = schema.safeParse(data);
     if (!parsed.success) {
       deps.logger.warn({ operation: name, issues: parsed.error.issues.slice(0, 5) }, "unexpected Linear answer");
-      throw new TrackerResponseInvalid("linear", `${name} (${options.action})`, { cause: parsed.error });
+      throw new TrackerResponseInvalid(linearIdentity, `${name} (${options.action})`, { cause: parsed.error });
     }
     return parsed.data;
   };

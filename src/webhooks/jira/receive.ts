@@ -1,18 +1,11 @@
 // Acts on a verified, parsed Jira delivery: a run starts when the trigger label was just added
 // to an issue (or an issue was created with it); everything else is answered "ignored".
-import type { Logger } from "../../log/logger.ts";
+import { jiraIdentity } from "../../trackers/jira/identity.ts";
+import { jiraLabel } from "../../trackers/jira/labels.ts";
 import { BOT_LABEL } from "../../trackers/marker.ts";
 import { ignored, type LabelTrigger, type WebhookOutcome } from "../outcome.ts";
-import { startLabelRun, type RunStarter } from "../start-label-run.ts";
+import { startLabelRun, type ReceiveDeps } from "../start-label-run.ts";
 import type { JiraDelivery, JiraIssueLabels } from "./parse.ts";
-
-export interface JiraReceiveDeps {
-  readonly runs: RunStarter;
-  readonly logger: Logger;
-  readonly triggerLabel: string;
-  /** See StartLabelRunOptions. */
-  readonly recordWithinMs?: number;
-}
 
 export type JiraDecision = { readonly start: LabelTrigger; readonly epic: boolean } | { readonly ignore: string };
 
@@ -28,8 +21,10 @@ function addedLabels(issue: JiraIssueLabels): Set<string> {
 const isEpic = (issue: JiraIssueLabels) => issue.issueType.hierarchyLevel === 1 || issue.issueType.name === "Epic";
 
 /** What the delivery asks for. Pure: the tests call it with payloads alone. */
-export function decideJiraDelivery(delivery: JiraDelivery, triggerLabel: string): JiraDecision {
+export function decideJiraDelivery(delivery: JiraDelivery, configuredLabel: string): JiraDecision {
   const { issue } = delivery;
+  // Compared as Jira holds it: the bot writes its labels with jiraLabel too.
+  const triggerLabel = jiraLabel(configuredLabel);
   if (!issue) return { ignore: `Jira ${delivery.webhookEvent} events do not start runs` };
   // The bot's own sub-tasks (made by a run, carrying its label) must never start another run.
   if (issue.labels.includes(BOT_LABEL)) return { ignore: `${issue.key} is a sub-task created by ${BOT_LABEL}` };
@@ -45,20 +40,20 @@ export function decideJiraDelivery(delivery: JiraDelivery, triggerLabel: string)
   return {
     epic: isEpic(issue),
     start: {
-      provider: "JIRA",
+      provider: jiraIdentity.kind,
       deliveryId: delivery.deliveryId,
       event: delivery.webhookEvent,
       // An epic is started as itself: the run layer expands it into its stories.
-      ref: { tracker: "jira", key: issue.key, kind: "issue", input: issue.key },
+      ref: { tracker: jiraIdentity.name, key: issue.key, kind: "issue", input: issue.key },
       requestedBy: delivery.user?.accountId ?? "jira-webhook",
       ...(delivery.user?.displayName ? { requestedByName: delivery.user.displayName } : {}),
     },
   };
 }
 
-export async function receiveJiraDelivery(deps: JiraReceiveDeps, delivery: JiraDelivery): Promise<WebhookOutcome> {
+export async function receiveJiraDelivery(deps: Pick<ReceiveDeps, "runs" | "logger" | "triggerLabel" | "recordWithinMs">, delivery: JiraDelivery): Promise<WebhookOutcome> {
   const decision = decideJiraDelivery(delivery, deps.triggerLabel);
-  const context = { provider: "jira", deliveryId: delivery.deliveryId, event: delivery.webhookEvent };
+  const context = { provider: jiraIdentity.name, deliveryId: delivery.deliveryId, event: delivery.webhookEvent };
   if ("ignore" in decision) {
     deps.logger.debug({ ...context, reason: decision.ignore }, "webhook delivery ignored");
     return ignored(decision.ignore);

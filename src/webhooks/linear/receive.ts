@@ -1,18 +1,10 @@
 // Acts on a verified, parsed Linear delivery: a run starts when the trigger label was just put
 // on an issue; everything else is answered "ignored" with the reason.
-import type { Logger } from "../../log/logger.ts";
+import { linearIdentity } from "../../trackers/linear/identity.ts";
 import { BOT_LABEL } from "../../trackers/marker.ts";
 import { ignored, type LabelTrigger, type WebhookOutcome } from "../outcome.ts";
-import { startLabelRun, type RunStarter } from "../start-label-run.ts";
+import { startLabelRun, type ReceiveDeps } from "../start-label-run.ts";
 import type { LinearDelivery } from "./parse.ts";
-
-export interface LinearReceiveDeps {
-  readonly runs: RunStarter;
-  readonly logger: Logger;
-  readonly triggerLabel: string;
-  /** See StartLabelRunOptions. */
-  readonly recordWithinMs?: number;
-}
 
 export type LinearDecision = { readonly start: LabelTrigger } | { readonly ignore: string };
 
@@ -42,19 +34,19 @@ export function decideLinearDelivery(delivery: LinearDelivery, triggerLabel: str
   }
   return {
     start: {
-      provider: "LINEAR",
+      provider: linearIdentity.kind,
       deliveryId: delivery.deliveryId,
       event: `Issue.${delivery.action}`,
-      ref: { tracker: "linear", key: issue.identifier, kind: "issue", input: issue.identifier },
+      ref: { tracker: linearIdentity.name, key: issue.identifier, kind: "issue", input: issue.identifier },
       requestedBy: delivery.actor?.id ?? "linear-webhook",
       ...(delivery.actor?.name ? { requestedByName: delivery.actor.name } : {}),
     },
   };
 }
 
-export async function receiveLinearDelivery(deps: LinearReceiveDeps, delivery: LinearDelivery): Promise<WebhookOutcome> {
+export async function receiveLinearDelivery(deps: Pick<ReceiveDeps, "runs" | "logger" | "triggerLabel" | "recordWithinMs">, delivery: LinearDelivery): Promise<WebhookOutcome> {
   const decision = decideLinearDelivery(delivery, deps.triggerLabel);
-  const context = { provider: "linear", deliveryId: delivery.deliveryId, event: `${delivery.type}.${delivery.action}` };
+  const context = { provider: linearIdentity.name, deliveryId: delivery.deliveryId, event: `${delivery.type}.${delivery.action}` };
   if ("ignore" in decision) {
     deps.logger.debug({ ...context, reason: decision.ignore }, "webhook delivery ignored");
     return ignored(decision.ignore);

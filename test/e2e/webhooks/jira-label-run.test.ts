@@ -108,4 +108,24 @@ describe("a Jira label, end to end", () => {
     const run = await app.db.prisma.run.findUniqueOrThrow({ where: { id: runId } });
     expect(run).toMatchObject({ trigger: "TRACKER_LABEL", storiesDone: 1, subtasksCreated: 3, requestedBy: "5b10ac8d82e05b22cc7d4ef5" });
   });
+
+  it('with TRIGGER_LABEL="ai subtasks", the label Jira holds as ai-subtasks starts the run, and the done label is swapped in the same form', async () => {
+    jira = playJira();
+    playStory(jira);
+    const claude = answerClaudeOnce(ANTHROPIC, SUBTASKS);
+    app = await startTestApp({ env: { ...env, TRIGGER_LABEL: "ai subtasks", DONE_LABEL: "subtasks done" } });
+
+    // Jira cannot hold a space in a label: people (and the bot) write it with a dash.
+    const delivery = webhookFixture("jira/issue-updated-label-added.json");
+    delivery.issue.fields.labels = ["ai-subtasks", "payments"];
+    const item = delivery.changelog.items.find((candidate: { field: string }) => candidate.field === "labels");
+    item.toString = "ai-subtasks payments";
+    const response = await sendJira(app.baseUrl, delivery, { secret: SECRET });
+    expect(response.body).toEqual({ status: "started", runId: expect.any(String) });
+    expect(await waitForRun(app.db, response.body.runId as string)).toBe("COMPLETED");
+    expect(claude.requests).toHaveLength(1);
+
+    const labelEdits = jira.requests.filter((request) => request.method === "PUT").map((request) => request.body);
+    expect(labelEdits).toEqual([{ update: { labels: [{ remove: "ai-subtasks" }] } }, { update: { labels: [{ add: "subtasks-done" }] } }]);
+  });
 });

@@ -40,7 +40,7 @@ describe("a Linear delivery while the database is slow", () => {
     tracker.addStory("ENG-123");
     runs = await startTestRunService(db, { trackers: { linear: tracker }, generator: new FakeGenerator() });
     const app = express();
-    const config = { linear: { apiKey: "k", apiUrl: "https://api.linear.app/graphql", webhookSecret: SECRET }, jira: null, triggerLabel: "ai:subtasks" };
+    const config = { trackers: { linear: { apiKey: "k", apiUrl: "https://api.linear.app/graphql", webhookSecret: SECRET }, jira: null }, triggerLabel: "ai:subtasks" };
     app.use(createWebhookRouter({ config, logger: silentLogger, runs, recordWithinMs: 300 }));
     app.use(notFound);
     app.use(errorHandler(silentLogger));

@@ -3,7 +3,7 @@ import { parseCommand, tokenize, type SubtasksCommand } from "../../../src/slack
 import type { ParseRefOptions } from "../../../src/trackers/parse-ref.ts";
 
 const linearOnly: ParseRefOptions = { configured: ["linear"] };
-const both: ParseRefOptions = { configured: ["linear", "jira"], defaultTracker: "linear", jiraBaseUrl: "https://acme.atlassian.net" };
+const both: ParseRefOptions = { configured: ["linear", "jira"], defaultTracker: "linear", siteUrls: { jira: "https://acme.atlassian.net" } };
 
 const issue = (tracker: "linear" | "jira", key: string, input = key) => ({ tracker, key, kind: "issue", input });
 const run = (refs: object[], options: object = {}): SubtasksCommand => ({ kind: "run", refs: refs as never, options });

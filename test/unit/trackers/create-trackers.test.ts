@@ -12,7 +12,7 @@ describe("createTrackers builds only the configured trackers", () => {
     [{ linear: null, jira }, ["jira"]],
     [{ linear: null, jira: null }, []],
   ])("%#", (config, names) => {
-    const trackers = createTrackers({ config, logger: silentLogger });
+    const trackers = createTrackers({ configs: config, logger: silentLogger });
     expect(Object.keys(trackers).sort()).toEqual(names);
     for (const [name, tracker] of Object.entries(trackers)) expect(tracker?.name).toBe(name);
   });

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
-  Forbidden,
+  TrackerForbidden,
   NoSubtaskIssueType,
-  RateLimited,
+  TrackerRateLimited,
   StoryNotFound,
   TrackerAuthFailed,
   TrackerUnavailable,
@@ -160,10 +160,10 @@ describe("Jira: reading a story", () => {
     expect(api.calls()).toHaveLength(1);
   });
 
-  it("no permission (403) is Forbidden naming the permission needed", async () => {
+  it("no permission (403) is TrackerForbidden naming the permission needed", async () => {
     api.route("GET", ISSUE, json({ errorMessages: ["You do not have the permission to see the specified issue."], errors: {} }, 403));
     const error = await tracker.getStory(ref("PROJ-42")).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(Forbidden);
+    expect(error).toBeInstanceOf(TrackerForbidden);
     expect(error).toMatchObject({ permission: "Browse projects" });
     expect((error as Error).message).toBe(
       'Jira did not allow the bot to read PROJ-42: You do not have the permission to see the specified issue. The bot\'s account needs the "Browse projects" project permission.',
@@ -202,7 +202,7 @@ describe("Jira: rate limits and outages", () => {
     expect(waits).toEqual([2000]);
   });
 
-  it("still rate limited after four attempts is RateLimited with the wait", async () => {
+  it("still rate limited after four attempts is TrackerRateLimited with the wait", async () => {
     const limited = { status: 429, body: "", headers: { "Retry-After": "3" } };
     api.route("GET", ISSUE, limited, limited, limited, limited);
     await expect(tracker.getStory(ref("PROJ-42"))).rejects.toMatchObject({ code: "tracker_rate_limited", retryable: true, retryAfterMs: 3000 });
@@ -397,7 +397,7 @@ describe("Jira: creating sub-tasks", () => {
     expect(api.calls()).toEqual([`GET ${ISSUE}`, `GET ${ISSUE_TYPES}`]);
   });
 
-  it("no permission to create is Forbidden naming Create issues", async () => {
+  it("no permission to create is TrackerForbidden naming Create issues", async () => {
     api.route("GET", ISSUE_TYPES, json(fixture("jira/createmeta-PROJ-issuetypes.json")));
     api.route("GET", SUBTASK_FIELDS, json(fixture("jira/createmeta-PROJ-10003-fields.json")));
     api.route("POST", BULK, json(fixture("jira/error-403-create.json"), 403));
@@ -479,6 +479,6 @@ describe("Jira: errors never leak raw", () => {
     api.route("GET", ISSUE, { status: 418, body: "teapot" });
     const error = await tracker.getStory(ref("PROJ-42")).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: "tracker_request_rejected", retryable: false });
-    expect(error).not.toBeInstanceOf(RateLimited);
+    expect(error).not.toBeInstanceOf(TrackerRateLimited);
   });
 });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
-  Forbidden,
-  RateLimited,
+  TrackerForbidden,
+  TrackerRateLimited,
   StoryNotFound,
   TrackerAuthFailed,
   TrackerResponseInvalid,
@@ -123,10 +123,10 @@ describe("Linear: reading a story", () => {
     expect(api.operations()).toEqual(["Story"]);
   });
 
-  it("a forbidden answer is Forbidden with Linear's own explanation", async () => {
+  it("a forbidden answer is TrackerForbidden with Linear's own explanation", async () => {
     api.graphql("Story", { status: 400, body: fixture("linear/error-forbidden.json") });
     const error = await tracker.getStory(ref("ENG-123")).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(Forbidden);
+    expect(error).toBeInstanceOf(TrackerForbidden);
     expect((error as Error).message).toBe(
       "Linear did not allow the bot to read ENG-123: You don't have permission to create issues in the team ENG.",
     );
@@ -186,16 +186,16 @@ describe("Linear: rate limits and outages", () => {
     expect(waits).toEqual([3000]);
   });
 
-  it("still rate limited after four attempts is RateLimited, retryable, with the wait", async () => {
+  it("still rate limited after four attempts is TrackerRateLimited, retryable, with the wait", async () => {
     const limited = { status: 429, body: fixture("linear/error-ratelimited.json"), headers: { "Retry-After": "2" } };
     api.graphql("Story", limited, limited, limited, limited);
     const error = await tracker.getStory(ref("ENG-123")).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(RateLimited);
+    expect(error).toBeInstanceOf(TrackerRateLimited);
     expect(error).toMatchObject({ retryable: true, retryAfterMs: 2000 });
     expect(waits).toEqual([2000, 2000, 2000]);
   });
 
-  it("an hourly budget that resets in 40 minutes is not waited for: RateLimited at once", async () => {
+  it("an hourly budget that resets in 40 minutes is not waited for: TrackerRateLimited at once", async () => {
     api.graphql("Story", {
       status: 400,
       body: fixture("linear/error-ratelimited.json"),
@@ -424,11 +424,11 @@ describe("Linear: creating sub-issues", () => {
     ]);
   });
 
-  it("a batch still rate limited after the retries creates nothing and throws RateLimited", async () => {
+  it("a batch still rate limited after the retries creates nothing and throws TrackerRateLimited", async () => {
     const limited = { status: 429, body: fixture("linear/error-ratelimited.json"), headers: { "Retry-After": "1" } };
     api.graphql("CreateIssues", limited, limited, limited, limited);
     const story = await readStory();
-    await expect(tracker.createSubtasks(story, subtasks)).rejects.toBeInstanceOf(RateLimited);
+    await expect(tracker.createSubtasks(story, subtasks)).rejects.toBeInstanceOf(TrackerRateLimited);
     expect(api.operations()).toEqual(["Story", "CreateIssues", "CreateIssues", "CreateIssues", "CreateIssues"]);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { expandLimit } from "../../../src/trackers/expand-limit.ts";
-import { mapWithLimit } from "../../../src/trackers/map-with-limit.ts";
+import { expandLimit } from "../../../src/trackers/support/expand-limit.ts";
+import { mapWithLimit } from "../../../src/trackers/support/map-with-limit.ts";
 
 describe("per-item writes run a few at a time", () => {
   it("keeps at most `limit` calls in flight and the results in item order", async () => {

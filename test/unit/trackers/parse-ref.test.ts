@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import { BadReference } from "../../../src/trackers/errors.ts";
 import { parseRef, type ParseRefOptions } from "../../../src/trackers/parse-ref.ts";
 
-const both: ParseRefOptions = { configured: ["linear", "jira"], jiraBaseUrl: "https://acme.atlassian.net" };
+const both: ParseRefOptions = { configured: ["linear", "jira"], siteUrls: { jira: "https://acme.atlassian.net" } };
 const bothWithDefault: ParseRefOptions = { ...both, defaultTracker: "jira" };
 const linearOnly: ParseRefOptions = { configured: ["linear"] };
-const jiraOnly: ParseRefOptions = { configured: ["jira"], jiraBaseUrl: "https://acme.atlassian.net" };
+const jiraOnly: ParseRefOptions = { configured: ["jira"], siteUrls: { jira: "https://acme.atlassian.net" } };
 
 describe("parseRef accepts keys and links", () => {
   it.each([
@@ -23,7 +23,7 @@ describe("parseRef accepts keys and links", () => {
     ["https://acme.atlassian.net/jira/software/c/projects/PROJ/issues/PROJ-42", both, { tracker: "jira", key: "PROJ-42", kind: "issue" }],
     ["<https://linear.app/acme/issue/ENG-123/export|ENG-123 Export orders>", both, { tracker: "linear", key: "ENG-123", kind: "issue" }],
     ["<https://acme.atlassian.net/browse/PROJ-42>", both, { tracker: "jira", key: "PROJ-42", kind: "issue" }],
-    ["https://jira.acme.example/browse/OPS-9", { configured: ["jira"], jiraBaseUrl: "https://jira.acme.example" }, { tracker: "jira", key: "OPS-9", kind: "issue" }],
+    ["https://jira.acme.example/browse/OPS-9", { configured: ["jira"], siteUrls: { jira: "https://jira.acme.example" } }, { tracker: "jira", key: "OPS-9", kind: "issue" }],
   ] as const)("%s → %o", (input, options, expected) => {
     expect(parseRef(input, options)).toEqual({ ...expected, input: input.trim() });
   });

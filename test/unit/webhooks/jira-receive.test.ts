@@ -37,6 +37,12 @@ describe("Jira: what a delivery asks for", () => {
     });
   });
 
+  it('a trigger label configured with a space ("ai subtasks") matches the label as Jira holds it (ai-subtasks)', () => {
+    const payload = labelsItem([{ field: "labels", fieldtype: "jira", fieldId: "labels", from: null, fromString: "payments", to: null, toString: "ai-subtasks payments" }]);
+    payload.issue.fields.labels = ["ai-subtasks", "payments"];
+    expect(decideJiraDelivery(delivery(payload), "ai subtasks")).toMatchObject({ start: { ref: { key: "PROJ-42" } } });
+  });
+
   it("labels are compared as space-separated lists, in any order", () => {
     const reordered = labelsItem([{ field: "labels", fieldtype: "jira", fromString: "payments", toString: "payments ai:subtasks" }]);
     expect(decideJiraDelivery(delivery(reordered), "ai:subtasks")).toHaveProperty("start");

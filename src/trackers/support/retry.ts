@@ -2,12 +2,12 @@
 // and HTTP failures first); retryable ones are tried again, waiting as long as the provider
 // asked (Retry-After, rate-limit reset) or with exponential back-off when it did not say.
 
-import type { Sleep } from "../async/sleep.ts";
-import { isAppError } from "../errors/app-error.ts";
-import type { Logger } from "../log/logger.ts";
-import { RateLimited } from "./errors.ts";
+import type { Sleep } from "../../async/sleep.ts";
+import { isAppError } from "../../errors/app-error.ts";
+import type { Logger } from "../../log/logger.ts";
+import { TrackerRateLimited } from "../errors.ts";
 
-export type { Sleep } from "../async/sleep.ts";
+export type { Sleep } from "../../async/sleep.ts";
 
 export interface RetryOptions {
   readonly sleep: Sleep;
@@ -20,7 +20,7 @@ export interface RetryOptions {
   readonly baseDelayMs?: number;
   /**
    * The longest single wait. A provider that asks for longer (Linear's hourly budget spent) is not
-   * waited for here: the RateLimited error carries its retryAfterMs so the run can be put back.
+   * waited for here: the TrackerRateLimited error carries its retryAfterMs so the run can be put back.
    */
   readonly maxWaitMs?: number;
   /**
@@ -43,7 +43,7 @@ export async function withRetry<T>(operation: () => Promise<T>, options: RetryOp
       return await operation();
     } catch (error) {
       if (!isAppError(error) || !error.retryable) throw error;
-      if (options.retryOn === "rate-limit" && !(error instanceof RateLimited)) throw error;
+      if (options.retryOn === "rate-limit" && !(error instanceof TrackerRateLimited)) throw error;
       if (attempt >= maxAttempts) throw error;
       const waitMs = error.retryAfterMs ?? baseDelayMs * 2 ** (attempt - 1);
       if (waitMs > maxWaitMs) throw error;

@@ -1,6 +1,6 @@
-import { StoryNotFound } from "./errors.ts";
+import { StoryNotFound } from "../errors.ts";
 import { mapWithLimit } from "./map-with-limit.ts";
-import type { DeleteSubtasksResult } from "./types.ts";
+import type { DeleteSubtasksResult } from "../types.ts";
 
 /**
  * Deletes sub-issues one by one, a few at a time (neither tracker has a bulk delete), and

@@ -1,4 +1,4 @@
-import { withTimeout } from "../async/deadline.ts";
+import { withTimeout } from "../../async/deadline.ts";
 
 /**
  * How long one request to a tracker may take. Without a limit, a connection that never

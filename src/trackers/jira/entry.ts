@@ -1,0 +1,19 @@
+// Jira in the tracker registry.
+import type { TrackerEntry } from "../entry.ts";
+import { createJiraTracker } from "./adapter.ts";
+import { jiraVariables, readJiraConfig, type JiraConfig } from "./config.ts";
+import { jiraIdentity } from "./identity.ts";
+import { parseJiraUrl } from "./links.ts";
+
+export const jiraEntry = {
+  ...jiraIdentity,
+  variables: jiraVariables,
+  docRows: [["JIRA_BASE_URL", "JIRA_EMAIL", "JIRA_API_TOKEN"], ["JIRA_WEBHOOK_SECRET"]],
+  linkExample: "https://…atlassian.net/browse/PROJ-42",
+  configureHint: "set JIRA_BASE_URL, JIRA_EMAIL and JIRA_API_TOKEN",
+  readConfig: readJiraConfig,
+  describe: (config) => (config.webhookSecret ? "on (webhooks on)" : "on (webhooks off)"),
+  siteUrl: (config) => config.baseUrl,
+  parseUrl: parseJiraUrl,
+  create: (deps) => createJiraTracker(deps),
+} as const satisfies TrackerEntry<typeof jiraVariables, JiraConfig>;

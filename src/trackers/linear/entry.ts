@@ -1,0 +1,19 @@
+// Linear in the tracker registry.
+import type { TrackerEntry } from "../entry.ts";
+import { createLinearTracker } from "./adapter.ts";
+import { linearVariables, readLinearConfig, type LinearConfig } from "./config.ts";
+import { linearIdentity } from "./identity.ts";
+import { parseLinearUrl } from "./links.ts";
+
+export const linearEntry = {
+  ...linearIdentity,
+  variables: linearVariables,
+  docRows: [["LINEAR_API_KEY"], ["LINEAR_WEBHOOK_SECRET"], ["LINEAR_API_URL"]],
+  linkExample: "https://linear.app/…/issue/ENG-123",
+  configureHint: "set LINEAR_API_KEY",
+  readConfig: readLinearConfig,
+  describe: (config) => (config.webhookSecret ? "on (webhooks on)" : "on (webhooks off)"),
+  siteUrl: () => undefined,
+  parseUrl: parseLinearUrl,
+  create: (deps) => createLinearTracker(deps),
+} as const satisfies TrackerEntry<typeof linearVariables, LinearConfig>;
