@@ -166,6 +166,8 @@ async function main(): Promise<void> {
     { App, ExpressReceiver },
     express,
     { createApp },
+    { createCore },
+    { FINAL_RUN_STATES },
     { parseConfig },
     { startEmbeddedPostgres },
     { migrate },
@@ -178,6 +180,8 @@ async function main(): Promise<void> {
     import("@slack/bolt"),
     import("express"),
     import("../src/app.ts"),
+    import("../src/core.ts"),
+    import("../src/runs/states.ts"),
     import("../src/config/config.ts"),
     import("../src/db/embedded.ts"),
     import("../src/db/migrate.ts"),
@@ -250,10 +254,10 @@ async function main(): Promise<void> {
       SLACK_API_URL: `${stub.url}/api/`,
       LINEAR_API_KEY: "lin_api_bench",
     });
-    const app = await createApp({ config, logger, db, trackers: { linear: tracker }, generator });
+    const app = await createApp(await createCore(config, { logger, db, trackers: { linear: tracker }, generator }));
     const result = await measure(`http://127.0.0.1:${(await app.start(0)).port}`);
     const runs = await db.prisma.run.count();
-    const finished = await db.prisma.run.count({ where: { status: { in: ["COMPLETED", "PARTIAL", "FAILED"] } } });
+    const finished = await db.prisma.run.count({ where: { status: { in: [...FINAL_RUN_STATES] } } });
     await app.stop();
     await db.close();
     if (!process.env.BENCH_KEEP) await scratch.drop();

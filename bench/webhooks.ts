@@ -19,6 +19,7 @@ import { isMainThread, parentPort, Worker, workerData } from "node:worker_thread
 import express from "express";
 import pg from "pg";
 import { createApp } from "../src/app.ts";
+import { createCore } from "../src/core.ts";
 import { parseConfig } from "../src/config/config.ts";
 import { startEmbeddedPostgres } from "../src/db/embedded.ts";
 import { migrate } from "../src/db/migrate.ts";
@@ -218,9 +219,10 @@ async function main(): Promise<void> {
   const db = openDatabase(scratch.url);
   const config = parseConfig({ DATABASE_URL: scratch.url, LINEAR_API_KEY: "lin_api_bench", LINEAR_WEBHOOK_SECRET: SECRET });
   const logger = createLogger({ level: config.logLevel, secrets: config.secrets, destination: quiet });
-  const app = await createApp({ config, logger, db, trackers: { linear: new FakeTracker() }, generator: new FakeGenerator() });
   // The queue without workers (see the top of the file); the sweeper stays off with it.
-  await app.runs.queue.start();
+  const core = await createCore(config, { logger, db, trackers: { linear: new FakeTracker() }, generator: new FakeGenerator(), work: false, sweepIntervalMs: 0 });
+  const app = await createApp(core);
+  await core.start();
   const server = await listen(app.http, 0);
   const bare = await bareHandler();
   const floorPool = new pg.Pool({ connectionString: scratch.url, max: 10 });
@@ -238,7 +240,7 @@ async function main(): Promise<void> {
   const stored = await send(floor.port, list, CONNECTIONS);
 
   // The ceiling the run layer sets: the same record + enqueue, called directly, no HTTP.
-  const direct = await recordDirectly(app.runs, list.length, CONNECTIONS);
+  const direct = await recordDirectly(core.runs, list.length, CONNECTIONS);
 
   const benchDeliveries = await db.prisma.webhookDelivery.findMany({ where: { deliveryId: { startsWith: "bench-" } }, select: { runId: true } });
   const recorded = benchDeliveries.length;
@@ -270,7 +272,7 @@ async function main(): Promise<void> {
   await bare.close();
   await floor.close();
   await floorPool.end();
-  await app.runs.stop();
+  await core.stop();
   await db.close();
   if (!process.env.BENCH_KEEP) await scratch.drop();
   else console.log(`  kept database ${scratch.url}`);

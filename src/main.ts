@@ -1,8 +1,9 @@
-// The bot's process entry: it reads the environment, opens (or starts) the database, applies
-// migrations, builds the app and handles signals. (bin/subtasks.js is the CLI's entry.)
+// The bot's process entry: it reads the environment, builds the core (which opens or starts the
+// database and applies migrations) and the app on it, and handles signals. bin/subtasks.js is the
+// CLI's entry.
 import { createApp, type App } from "./app.ts";
 import { ConfigError, parseConfig, type Config } from "./config/config.ts";
-import { openRuntimeDatabase, type RuntimeDatabase } from "./db/runtime-database.ts";
+import { createCore, type Core } from "./core.ts";
 import { createLogger } from "./log/logger.ts";
 
 const EXIT_BAD_CONFIG = 2;
@@ -23,7 +24,7 @@ const startedAt = performance.now();
 const config = loadConfig();
 const logger = createLogger({ level: config.logLevel, secrets: config.secrets });
 
-let database: RuntimeDatabase | undefined;
+let core: Core | undefined;
 let app: App | undefined;
 let stopping = false;
 
@@ -32,8 +33,7 @@ async function shutdown(signal: string): Promise<void> {
   stopping = true;
   logger.info({ signal }, "shutting down");
   try {
-    await app?.stop();
-    await database?.close();
+    await (app ?? core)?.stop();
   } catch (error) {
     logger.error({ err: error }, "error during shutdown");
     process.exitCode = 1;
@@ -43,13 +43,12 @@ async function shutdown(signal: string): Promise<void> {
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void shutdown(signal));
 
 try {
-  database = await openRuntimeDatabase(config, logger);
-  app = await createApp({ config, logger, db: database.db });
+  core = await createCore(config, { logger });
+  app = await createApp(core);
   await app.start();
   logger.info({ startupMs: Math.round(performance.now() - startedAt) }, "ready");
 } catch (error) {
   logger.fatal({ err: error }, "failed to start");
-  await app?.stop().catch(() => undefined);
-  await database?.close().catch(() => undefined);
+  await (app ?? core)?.stop().catch(() => undefined);
   process.exit(1);
 }

@@ -3,14 +3,12 @@
 import { userInfo } from "node:os";
 import { pino } from "pino";
 import { configuredTrackers, ConfigError, parseConfig } from "../config/config.ts";
+import { configuredGenerator, createCore } from "../core.ts";
 import { MigrationError } from "../db/migrate.ts";
-import { openRuntimeDatabase } from "../db/runtime-database.ts";
 import { isAppError } from "../errors/app-error.ts";
 import { ErrorCode } from "../errors/codes.ts";
-import { createAnthropicClient, createSubtaskGenerator } from "../generation/index.ts";
 import { createLogger } from "../log/logger.ts";
-import { createRunService } from "../runs/service.ts";
-import { createTrackers } from "../trackers/create-trackers.ts";
+import { trackerEntries } from "../trackers/registry.ts";
 import { parseCliArgs, USAGE, UsageError } from "./args.ts";
 import { EXIT_OK, EXIT_USAGE, generateCommand, generateFileCommand, parseRefs, runsCommand, showCommand, type Output } from "./commands.ts";
 
@@ -43,44 +41,35 @@ async function main(argv: readonly string[]): Promise<number> {
   // Logs go to stderr (warnings and up unless LOG_LEVEL says otherwise), the results to stdout.
   const level = process.env.LOG_LEVEL ? config.logLevel : "warn";
   const logger = createLogger({ level, secrets: config.secrets, destination: pino.destination(2) });
-  const generator = createSubtaskGenerator({ client: createAnthropicClient(config.anthropic), model: config.anthropic.model, logger });
-
-  if (command.kind === "generate-file") return generateFileCommand(generator, command.file, command.count, output);
+  if (command.kind === "generate-file") return generateFileCommand(configuredGenerator(config, logger), command.file, command.count, output);
 
   let refs = null;
   if (command.kind === "generate") {
     if (configuredTrackers(config).length === 0) {
-      output.err("subtasks: no tracker is configured: set LINEAR_API_KEY, or JIRA_BASE_URL, JIRA_EMAIL and JIRA_API_TOKEN");
+      output.err(`subtasks: no tracker is configured: ${trackerEntries.map((entry) => entry.configureHint).join(", or ")}`);
       return EXIT_USAGE;
     }
     refs = parseRefs(command.refs, config, output);
     if (!refs) return EXIT_USAGE;
   }
 
-  const database = await openRuntimeDatabase(config, logger);
-  const runs = createRunService({
-    prisma: database.db.prisma,
-    intakePool: database.db.intakePool,
-    databaseUrl: database.db.url,
+  const core = await createCore(config, {
     logger,
-    trackers: createTrackers({ configs: config.trackers, logger }),
-    generator,
     // The CLI works on its own run even where the bot's processes are web-only.
     concurrency: Math.max(config.runConcurrency, 1),
-    epicStoryLimit: config.epicStoryLimit,
     work: command.kind === "generate",
     sweepIntervalMs: 0,
   });
+  const { runs } = core;
   try {
-    await runs.start();
+    await core.start();
     if (command.kind === "generate") {
       return await generateCommand({ runs, requestedBy: userInfo().username, output }, refs!, { dryRun: command.dryRun, ...(command.count ? { count: command.count } : {}) });
     }
     if (command.kind === "runs") return await runsCommand(runs, command.limit, output);
     return await showCommand(runs, command.runId, output);
   } finally {
-    await runs.stop();
-    await database.close();
+    await core.stop();
   }
 }
 

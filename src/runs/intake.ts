@@ -8,17 +8,8 @@ import { newId } from "../db/new-id.ts";
 import type { Logger } from "../log/logger.ts";
 import { queuedRunSummary } from "./progress.ts";
 import { RESOLVE_QUEUE, type RunQueue } from "./queue.ts";
+import { deliveryKey, type RecordedBatch, type RunStore } from "./store.ts";
 import type { StartRunInput, StartRunResult } from "./types.ts";
-
-/** How a delivery is known across batches: provider + the provider's delivery id. */
-const deliveryKey = (delivery: { provider: string; deliveryId: string }) => `${delivery.provider}:${delivery.deliveryId}`;
-
-interface Recorded {
-  /** Runs this batch started. */
-  readonly won: ReadonlySet<string>;
-  /** provider:deliveryId → run, for deliveries of the batch recorded before it. */
-  readonly earlier: ReadonlyMap<string, string | null>;
-}
 
 interface Pending {
   readonly input: StartRunInput;
@@ -39,13 +30,15 @@ const WRITERS = 2;
 
 export class RunIntake {
   private readonly pool: pg.Pool;
+  private readonly store: RunStore;
   private readonly queue: RunQueue;
   private readonly logger: Logger;
   private waiting: Pending[] = [];
   private writers = 0;
 
-  constructor(deps: { pool: pg.Pool; queue: RunQueue; logger: Logger }) {
+  constructor(deps: { pool: pg.Pool; store: RunStore; queue: RunQueue; logger: Logger }) {
     this.pool = deps.pool;
+    this.store = deps.store;
     this.queue = deps.queue;
     this.logger = deps.logger;
   }
@@ -102,13 +95,7 @@ export class RunIntake {
     }
   }
 
-  /**
-   * One statement: the deliveries first, and a run only for a delivery recorded now (the first
-   * of each provider + delivery id) or for a request that came without one. It also reads the
-   * run of every delivery of the batch that was recorded before the statement began, so a
-   * repeat is usually answered without another round trip.
-   */
-  private async recordBatch(client: pg.PoolClient, batch: readonly Pending[]): Promise<Recorded> {
+  private recordBatch(client: pg.PoolClient, batch: readonly Pending[]): Promise<RecordedBatch> {
     const deliveries = batch
       .filter((item) => item.input.delivery)
       .map((item) => ({
@@ -130,43 +117,7 @@ export class RunIntake {
       slackChannel: input.slack?.channel ?? null,
       slackThreadTs: input.slack?.threadTs ?? null,
     }));
-    // Named, so each connection plans the statement once. All parts of one statement see the
-    // same snapshot: `earlier` finds the deliveries committed before it, never its own.
-    const { rows } = await client.query<{ runId: string; provider: string | null; deliveryId: string | null }>({
-      name: "subtasks-intake-record",
-      text: `WITH incoming AS (
-         SELECT * FROM jsonb_to_recordset($1::jsonb) AS d(id text, provider "WebhookProvider", "deliveryId" text, event text, "runId" text)
-       ),
-       delivered AS (
-         INSERT INTO "WebhookDelivery" (id, provider, "deliveryId", event, "runId")
-         SELECT d.id, d.provider, d."deliveryId", d.event, d."runId" FROM incoming d
-         ON CONFLICT (provider, "deliveryId") DO NOTHING
-         RETURNING "runId"
-       ),
-       started AS (
-         INSERT INTO "Run" (id, type, status, trigger, "requestedBy", "requestedByName", refs, options,
-           "slackTeamId", "slackChannel", "slackThreadTs", "updatedAt")
-         SELECT r.id, 'GENERATE_SUBTASKS', 'QUEUED', r.trigger::"RunTrigger", r."requestedBy", r."requestedByName",
-           ARRAY(SELECT jsonb_array_elements_text(r.refs)), r.options,
-           r."slackTeamId", r."slackChannel", r."slackThreadTs", now()
-         FROM jsonb_to_recordset($2::jsonb) AS r(id text, "viaDelivery" boolean, trigger text, "requestedBy" text,
-           "requestedByName" text, refs jsonb, options jsonb, "slackTeamId" text, "slackChannel" text, "slackThreadTs" text)
-         WHERE NOT r."viaDelivery" OR r.id IN (SELECT "runId" FROM delivered)
-         RETURNING id
-       )
-       SELECT id AS "runId", NULL AS provider, NULL AS "deliveryId" FROM started
-       UNION ALL
-       SELECT w."runId", w.provider::text, w."deliveryId"
-       FROM "WebhookDelivery" w JOIN incoming d ON w.provider = d.provider AND w."deliveryId" = d."deliveryId"`,
-      values: [JSON.stringify(deliveries), JSON.stringify(runs)],
-    });
-    const won = new Set<string>();
-    const earlier = new Map<string, string | null>();
-    for (const row of rows) {
-      if (row.provider === null) won.add(row.runId);
-      else earlier.set(deliveryKey({ provider: row.provider, deliveryId: row.deliveryId! }), row.runId);
-    }
-    return { won, earlier };
+    return this.store.recordRuns(client, deliveries, runs);
   }
 
   /**
@@ -174,21 +125,14 @@ export class RunIntake {
    * earlier batch's (read with the insert), its own batch's, or, rarely, that of a batch
    * committed while this one was written (read now).
    */
-  private async answer(client: pg.PoolClient, batch: readonly Pending[], recorded: Recorded): Promise<StartRunResult[]> {
+  private async answer(client: pg.PoolClient, batch: readonly Pending[], recorded: RecordedBatch): Promise<StartRunResult[]> {
     const key = (item: Pending) => deliveryKey(item.input.delivery!);
     const runOf = new Map(recorded.earlier);
     for (const item of batch) if (item.input.delivery && recorded.won.has(item.runId)) runOf.set(key(item), item.runId);
     const unknown = batch.filter((item) => item.input.delivery && !runOf.has(key(item)));
     if (unknown.length > 0) {
       const keys = unknown.map((item) => ({ provider: item.input.delivery!.provider, deliveryId: item.input.delivery!.deliveryId }));
-      const { rows } = await client.query<{ provider: string; deliveryId: string; runId: string | null }>(
-        `SELECT w.provider::text AS provider, w."deliveryId", w."runId"
-         FROM "WebhookDelivery" w
-         JOIN jsonb_to_recordset($1::jsonb) AS k(provider text, "deliveryId" text)
-           ON w.provider::text = k.provider AND w."deliveryId" = k."deliveryId"`,
-        [JSON.stringify(keys)],
-      );
-      for (const row of rows) runOf.set(deliveryKey(row), row.runId);
+      for (const [key, runId] of await this.store.runsOfDeliveries(client, keys)) runOf.set(key, runId);
     }
     const recordedAt = new Date();
     return batch.map((item): StartRunResult => {

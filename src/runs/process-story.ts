@@ -3,82 +3,53 @@
 // job finds the story held and leaves it alone, while a retry of the holding job (same id,
 // after a crash) resumes from where the story stood, never from scratch once subtasks exist.
 import type { Job } from "pg-boss";
-import { trackerOfKind } from "../trackers/registry.ts";
-import type { TrackerKind, TrackerName } from "../trackers/types.ts";
-import { AppError, isAppError } from "../errors/app-error.ts";
-import { ErrorCode } from "../errors/codes.ts";
+import { isAppError } from "../errors/app-error.ts";
 import type { SubtaskGenerator } from "../generation/types.ts";
+import type { Logger } from "../log/logger.ts";
 import { storyComment } from "../sync/comment.ts";
+import { parseProposal, type Proposal } from "../sync/proposal.ts";
 import { planRegeneration } from "../sync/regeneration.ts";
 import { writeBack } from "../sync/write-back.ts";
-import type { Tracker, TrackerRef, TrackerStory } from "../trackers/types.ts";
-import { loadRunProgress, loadStoryProgress } from "./progress.ts";
-import { retryJobId, type StoryJob } from "./queue.ts";
-import { parseProposal, parseRunOptions } from "./run-options.ts";
-import type { RunStoryRow, RunWorkDeps } from "./store.ts";
+import type { Trackers } from "../trackers/create-trackers.ts";
+import type { TrackerItemSummary, TrackerStory } from "../trackers/types.ts";
+import type { RunEvents } from "./events.ts";
+import { applyFinishLabels, type FinishLabels } from "./finish-labels.ts";
+import type { DiscussionLinks } from "./ports.ts";
+import { retryJobId, type RunQueue, type StoryJob } from "./queue.ts";
+import { parseRunOptions } from "./run-options.ts";
+import { isOpenStory, type RunStoryState } from "./states.ts";
+import type { RunStore, RunStoryRow } from "./store.ts";
 import { buildStoryContext } from "./story-context.ts";
-import type { Proposal, RunStoryState } from "./types.ts";
+import { ProposalMissing, SyncIncomplete } from "./story-errors.ts";
+import { decideRetry, defaultStoryRetryPolicy, type StoryRetryPolicy } from "./story-retry.ts";
+import { storyRefOf, trackerFor } from "./story-tracker.ts";
 
-export interface FinishLabels {
-  readonly trigger: string;
-  readonly done: string;
-  readonly failed: string;
-}
-
-export interface RetryPolicy {
-  /** Attempts after the first for errors that may clear (rate limits, overload, outages). */
-  readonly maxRetries: number;
-  /** Delay before retry n (1-based), before honouring a provider's Retry-After. */
-  delayMs(retry: number): number;
-}
-
-export const defaultRetryPolicy: RetryPolicy = {
-  maxRetries: 3,
-  delayMs: (retry) => Math.min(120_000, 10_000 * 2 ** (retry - 1)) * (0.75 + Math.random() * 0.5),
-};
-
-export interface StoryProcessorDeps extends RunWorkDeps {
+export interface StoryProcessorDeps {
+  readonly store: RunStore;
+  readonly queue: RunQueue;
+  readonly events: RunEvents;
+  readonly logger: Logger;
+  readonly trackers: Trackers;
   readonly generator: SubtaskGenerator;
-  readonly retry?: RetryPolicy;
+  readonly retry?: StoryRetryPolicy;
   /** Labels to set on stories of runs started by a tracker label; null: leave labels alone. */
   readonly finishLabels?: FinishLabels | null;
-  /** A link to the run's Slack thread, for the story comment. */
-  readonly threadUrl?: (run: { slackChannel: string | null; slackThreadTs: string | null; slackTeamId: string | null }) => Promise<string | undefined> | string | undefined;
-  readonly teamGuidance?: string;
+  /** Where a run is discussed (its Slack thread), for the story comment. */
+  readonly links?: DiscussionLinks;
 }
 
-const OPEN: readonly RunStoryState[] = ["PENDING", "GENERATING", "SAVING"];
-
-class SyncIncomplete extends AppError {
-  constructor(message: string) {
-    super(ErrorCode.SyncIncomplete, message, { retryable: true });
-  }
-}
-
-class TrackerNotConfigured extends AppError {
-  constructor(tracker: string) {
-    super(ErrorCode.TrackerNotConfigured, `${tracker} is not configured on this bot`, { retryable: false });
-  }
-}
-
-export function trackerFor(trackers: Partial<Record<TrackerName, Tracker>>, kind: TrackerKind): Tracker {
-  const entry = trackerOfKind(kind);
-  const tracker = trackers[entry.name];
-  if (!tracker) throw new TrackerNotConfigured(entry.displayName);
-  return tracker;
-}
-
-function storyRef(row: RunStoryRow): TrackerRef {
-  return { tracker: trackerOfKind(row.story.tracker).name, key: row.story.key, kind: "issue", input: row.story.key };
-}
+/** Sibling titles an epic contributes to each story's context, at most. */
+const SIBLINGS_SHOWN = 30;
+/** Runs × epics whose story lists this process remembers. */
+const REMEMBERED_EPICS = 100;
 
 export function createStoryProcessor(deps: StoryProcessorDeps) {
-  const { store, prisma, logger, events } = deps;
-  const retry = deps.retry ?? defaultRetryPolicy;
+  const { store, logger, events } = deps;
+  const retry = deps.retry ?? defaultStoryRetryPolicy;
 
   async function emitStory(runStoryId: string): Promise<void> {
     if (!events.wants("onStoryUpdate")) return;
-    const progress = await loadStoryProgress(prisma, runStoryId);
+    const progress = await store.loadStoryProgress(runStoryId);
     if (progress) events.storyUpdated(progress);
   }
 
@@ -86,7 +57,7 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
     if (await store.completeRunIfDone(runId)) {
       logger.info({ runId }, "run finished");
       if (!events.wants("onRunComplete")) return;
-      const progress = await loadRunProgress(prisma, runId);
+      const progress = await store.loadRunProgress(runId);
       if (progress) events.runCompleted(progress.run, progress.stories);
     }
   }
@@ -98,54 +69,43 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
     const key = `${runId}:${epicId}`;
     let stories = epicStoryCache.get(key);
     if (!stories) {
-      stories = prisma.story.findMany({ where: { epicId }, select: { id: true, title: true }, take: 31, orderBy: { code: "asc" } });
+      stories = store.epicStories(epicId, SIBLINGS_SHOWN + 1);
       stories.catch(() => epicStoryCache.delete(key));
       epicStoryCache.set(key, stories);
-      if (epicStoryCache.size > 100) epicStoryCache.delete(epicStoryCache.keys().next().value!);
+      if (epicStoryCache.size > REMEMBERED_EPICS) epicStoryCache.delete(epicStoryCache.keys().next().value!);
     }
     return stories;
   }
 
-  function elapsed(row: RunStoryRow): number {
+  function elapsed(row: Pick<RunStoryRow, "startedAt">): number {
     return row.startedAt ? Date.now() - row.startedAt.getTime() : 0;
   }
 
-  async function applyFinishLabels(row: RunStoryRow, story: { id: string; key: string; title: string; url: string }, outcome: RunStoryState): Promise<void> {
-    const labels = deps.finishLabels;
-    if (!labels || row.run.trigger !== "TRACKER_LABEL") return;
-    const tracker = trackerFor(deps.trackers, row.story.tracker);
-    try {
-      await tracker.removeLabel(story, labels.trigger);
-      if (outcome === "COMPLETED") await tracker.addLabel(story, labels.done);
-      if (outcome === "FAILED") await tracker.addLabel(story, labels.failed);
-    } catch (error) {
-      // Labels are a courtesy to the people watching the story; never fail the story for them.
-      logger.warn({ err: error, story: row.story.key }, "could not update the story's labels");
-    }
+  async function labelOutcome(row: RunStoryRow, story: TrackerItemSummary, outcome: RunStoryState): Promise<void> {
+    if (!deps.finishLabels || row.run.trigger !== "TRACKER_LABEL") return;
+    await applyFinishLabels({ tracker: trackerFor(deps.trackers, row.story.tracker), labels: deps.finishLabels, logger }, story, outcome);
   }
 
-  function summaryOf(row: RunStoryRow, fresh?: TrackerStory) {
+  function summaryOf(row: RunStoryRow, fresh?: TrackerStory): TrackerItemSummary {
     return { id: fresh?.id ?? row.story.trackerId, key: row.story.key, title: row.story.title, url: fresh?.url ?? row.story.url ?? "" };
   }
 
   async function generate(row: RunStoryRow, jobId: string): Promise<{ next: RunStoryState; story: TrackerStory; proposal?: Proposal } | null> {
     const tracker = trackerFor(deps.trackers, row.story.tracker);
-    const story = await tracker.getStory(storyRef(row));
+    const story = await tracker.getStory(storyRefOf(row.story));
     if (story.title !== row.story.title || story.url !== row.story.url || story.key !== row.story.key) {
-      await prisma.story.update({ where: { id: row.storyId }, data: { title: story.title, url: story.url, key: story.key } });
+      await store.refreshStory(row.storyId, story);
     }
     if (story.closed) {
-      await store.transition(row.id, jobId, ["GENERATING"], "SKIPPED", {
-        errorMsg: `skipped: ${story.key} is closed; closed stories are not broken down`,
-        completedAt: new Date(),
-        durationMs: elapsed(row),
-      });
+      await store.skipStory(row.id, jobId, `skipped: ${story.key} is closed; closed stories are not broken down`, elapsed(row));
       return { next: "SKIPPED", story };
     }
     const plan = planRegeneration(story.children);
-    const siblings = row.story.epicId ? (await epicStories(row.runId, row.story.epicId)).filter((s) => s.id !== row.storyId).slice(0, 30) : [];
+    const siblings = row.story.epicId
+      ? (await epicStories(row.runId, row.story.epicId)).filter((s) => s.id !== row.storyId).slice(0, SIBLINGS_SHOWN)
+      : [];
     const options = parseRunOptions(row.run.options);
-    const context = buildStoryContext(story, plan.existing, siblings.map((s) => s.title), deps.teamGuidance);
+    const context = buildStoryContext(story, plan.existing, siblings.map((s) => s.title));
     const result = await deps.generator.generate(context, options.count ? { count: options.count } : {});
     // A regeneration in review replaces an earlier proposal; what that one cost still counts.
     const earlier = parseProposal(row.proposal);
@@ -158,43 +118,33 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
       model: result.model,
       generatedAt: new Date().toISOString(),
     };
-    const common = { proposal: proposal as object, tokensUsed: proposal.tokensUsed };
     if (options.dryRun) {
-      await store.transition(row.id, jobId, ["GENERATING"], "COMPLETED", {
-        ...common,
-        completedAt: new Date(),
-        durationMs: elapsed(row),
-      });
+      await store.completeDryRun(row.id, jobId, proposal, proposal.tokensUsed, elapsed(row));
       return { next: "COMPLETED", story, proposal };
     }
     if (options.review && row.reviewState !== "APPROVED") {
       // Waits for a person: back to PENDING with the proposal, until Create/Regenerate/Discard.
-      await store.transition(row.id, jobId, ["GENERATING"], "PENDING", { ...common, reviewState: "AWAITING" });
+      await store.awaitReview(row.id, jobId, proposal, proposal.tokensUsed);
       return { next: "PENDING", story, proposal };
     }
-    const moved = await store.transition(row.id, jobId, ["GENERATING"], "SAVING", common);
+    const moved = await store.startSaving(row.id, jobId, proposal, proposal.tokensUsed);
     return moved ? { next: "SAVING", story, proposal } : null;
   }
 
   async function save(row: RunStoryRow, jobId: string, proposal: Proposal, known?: TrackerStory): Promise<void> {
     const tracker = trackerFor(deps.trackers, row.story.tracker);
     // A resumed job re-reads the children: some may have been created before the crash.
-    const story = known ?? (await tracker.getStory(storyRef(row)));
-    const result = await writeBack({ prisma, tracker, logger }, { runId: row.runId, storyId: row.storyId, trackerStory: story, proposal });
-    if (result.deletedKeys.length > 0) {
-      await prisma.runStory.update({ where: { id: row.id }, data: { subtasksDeleted: { increment: result.deletedKeys.length } } });
-    }
+    const story = known ?? (await tracker.getStory(storyRefOf(row.story)));
+    const result = await writeBack({ rows: store, tracker, logger }, { runId: row.runId, storyId: row.storyId, trackerStory: story, proposal });
+    if (result.deletedKeys.length > 0) await store.countDeletedSubtasks(row.id, result.deletedKeys.length);
     if (result.failures.length > 0) {
       const detail = result.failures.map((failure) => `${failure.ref}: ${failure.error}`).join("; ");
       throw new SyncIncomplete(`${result.failures.length} tracker change(s) failed for ${story.key}: ${detail}`);
     }
     let finalProposal = proposal;
     if (!proposal.commentedAt) {
-      const threadUrl = await deps.threadUrl?.(row.run);
-      await tracker.comment(
-        story,
-        storyComment({ runId: row.runId, subtasks: result.subtasks, deletedKeys: result.deletedKeys, threadUrl }),
-      );
+      const threadUrl = await deps.links?.threadUrl(row.run);
+      await tracker.comment(story, storyComment({ runId: row.runId, subtasks: result.subtasks, deletedKeys: result.deletedKeys, threadUrl }));
       finalProposal = { ...proposal, commentedAt: new Date().toISOString() };
     }
     const done = await store.completeStory(row.id, jobId, {
@@ -204,34 +154,26 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
       model: proposal.model,
       tokensUsed: proposal.tokensUsed,
     });
-    if (done) await applyFinishLabels(row, summaryOf(row, story), "COMPLETED");
+    if (done) await labelOutcome(row, summaryOf(row, story), "COMPLETED");
   }
 
   async function fail(row: RunStoryRow, jobId: string, error: unknown): Promise<void> {
-    const appError = isAppError(error) ? error : null;
-    const message = appError?.message ?? (error instanceof Error ? error.message : String(error));
+    const message = error instanceof Error ? error.message : String(error);
     const current = await store.loadRunStory(row.id);
-    const retryCount = current?.retryCount ?? row.retryCount;
-    // Unexpected errors (a bug, a dropped connection) get the same bounded retries as transient ones.
-    const retryable = appError ? appError.retryable : true;
-    if (retryable && retryCount < retry.maxRetries) {
-      const delay = Math.max(retry.delayMs(retryCount + 1), appError?.retryAfterMs ?? 0);
+    const decision = decideRetry(retry, current?.retryCount ?? row.retryCount, error);
+    if (decision.retry) {
+      const attempt = (current?.retryCount ?? row.retryCount) + 1;
       const nextJob = retryJobId(jobId);
-      if (await store.handOver(row.id, jobId, nextJob, `attempt ${retryCount + 1} failed: ${message}; retrying`)) {
-        logger.warn({ err: error, runStoryId: row.id, retryInMs: Math.round(delay) }, "story attempt failed; retrying");
-        await deps.queue.sendStory(row.id, nextJob, Math.ceil(delay / 1000));
+      if (await store.handOver(row.id, jobId, nextJob, `attempt ${attempt} failed: ${message}; retrying`)) {
+        logger.warn({ err: error, runStoryId: row.id, retryInMs: Math.round(decision.delayMs) }, "story attempt failed; retrying");
+        await deps.queue.sendStory(row.id, nextJob, Math.ceil(decision.delayMs / 1000));
         await emitStory(row.id);
       }
       return;
     }
-    logger.error({ err: error, runStoryId: row.id, story: row.story.key }, "story failed");
-    const failed = await store.transition(row.id, jobId, OPEN, "FAILED", {
-      errorMsg: message,
-      completedAt: new Date(),
-      durationMs: elapsed(current ?? row),
-    });
-    if (failed) {
-      await applyFinishLabels(row, summaryOf(row), "FAILED");
+    logger.error({ err: error, runStoryId: row.id, story: row.story.key, code: isAppError(error) ? error.code : undefined }, "story failed");
+    if (await store.failStory(row.id, jobId, message, elapsed(current ?? row))) {
+      await labelOutcome(row, summaryOf(row), "FAILED");
       await emitStory(row.id);
       await finishRun(row.runId);
     }
@@ -240,7 +182,7 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
   /** Handles one delivery of a story job. */
   async function processStory(job: Pick<Job<StoryJob>, "id" | "data">): Promise<void> {
     let row = await store.loadRunStory(job.data.runStoryId);
-    if (!row || !OPEN.includes(row.status)) return;
+    if (!row || !isOpenStory(row.status)) return;
 
     if (row.status === "PENDING") {
       if (row.reviewState === "AWAITING") return;
@@ -248,11 +190,7 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
       const approved = row.reviewState === "APPROVED" && row.proposal !== null;
       if (approved) {
         // Approved in review: the proposal is saved as it was shown.
-        const { count } = await prisma.runStory.updateMany({
-          where: { id: row.id, status: "PENDING", reviewState: "APPROVED" },
-          data: { status: "SAVING", jobId: job.id, startedAt: row.startedAt ?? claimedAt },
-        });
-        if (count !== 1) return;
+        if (!(await store.claimApprovedStory(row.id, job.id, row.startedAt ?? claimedAt))) return;
       } else {
         const claim = await store.claimStory(row.id, row.storyId, job.id, claimedAt);
         if (claim === "lost") return;
@@ -291,7 +229,7 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
         proposal = generated.proposal ?? null;
         story = generated.story;
       }
-      if (!proposal) throw new Error(`story ${row.story.key} reached saving without a proposal`);
+      if (!proposal) throw new ProposalMissing(row.story.key);
       await save(row, job.id, proposal, story);
       await emitStory(row.id);
       // Checked after the story's own commit: whichever story commits last sees all the others.
@@ -304,18 +242,9 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
   /** A job pg-boss gave up on (its worker kept dying or timing out): the story fails. */
   async function processDeadStory(job: Pick<Job<StoryJob>, "id" | "data">): Promise<void> {
     const row = await store.loadRunStory(job.data.runStoryId);
-    if (!row || !OPEN.includes(row.status)) return;
-    const { count } = await prisma.runStory.updateMany({
-      where: { id: row.id, status: { in: [...OPEN] } },
-      data: {
-        status: "FAILED",
-        errorMsg: "the worker handling this story stopped repeatedly (crash or timeout); giving up",
-        completedAt: new Date(),
-        durationMs: elapsed(row),
-      },
-    });
-    if (count === 1) {
-      await applyFinishLabels(row, summaryOf(row), "FAILED");
+    if (!row || !isOpenStory(row.status)) return;
+    if (await store.giveUpStory(row.id, "the worker handling this story stopped repeatedly (crash or timeout); giving up", elapsed(row))) {
+      await labelOutcome(row, summaryOf(row), "FAILED");
       await emitStory(row.id);
       await finishRun(row.runId);
     }

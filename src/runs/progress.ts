@@ -1,11 +1,13 @@
-// Progress as observers see it, rebuilt from the database: a restarted process (or another
-// one) renders exactly what the process that did the work would have.
-import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
-import { parseProposal, parseRunOptions } from "./run-options.ts";
+// Progress as observers see it, rebuilt from rows the store reads (runs/store.ts): a restarted
+// process (or another one) renders exactly what the process that did the work would have.
+import type { Prisma } from "../generated/prisma/client.ts";
+import { parseProposal } from "../sync/proposal.ts";
+import { parseRunOptions } from "./run-options.ts";
 import type { RunSummary, StartRunInput, StoryProgress } from "./types.ts";
 
-const storyInclude = { story: { include: { subtasks: { orderBy: { createdAt: "asc" } } } } } as const;
-type RunStoryWithStory = Prisma.RunStoryGetPayload<{ include: typeof storyInclude }>;
+/** What the store reads with a RunStory to render its progress. */
+export const progressInclude = { story: { include: { subtasks: { orderBy: { createdAt: "asc" } } } } } as const;
+type RunStoryWithStory = Prisma.RunStoryGetPayload<{ include: typeof progressInclude }>;
 type RunRow = Prisma.RunGetPayload<object>;
 
 function codeOrder(code: string): number {
@@ -96,37 +98,7 @@ export function queuedRunSummary(runId: string, input: StartRunInput, createdAt:
   };
 }
 
-export async function loadStoryProgress(prisma: PrismaClient, runStoryId: string): Promise<StoryProgress | null> {
-  const row = await prisma.runStory.findUnique({ where: { id: runStoryId }, include: storyInclude });
-  return row ? toStoryProgress(row) : null;
-}
-
 export interface RunProgress {
   readonly run: RunSummary;
   readonly stories: readonly StoryProgress[];
-}
-
-export async function loadRunProgress(prisma: PrismaClient, runId: string): Promise<RunProgress | null> {
-  const run = await prisma.run.findUnique({
-    where: { id: runId },
-    include: { runStories: { include: storyInclude, orderBy: { createdAt: "asc" } } },
-  });
-  if (!run) return null;
-  return { run: toRunSummary(run), stories: run.runStories.map(toStoryProgress) };
-}
-
-/** Recent runs, newest first: of a Slack channel, of a person, or all. */
-export async function listRuns(
-  prisma: PrismaClient,
-  filter: { slackChannel?: string; requestedBy?: string; limit?: number } = {},
-): Promise<RunSummary[]> {
-  const runs = await prisma.run.findMany({
-    where: {
-      ...(filter.slackChannel ? { slackChannel: filter.slackChannel } : {}),
-      ...(filter.requestedBy ? { requestedBy: filter.requestedBy } : {}),
-    },
-    orderBy: { createdAt: "desc" },
-    take: Math.min(Math.max(filter.limit ?? 10, 1), 100),
-  });
-  return runs.map(toRunSummary);
 }

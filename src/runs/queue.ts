@@ -2,7 +2,7 @@
 // processes share the work and a job of a process that died is picked up by another.
 import { PgBoss, type Db, type Job } from "pg-boss";
 import type { Logger } from "../log/logger.ts";
-import { uuidFromName } from "../sync/client-id.ts";
+import { uuidFromName } from "../db/uuid-from-name.ts";
 
 export const RESOLVE_QUEUE = "run-resolve";
 export const STORY_QUEUE = "run-story";

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { trackerNames } from "../trackers/registry.ts";
 import type { TrackerName, TrackerRef } from "../trackers/types.ts";
-import type { Proposal, RunOptions } from "./types.ts";
+import type { RunOptions } from "./types.ts";
 
-// Run.options and RunStory.proposal are JSON columns: validated whenever they are read back,
+// Run.options is a JSON column: validated whenever it is read back,
 // so a row written by an older version fails loudly instead of deep inside a job.
 
 const countRange = z
@@ -31,35 +31,4 @@ const targetSchema = z.object({
 /** The references a run was started with, already resolved to a tracker (kept in Run.options). */
 export function parseRunTargets(value: unknown): TrackerRef[] {
   return z.object({ targets: z.array(targetSchema).default([]) }).parse(value ?? {}).targets;
-}
-
-const usage = z.object({
-  inputTokens: z.number(),
-  outputTokens: z.number(),
-  cacheReadTokens: z.number(),
-  cacheWriteTokens: z.number(),
-});
-
-export const proposalSchema = z.object({
-  subtasks: z.array(
-    z.object({
-      code: z.string(),
-      title: z.string(),
-      description: z.string(),
-      effort: z.string(),
-      acceptanceCriteria: z.array(z.string()),
-      dependsOn: z.array(z.string()),
-    }),
-  ),
-  deletions: z.array(z.object({ id: z.string(), key: z.string(), code: z.string().nullable() })),
-  usage,
-  tokensUsed: z.number(),
-  costUsd: z.number(),
-  model: z.string(),
-  generatedAt: z.string(),
-  commentedAt: z.string().optional(),
-});
-
-export function parseProposal(value: unknown): Proposal | null {
-  return value === null || value === undefined ? null : proposalSchema.parse(value);
 }

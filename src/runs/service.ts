@@ -1,19 +1,22 @@
 // The run layer's public face: start runs, act on reviews, observe progress. Everything the
-// Slack surface, the webhooks and the CLI need from runs goes through here.
+// Slack surface, the webhooks and the CLI need from runs goes through here; the store, the
+// queue and the event fan-out stay inside.
 import { randomUUID } from "node:crypto";
-import type { TrackerName } from "../trackers/types.ts";
-import type { SubtaskGenerator } from "../generation/types.ts";
 import type pg from "pg";
+import type { SubtaskGenerator } from "../generation/types.ts";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { Logger } from "../log/logger.ts";
-import type { Tracker } from "../trackers/types.ts";
+import type { Trackers } from "../trackers/create-trackers.ts";
 import { RunEvents } from "./events.ts";
-import { createStoryProcessor, type FinishLabels, type RetryPolicy, type StoryProcessorDeps } from "./process-story.ts";
-import { listRuns, loadRunProgress, type RunProgress } from "./progress.ts";
+import type { FinishLabels } from "./finish-labels.ts";
 import { RunIntake } from "./intake.ts";
+import type { DiscussionLinks } from "./ports.ts";
+import { createStoryProcessor } from "./process-story.ts";
+import type { RunProgress } from "./progress.ts";
 import { RESOLVE_QUEUE, RunQueue, STORY_DEAD_QUEUE, STORY_QUEUE, type QueueTiming, type ResolveJob, type StoryJob } from "./queue.ts";
 import { createRunResolver } from "./resolve-run.ts";
 import { RunStore } from "./store.ts";
+import type { StoryRetryPolicy } from "./story-retry.ts";
 import type { RunObserver, RunSummary, StartRunInput, StartRunResult } from "./types.ts";
 
 export interface RunServiceDeps {
@@ -22,15 +25,18 @@ export interface RunServiceDeps {
   readonly intakePool: pg.Pool;
   readonly databaseUrl: string;
   readonly logger: Logger;
-  readonly trackers: Partial<Record<TrackerName, Tracker>>;
+  readonly trackers: Trackers;
   readonly generator: SubtaskGenerator;
   /** Stories generated at once by this process (RUN_CONCURRENCY). */
   readonly concurrency: number;
   readonly epicStoryLimit?: number;
   readonly finishLabels?: FinishLabels | null;
-  readonly threadUrl?: StoryProcessorDeps["threadUrl"];
-  readonly retry?: RetryPolicy;
+  /** Where runs are discussed (Slack threads), for the links in tracker comments. */
+  readonly links?: DiscussionLinks;
+  readonly retry?: StoryRetryPolicy;
   readonly queueTiming?: Partial<QueueTiming>;
+  /** Default: a pg-boss queue on databaseUrl. Tests pass their own to observe it. */
+  readonly queue?: RunQueue;
   /** Set false to only enqueue (a process that serves HTTP but leaves work to others). */
   readonly work?: boolean;
   /** How often lost work is looked for (ms); 0 disables the sweeper. */
@@ -41,23 +47,23 @@ export type ReviewDecision = "create" | "regenerate" | "discard";
 export type ReviewOutcome = "applied" | "already-decided" | "not-found";
 
 export function createRunService(deps: RunServiceDeps) {
-  const { prisma, logger } = deps;
-  const store = new RunStore(prisma);
+  const { logger } = deps;
+  const store = new RunStore(deps.prisma);
   const events = new RunEvents(logger);
-  const queue = new RunQueue({ databaseUrl: deps.databaseUrl, logger, ...(deps.queueTiming ? { timing: deps.queueTiming } : {}) });
-  const intake = new RunIntake({ pool: deps.intakePool, queue, logger });
-  const work = { prisma, store, queue, events, logger, trackers: deps.trackers };
+  const queue = deps.queue ?? new RunQueue({ databaseUrl: deps.databaseUrl, logger, ...(deps.queueTiming ? { timing: deps.queueTiming } : {}) });
+  const intake = new RunIntake({ pool: deps.intakePool, store, queue, logger });
   const processor = createStoryProcessor({
-    ...work,
+    store,
+    queue,
+    events,
+    logger,
+    trackers: deps.trackers,
     generator: deps.generator,
     finishLabels: deps.finishLabels ?? null,
-    ...(deps.threadUrl ? { threadUrl: deps.threadUrl } : {}),
+    ...(deps.links ? { links: deps.links } : {}),
     ...(deps.retry ? { retry: deps.retry } : {}),
   });
-  const resolver = createRunResolver({
-    ...work,
-    epicStoryLimit: deps.epicStoryLimit ?? 50,
-  });
+  const resolver = createRunResolver({ store, queue, events, logger, trackers: deps.trackers, epicStoryLimit: deps.epicStoryLimit ?? 50 });
   let sweeper: NodeJS.Timeout | undefined;
 
   /**
@@ -89,29 +95,13 @@ export function createRunService(deps: RunServiceDeps) {
     const row = await store.loadRunStory(runStoryId);
     if (!row) return "not-found";
     const jobId = randomUUID();
-    const awaiting = { id: runStoryId, status: "PENDING" as const, reviewState: "AWAITING" as const };
-    let count = 0;
-    if (decision === "create") {
-      ({ count } = await prisma.runStory.updateMany({ where: awaiting, data: { reviewState: "APPROVED", jobId } }));
-    } else if (decision === "regenerate") {
-      ({ count } = await prisma.runStory.updateMany({
-        where: awaiting,
-        // The old proposal stays until the new one replaces it, so its tokens and cost still count.
-        data: { reviewState: null, jobId },
-      }));
-    } else {
-      ({ count } = await prisma.runStory.updateMany({
-        where: awaiting,
-        data: {
-          status: "SKIPPED",
-          reviewState: "DISCARDED",
-          errorMsg: "discarded in review",
-          completedAt: new Date(),
-          durationMs: row.startedAt ? Date.now() - row.startedAt.getTime() : 0,
-        },
-      }));
-    }
-    if (count !== 1) return "already-decided";
+    const applied =
+      decision === "create"
+        ? await store.approveReview(runStoryId, jobId)
+        : decision === "regenerate"
+          ? await store.reopenReview(runStoryId, jobId)
+          : await store.discardReview(runStoryId, row.startedAt ? Date.now() - row.startedAt.getTime() : 0);
+    if (!applied) return "already-decided";
     if (decision === "discard") {
       await processor.emitStory(runStoryId);
       await processor.finishRun(row.runId);
@@ -158,13 +148,12 @@ export function createRunService(deps: RunServiceDeps) {
     stop,
     sweep,
     observe: (observer: RunObserver) => events.subscribe(observer),
-    loadRunProgress: (runId: string): Promise<RunProgress | null> => loadRunProgress(prisma, runId),
-    listRuns: (filter?: Parameters<typeof listRuns>[1]): Promise<RunSummary[]> => listRuns(prisma, filter),
+    /** Resolves when every observer call made so far has settled. */
+    idle: () => events.idle(),
+    loadRunProgress: (runId: string): Promise<RunProgress | null> => store.loadRunProgress(runId),
+    listRuns: (filter?: Parameters<RunStore["listRuns"]>[0]): Promise<RunSummary[]> => store.listRuns(filter),
     setRunThread: (runId: string, channel: string, threadTs: string) => store.setRunThread(runId, channel, threadTs),
     setStoryReply: (runStoryId: string, ts: string) => store.setStoryReply(runStoryId, ts),
-    store,
-    queue,
-    events,
   };
 }
 

@@ -1,48 +1,160 @@
-// Every read and write the run layer makes, in one place. Status changes are guarded updates
-// (`WHERE status IN (expected)`, and the holding job where one holds the story), so a
-// duplicate job or a second process can never perform the same step twice.
-import type { TrackerName } from "../trackers/types.ts";
+// The run layer's only door to the database: every read and write of runs, their stories and
+// their subtasks is a method here, named after what it does. Status changes are guarded updates
+// (`WHERE status IN (expected)`, and the holding job where one holds the story), written once in
+// moveStory, so a duplicate job or a second process can never perform the same step twice.
+import type pg from "pg";
 import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
-import type { Logger } from "../log/logger.ts";
-import type { Tracker } from "../trackers/types.ts";
-import type { RunEvents } from "./events.ts";
-import type { RunQueue } from "./queue.ts";
-import type { RunState, RunStoryState } from "./types.ts";
+import type { ReviewState } from "../generated/prisma/enums.ts";
+import type { LinkedSubtask, NewSubtaskRow, SubtaskRow, SubtaskRows } from "../sync/subtask-rows.ts";
+import { trackerEntries, trackerRegistry } from "../trackers/registry.ts";
+import type { TrackerItemSummary, TrackerKind } from "../trackers/types.ts";
+import { progressInclude, toRunSummary, toStoryProgress, type RunProgress } from "./progress.ts";
+import { firstStoryJobId } from "./queue.ts";
+import { FINAL_STORY_STATES, OPEN_STORY_STATES, type RunState, type RunStoryState } from "./states.ts";
+import type { Expansion, TrackerRef } from "../trackers/types.ts";
+import type { RunSummary, StoryProgress } from "./types.ts";
 
 export type RunStoryRow = Prisma.RunStoryGetPayload<{ include: { story: true; run: true } }>;
+export type RunRow = Prisma.RunGetPayload<object>;
 
-/** What every queue-job handler of the run layer works with. */
-export interface RunWorkDeps {
-  readonly prisma: PrismaClient;
-  readonly store: RunStore;
-  readonly queue: RunQueue;
-  readonly events: RunEvents;
-  readonly logger: Logger;
-  readonly trackers: Partial<Record<TrackerName, Tracker>>;
+/** Which story rows a guarded update may touch. */
+interface StoryGuard {
+  readonly id: string;
+  readonly from: readonly RunStoryState[];
+  /** Only while this job holds the story. */
+  readonly jobId?: string;
+  /** Only in this review state (null: not in review). */
+  readonly reviewState?: ReviewState | null;
 }
 
-export class RunStore {
-  readonly prisma: PrismaClient;
+type StoryChange = Omit<Prisma.RunStoryUpdateManyMutationInput, "status"> & { readonly status?: RunStoryState };
+
+/** A reference expanded by its tracker: a plain story, or an epic and its stories. */
+export interface ResolvedRef {
+  readonly ref: TrackerRef;
+  readonly expansion: Expansion;
+}
+
+/** A story's work item in the queue. */
+export interface StoryJobRef {
+  readonly runStoryId: string;
+  readonly jobId: string;
+}
+
+/** A new run as the intake records it (see intake.ts). */
+export interface RunRecord {
+  readonly id: string;
+  readonly viaDelivery: boolean;
+  readonly trigger: string;
+  readonly requestedBy: string;
+  readonly requestedByName: string | null;
+  readonly refs: readonly string[];
+  readonly options: object;
+  readonly slackTeamId: string | null;
+  readonly slackChannel: string | null;
+  readonly slackThreadTs: string | null;
+}
+
+export interface DeliveryRecordRow {
+  readonly id: string;
+  readonly provider: string;
+  readonly deliveryId: string;
+  readonly event: string | null;
+  readonly runId: string;
+}
+
+export interface RecordedBatch {
+  /** Runs this batch started. */
+  readonly won: ReadonlySet<string>;
+  /** provider:deliveryId → run, for deliveries of the batch recorded before it. */
+  readonly earlier: ReadonlyMap<string, string | null>;
+}
+
+/** How a delivery is known across batches: provider + the provider's delivery id. */
+export const deliveryKey = (delivery: { provider: string; deliveryId: string }) => `${delivery.provider}:${delivery.deliveryId}`;
+
+export class RunStore implements SubtaskRows {
+  private readonly prisma: PrismaClient;
+
   constructor(prisma: PrismaClient) {
     this.prisma = prisma;
   }
 
-  loadRun(runId: string) {
+  // ── Recording new runs (the intake's two statements, on its own connection) ──────────────
+
+  /**
+   * One statement: the deliveries first, and a run only for a delivery recorded now (the first
+   * of each provider + delivery id) or for a request that came without one. It also reads the
+   * run of every delivery of the batch recorded before the statement began, so a repeat is
+   * usually answered without another round trip.
+   */
+  async recordRuns(client: pg.PoolClient, deliveries: readonly DeliveryRecordRow[], runs: readonly RunRecord[]): Promise<RecordedBatch> {
+    // Named, so each connection plans the statement once. All parts of one statement see the
+    // same snapshot: `earlier` finds the deliveries committed before it, never its own.
+    const { rows } = await client.query<{ runId: string; provider: string | null; deliveryId: string | null }>({
+      name: "subtasks-intake-record",
+      text: `WITH incoming AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS d(id text, provider "WebhookProvider", "deliveryId" text, event text, "runId" text)
+       ),
+       delivered AS (
+         INSERT INTO "WebhookDelivery" (id, provider, "deliveryId", event, "runId")
+         SELECT d.id, d.provider, d."deliveryId", d.event, d."runId" FROM incoming d
+         ON CONFLICT (provider, "deliveryId") DO NOTHING
+         RETURNING "runId"
+       ),
+       started AS (
+         INSERT INTO "Run" (id, type, status, trigger, "requestedBy", "requestedByName", refs, options,
+           "slackTeamId", "slackChannel", "slackThreadTs", "updatedAt")
+         SELECT r.id, 'GENERATE_SUBTASKS', 'QUEUED', r.trigger::"RunTrigger", r."requestedBy", r."requestedByName",
+           ARRAY(SELECT jsonb_array_elements_text(r.refs)), r.options,
+           r."slackTeamId", r."slackChannel", r."slackThreadTs", now()
+         FROM jsonb_to_recordset($2::jsonb) AS r(id text, "viaDelivery" boolean, trigger text, "requestedBy" text,
+           "requestedByName" text, refs jsonb, options jsonb, "slackTeamId" text, "slackChannel" text, "slackThreadTs" text)
+         WHERE NOT r."viaDelivery" OR r.id IN (SELECT "runId" FROM delivered)
+         RETURNING id
+       )
+       SELECT id AS "runId", NULL AS provider, NULL AS "deliveryId" FROM started
+       UNION ALL
+       SELECT w."runId", w.provider::text, w."deliveryId"
+       FROM "WebhookDelivery" w JOIN incoming d ON w.provider = d.provider AND w."deliveryId" = d."deliveryId"`,
+      values: [JSON.stringify(deliveries), JSON.stringify(runs)],
+    });
+    const won = new Set<string>();
+    const earlier = new Map<string, string | null>();
+    for (const row of rows) {
+      if (row.provider === null) won.add(row.runId);
+      else earlier.set(deliveryKey({ provider: row.provider, deliveryId: row.deliveryId! }), row.runId);
+    }
+    return { won, earlier };
+  }
+
+  /** The run each delivery started (null: recorded without a run), by deliveryKey. */
+  async runsOfDeliveries(client: pg.PoolClient, keys: readonly { provider: string; deliveryId: string }[]): Promise<Map<string, string | null>> {
+    const { rows } = await client.query<{ provider: string; deliveryId: string; runId: string | null }>(
+      `SELECT w.provider::text AS provider, w."deliveryId", w."runId"
+       FROM "WebhookDelivery" w
+       JOIN jsonb_to_recordset($1::jsonb) AS k(provider text, "deliveryId" text)
+         ON w.provider::text = k.provider AND w."deliveryId" = k."deliveryId"`,
+      [JSON.stringify(keys)],
+    );
+    return new Map(rows.map((row) => [deliveryKey(row), row.runId]));
+  }
+
+  // ── Runs ─────────────────────────────────────────────────────────────────────────────────
+
+  loadRun(runId: string): Promise<RunRow | null> {
     return this.prisma.run.findUnique({ where: { id: runId } });
   }
 
-  loadRunStory(runStoryId: string): Promise<RunStoryRow | null> {
-    return this.prisma.runStory.findUnique({ where: { id: runStoryId }, include: { story: true, run: true } });
+  async runStatus(runId: string): Promise<RunState | null> {
+    const run = await this.prisma.run.findUnique({ where: { id: runId }, select: { status: true } });
+    return run?.status ?? null;
   }
 
   // Plain SQL: called once per Slack command, on the path that follows its ack.
   async setRunThread(runId: string, channel: string, threadTs: string): Promise<void> {
     await this.prisma.$executeRaw`
       UPDATE "Run" SET "slackChannel" = ${channel}, "slackThreadTs" = ${threadTs}, "updatedAt" = now() WHERE id = ${runId}`;
-  }
-
-  async setStoryReply(runStoryId: string, replyTs: string): Promise<void> {
-    await this.prisma.runStory.update({ where: { id: runStoryId }, data: { slackReplyTs: replyTs } });
   }
 
   /** QUEUED → FAILED when the run's references could not be resolved at all. */
@@ -55,95 +167,27 @@ export class RunStore {
   }
 
   /**
-   * PENDING → GENERATING for the job `jobId`, unless another run is already working on the
-   * same story (one active run per story): then PENDING → SKIPPED with the reason. The
-   * partial unique index RunStory_one_active_per_story makes the check and the claim one
-   * atomic step, even when two processes claim the same story at the same moment.
+   * Mirrors the resolved items as Epic/Story rows and creates the run's RunEpic and RunStory
+   * rows, then moves the run QUEUED → RUNNING, all in one transaction. Written in a few set-wise
+   * statements, so a 200-story epic costs about as much as one story. Null when another job
+   * resolved the run first.
    */
-  async claimStory(runStoryId: string, storyId: string, jobId: string, startedAt: Date): Promise<"claimed" | "skipped" | "lost"> {
-    try {
-      const claimed = await this.prisma.runStory.updateMany({
-        where: {
-          id: runStoryId,
-          status: "PENDING",
-          AND: [
-            { OR: [{ reviewState: null }, { reviewState: { not: "AWAITING" } }] },
-            // Only the job the story was handed to (or any, before one was recorded).
-            { OR: [{ jobId: null }, { jobId }] },
-          ],
-        },
-        data: { status: "GENERATING", jobId, startedAt, errorMsg: null },
+  async recordRunStories(runId: string, resolved: readonly ResolvedRef[], problems: readonly string[]): Promise<StoryJobRef[] | null> {
+    return this.prisma
+      .$transaction((tx) => recordStories(tx, runId, resolved, problems))
+      .catch((error: unknown) => {
+        if (error instanceof AlreadyResolved) return null;
+        throw error;
       });
-      return claimed.count === 1 ? "claimed" : "lost";
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-    }
-    const busy = await this.prisma.runStory.findFirst({
-      where: {
-        storyId,
-        id: { not: runStoryId },
-        OR: [{ status: { in: ["GENERATING", "SAVING"] } }, { reviewState: "AWAITING" }],
-      },
-      select: { runId: true, reviewState: true },
-    });
-    const doing = busy?.reviewState === "AWAITING" ? "waits for review in" : "is being worked on by";
-    const skipped = await this.prisma.runStory.updateMany({
-      where: { id: runStoryId, status: "PENDING" },
-      data: {
-        status: "SKIPPED",
-        errorMsg: `skipped: this story ${doing} run ${busy?.runId ?? "another run"}`,
-        completedAt: new Date(),
-        durationMs: 0,
-      },
-    });
-    return skipped.count === 1 ? "skipped" : "lost";
   }
 
-  /** A guarded status change: applies only if the story is in one of `from` and held by `jobId`. */
-  async transition(
-    runStoryId: string,
-    jobId: string,
-    from: readonly RunStoryState[],
-    to: RunStoryState,
-    data: Omit<Prisma.RunStoryUpdateManyMutationInput, "status"> = {},
-  ): Promise<boolean> {
-    const { count } = await this.prisma.runStory.updateMany({
-      where: { id: runStoryId, jobId, status: { in: [...from] } },
-      data: { ...data, status: to },
+  /** Stories of a resolved run still waiting for their first job (a crash between creating and enqueueing them). */
+  async unstartedStoryJobs(runId: string): Promise<StoryJobRef[]> {
+    const rows = await this.prisma.runStory.findMany({
+      where: { runId, status: "PENDING", reviewState: null, jobId: { not: null } },
+      select: { id: true, jobId: true },
     });
-    return count === 1;
-  }
-
-  /** SAVING → COMPLETED for the holding job, with the story's generation metadata, in one statement. */
-  async completeStory(
-    runStoryId: string,
-    jobId: string,
-    result: { subtasksCreated: number; proposal: object; durationMs: number; model: string; tokensUsed: number },
-  ): Promise<boolean> {
-    const proposal = JSON.stringify(result.proposal);
-    const rows = await this.prisma.$queryRaw<{ completed: number }[]>`
-      WITH done AS (
-        UPDATE "RunStory" SET status = 'COMPLETED', "subtasksCreated" = ${result.subtasksCreated},
-          proposal = ${proposal}::jsonb, "completedAt" = now(), "durationMs" = ${result.durationMs},
-          "errorMsg" = NULL, "updatedAt" = now()
-        WHERE id = ${runStoryId} AND "jobId" = ${jobId} AND status = 'SAVING'
-        RETURNING "storyId", "runId"
-      ), meta AS (
-        UPDATE "Story" s SET "generatedAt" = now(), "generationRunId" = done."runId",
-          "generationModel" = ${result.model}, "generationTokens" = ${result.tokensUsed}, "updatedAt" = now()
-        FROM done WHERE s.id = done."storyId"
-      )
-      SELECT (SELECT count(*) FROM done)::int AS completed`;
-    return rows[0]?.completed === 1;
-  }
-
-  /** Hands the story to the job that retries it, so that job (and only it) can resume. */
-  async handOver(runStoryId: string, fromJobId: string, toJobId: string, errorMsg: string): Promise<boolean> {
-    const { count } = await this.prisma.runStory.updateMany({
-      where: { id: runStoryId, jobId: fromJobId, status: { in: ["PENDING", "GENERATING", "SAVING"] } },
-      data: { jobId: toJobId, retryCount: { increment: 1 }, errorMsg },
-    });
-    return count === 1;
+    return rows.map((row) => ({ runStoryId: row.id, jobId: row.jobId! }));
   }
 
   /**
@@ -185,7 +229,7 @@ export class RunStore {
       WHERE r.id = ${runId} AND r.status = 'RUNNING'
         AND NOT EXISTS (
           SELECT 1 FROM "RunStory" open
-          WHERE open."runId" = ${runId} AND open.status NOT IN ('COMPLETED', 'FAILED', 'SKIPPED')
+          WHERE open."runId" = ${runId} AND open.status <> ALL (${[...FINAL_STORY_STATES]}::"RunStoryStatus"[])
         )`;
     if (finished !== 1) return false;
     await this.settleRunEpics(runId);
@@ -227,11 +271,185 @@ export class RunStore {
     return rows.map((row) => row.id);
   }
 
+  // ── Stories ──────────────────────────────────────────────────────────────────────────────
+
+  loadRunStory(runStoryId: string): Promise<RunStoryRow | null> {
+    return this.prisma.runStory.findUnique({ where: { id: runStoryId }, include: { story: true, run: true } });
+  }
+
+  /** Keeps the mirrored story's key, title and link as the tracker shows them now. */
+  async refreshStory(storyId: string, item: Pick<TrackerItemSummary, "key" | "title" | "url">): Promise<void> {
+    await this.prisma.story.update({ where: { id: storyId }, data: { title: item.title, url: item.url, key: item.key } });
+  }
+
+  /** The stories of an epic (id, title), in code order, at most `limit`. */
+  epicStories(epicId: string, limit: number): Promise<{ id: string; title: string }[]> {
+    return this.prisma.story.findMany({ where: { epicId }, select: { id: true, title: true }, take: limit, orderBy: { code: "asc" } });
+  }
+
+  async setStoryReply(runStoryId: string, replyTs: string): Promise<void> {
+    await this.prisma.runStory.update({ where: { id: runStoryId }, data: { slackReplyTs: replyTs } });
+  }
+
+  /** The one guarded update every story status change goes through. */
+  private async moveStory(guard: StoryGuard, change: StoryChange): Promise<boolean> {
+    const { count } = await this.prisma.runStory.updateMany({
+      where: {
+        id: guard.id,
+        status: { in: [...guard.from] },
+        ...(guard.jobId === undefined ? {} : { jobId: guard.jobId }),
+        ...(guard.reviewState === undefined ? {} : { reviewState: guard.reviewState }),
+      },
+      data: change,
+    });
+    return count === 1;
+  }
+
+  /**
+   * PENDING → GENERATING for the job `jobId`, unless another run is already working on the
+   * same story (one active run per story): then PENDING → SKIPPED with the reason. The
+   * partial unique index RunStory_one_active_per_story makes the check and the claim one
+   * atomic step, even when two processes claim the same story at the same moment.
+   */
+  async claimStory(runStoryId: string, storyId: string, jobId: string, startedAt: Date): Promise<"claimed" | "skipped" | "lost"> {
+    try {
+      const claimed = await this.prisma.runStory.updateMany({
+        where: {
+          id: runStoryId,
+          status: "PENDING",
+          AND: [
+            { OR: [{ reviewState: null }, { reviewState: { not: "AWAITING" } }] },
+            // Only the job the story was handed to (or any, before one was recorded).
+            { OR: [{ jobId: null }, { jobId }] },
+          ],
+        },
+        data: { status: "GENERATING", jobId, startedAt, errorMsg: null },
+      });
+      return claimed.count === 1 ? "claimed" : "lost";
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
+    const busy = await this.prisma.runStory.findFirst({
+      where: {
+        storyId,
+        id: { not: runStoryId },
+        OR: [{ status: { in: ["GENERATING", "SAVING"] } }, { reviewState: "AWAITING" }],
+      },
+      select: { runId: true, reviewState: true },
+    });
+    const doing = busy?.reviewState === "AWAITING" ? "waits for review in" : "is being worked on by";
+    const skipped = await this.moveStory(
+      { id: runStoryId, from: ["PENDING"] },
+      { status: "SKIPPED", errorMsg: `skipped: this story ${doing} run ${busy?.runId ?? "another run"}`, completedAt: new Date(), durationMs: 0 },
+    );
+    return skipped ? "skipped" : "lost";
+  }
+
+  /** PENDING (approved in review) → SAVING for the job `jobId`: the proposal is saved as it was shown. */
+  claimApprovedStory(runStoryId: string, jobId: string, startedAt: Date): Promise<boolean> {
+    return this.moveStory({ id: runStoryId, from: ["PENDING"], reviewState: "APPROVED" }, { status: "SAVING", jobId, startedAt });
+  }
+
+  /** GENERATING → SKIPPED: there is nothing to break down (a closed story). */
+  skipStory(runStoryId: string, jobId: string, reason: string, durationMs: number): Promise<boolean> {
+    return this.moveStory(
+      { id: runStoryId, from: ["GENERATING"], jobId },
+      { status: "SKIPPED", errorMsg: reason, completedAt: new Date(), durationMs },
+    );
+  }
+
+  /** GENERATING → COMPLETED for a dry run: the proposal is the result; nothing is created. */
+  completeDryRun(runStoryId: string, jobId: string, proposal: object, tokensUsed: number, durationMs: number): Promise<boolean> {
+    return this.moveStory(
+      { id: runStoryId, from: ["GENERATING"], jobId },
+      { status: "COMPLETED", proposal, tokensUsed, completedAt: new Date(), durationMs },
+    );
+  }
+
+  /** GENERATING → PENDING, awaiting a person's decision on the proposal. */
+  awaitReview(runStoryId: string, jobId: string, proposal: object, tokensUsed: number): Promise<boolean> {
+    return this.moveStory({ id: runStoryId, from: ["GENERATING"], jobId }, { status: "PENDING", reviewState: "AWAITING", proposal, tokensUsed });
+  }
+
+  /** GENERATING → SAVING with the proposal to write back. */
+  startSaving(runStoryId: string, jobId: string, proposal: object, tokensUsed: number): Promise<boolean> {
+    return this.moveStory({ id: runStoryId, from: ["GENERATING"], jobId }, { status: "SAVING", proposal, tokensUsed });
+  }
+
+  /** Counts earlier sub-issues this story's write-back deleted. */
+  async countDeletedSubtasks(runStoryId: string, deleted: number): Promise<void> {
+    await this.prisma.runStory.update({ where: { id: runStoryId }, data: { subtasksDeleted: { increment: deleted } } });
+  }
+
+  /** SAVING → COMPLETED for the holding job, with the story's generation metadata, in one statement. */
+  async completeStory(
+    runStoryId: string,
+    jobId: string,
+    result: { subtasksCreated: number; proposal: object; durationMs: number; model: string; tokensUsed: number },
+  ): Promise<boolean> {
+    const proposal = JSON.stringify(result.proposal);
+    const rows = await this.prisma.$queryRaw<{ completed: number }[]>`
+      WITH done AS (
+        UPDATE "RunStory" SET status = 'COMPLETED', "subtasksCreated" = ${result.subtasksCreated},
+          proposal = ${proposal}::jsonb, "completedAt" = now(), "durationMs" = ${result.durationMs},
+          "errorMsg" = NULL, "updatedAt" = now()
+        WHERE id = ${runStoryId} AND "jobId" = ${jobId} AND status = 'SAVING'
+        RETURNING "storyId", "runId"
+      ), meta AS (
+        UPDATE "Story" s SET "generatedAt" = now(), "generationRunId" = done."runId",
+          "generationModel" = ${result.model}, "generationTokens" = ${result.tokensUsed}, "updatedAt" = now()
+        FROM done WHERE s.id = done."storyId"
+      )
+      SELECT (SELECT count(*) FROM done)::int AS completed`;
+    return rows[0]?.completed === 1;
+  }
+
+  /** Hands the story to the job that retries it, so that job (and only it) can resume. */
+  handOver(runStoryId: string, fromJobId: string, toJobId: string, errorMsg: string): Promise<boolean> {
+    return this.moveStory(
+      { id: runStoryId, from: OPEN_STORY_STATES, jobId: fromJobId },
+      { jobId: toJobId, retryCount: { increment: 1 }, errorMsg },
+    );
+  }
+
+  /** Any open state → FAILED for the holding job (retries are spent, or the error cannot clear). */
+  failStory(runStoryId: string, jobId: string, errorMsg: string, durationMs: number): Promise<boolean> {
+    return this.moveStory({ id: runStoryId, from: OPEN_STORY_STATES, jobId }, { status: "FAILED", errorMsg, completedAt: new Date(), durationMs });
+  }
+
+  /** Any open state → FAILED whoever holds it: its queue job died too often (crash or timeout). */
+  giveUpStory(runStoryId: string, errorMsg: string, durationMs: number): Promise<boolean> {
+    return this.moveStory({ id: runStoryId, from: OPEN_STORY_STATES }, { status: "FAILED", errorMsg, completedAt: new Date(), durationMs });
+  }
+
+  // ── Review decisions (a person's click; only the first finds the story awaiting) ─────────
+
+  /** Create: the proposal is approved and handed to `jobId`, which saves it. */
+  approveReview(runStoryId: string, jobId: string): Promise<boolean> {
+    return this.moveStory({ id: runStoryId, from: ["PENDING"], reviewState: "AWAITING" }, { reviewState: "APPROVED", jobId });
+  }
+
+  /**
+   * Regenerate: out of review and back to `jobId`, which generates again. The old proposal stays
+   * until the new one replaces it, so its tokens and cost still count.
+   */
+  reopenReview(runStoryId: string, jobId: string): Promise<boolean> {
+    return this.moveStory({ id: runStoryId, from: ["PENDING"], reviewState: "AWAITING" }, { reviewState: null, jobId });
+  }
+
+  /** Discard: PENDING → SKIPPED, nothing is created. */
+  discardReview(runStoryId: string, durationMs: number): Promise<boolean> {
+    return this.moveStory(
+      { id: runStoryId, from: ["PENDING"], reviewState: "AWAITING" },
+      { status: "SKIPPED", reviewState: "DISCARDED", errorMsg: "discarded in review", completedAt: new Date(), durationMs },
+    );
+  }
+
   /** Stories left open in running runs, for re-enqueueing (jobs are deduplicated by id). */
-  async openStoriesOlderThan(ms: number) {
+  async openStoriesOlderThan(ms: number): Promise<{ id: string; jobId: string | null; runId: string }[]> {
     return this.prisma.runStory.findMany({
       where: {
-        status: { in: ["PENDING", "GENERATING", "SAVING"] },
+        status: { in: [...OPEN_STORY_STATES] },
         OR: [{ reviewState: null }, { reviewState: "APPROVED" }],
         updatedAt: { lt: new Date(Date.now() - ms) },
         run: { status: "RUNNING" },
@@ -241,12 +459,175 @@ export class RunStore {
     });
   }
 
-  async runStatus(runId: string): Promise<RunState | null> {
-    const run = await this.prisma.run.findUnique({ where: { id: runId }, select: { status: true } });
-    return run?.status ?? null;
+  // ── Subtasks (the write-back's rows: sync/subtask-rows.ts) ───────────────────────────────
+
+  async dropStaleSubtasks(storyId: string, runId: string, keptTrackerIds: readonly string[]): Promise<void> {
+    await this.prisma.subtask.deleteMany({
+      where: {
+        storyId,
+        OR: [{ runId: null }, { runId: { not: runId } }],
+        AND: [{ OR: [{ trackerId: null }, { trackerId: { notIn: [...keptTrackerIds] } }] }],
+      },
+    });
+  }
+
+  async insertSubtasks(storyId: string, runId: string, rows: readonly NewSubtaskRow[]): Promise<SubtaskRow[]> {
+    const inserted = await this.prisma.subtask.createManyAndReturn({
+      data: rows.map((row) => ({ storyId, runId, code: row.code, title: row.title, description: row.description, effort: row.effort })),
+      skipDuplicates: true,
+    });
+    // All new on a first attempt; a resumed one reads back what the earlier attempt wrote.
+    if (inserted.length === rows.length) return inserted;
+    return this.prisma.subtask.findMany({ where: { storyId, code: { in: rows.map((row) => row.code) } } });
+  }
+
+  async linkSubtasks(storyId: string, runId: string, links: readonly LinkedSubtask[]): Promise<void> {
+    if (links.length === 0) return;
+    // One statement for the whole batch rather than one update per sub-issue.
+    await this.prisma.$executeRaw`
+      UPDATE "Subtask" s SET "trackerId" = v.id, "trackerKey" = v.key, "trackerUrl" = v.url, "syncedAt" = now()
+      FROM unnest(${links.map((i) => i.code)}::text[], ${links.map((i) => i.id)}::text[],
+                  ${links.map((i) => i.key)}::text[], ${links.map((i) => i.url)}::text[]) AS v(code, id, key, url)
+      WHERE s."storyId" = ${storyId} AND s."runId" = ${runId} AND s.code = v.code`;
+  }
+
+  // ── Progress, as observers see it ───────────────────────────────────────────────────────
+
+  async loadStoryProgress(runStoryId: string): Promise<StoryProgress | null> {
+    const row = await this.prisma.runStory.findUnique({ where: { id: runStoryId }, include: progressInclude });
+    return row ? toStoryProgress(row) : null;
+  }
+
+  async loadRunProgress(runId: string): Promise<RunProgress | null> {
+    const run = await this.prisma.run.findUnique({
+      where: { id: runId },
+      include: { runStories: { include: progressInclude, orderBy: { createdAt: "asc" } } },
+    });
+    if (!run) return null;
+    return { run: toRunSummary(run), stories: run.runStories.map(toStoryProgress) };
+  }
+
+  /** Recent runs, newest first: of a Slack channel, of a person, or all. */
+  async listRuns(filter: { slackChannel?: string; requestedBy?: string; limit?: number } = {}): Promise<RunSummary[]> {
+    const runs = await this.prisma.run.findMany({
+      where: {
+        ...(filter.slackChannel ? { slackChannel: filter.slackChannel } : {}),
+        ...(filter.requestedBy ? { requestedBy: filter.requestedBy } : {}),
+      },
+      orderBy: { createdAt: "desc" },
+      take: Math.min(Math.max(filter.limit ?? 10, 1), 100),
+    });
+    return runs.map(toRunSummary);
   }
 }
 
 export function isUniqueViolation(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
+}
+
+class AlreadyResolved extends Error {}
+
+type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+
+/** Story codes S1, S2… within an epic, continuing after the highest one it has. */
+async function nextStoryCodes(tx: Tx, epicId: string): Promise<() => string> {
+  const coded = await tx.story.findMany({ where: { epicId, code: { not: null } }, select: { code: true } });
+  let highest = Math.max(0, ...coded.map((story) => Number(story.code?.replace(/^S/, "")) || 0));
+  return () => `S${++highest}`;
+}
+
+async function recordStories(tx: Tx, runId: string, resolved: readonly ResolvedRef[], problems: readonly string[]): Promise<StoryJobRef[]> {
+  interface Entry {
+    readonly tracker: TrackerKind;
+    readonly item: TrackerItemSummary;
+    readonly epicId: string | null;
+    readonly nextCode: (() => string) | null;
+  }
+  const entries = new Map<string, Entry>();
+  for (const { ref, expansion } of resolved) {
+    const tracker = trackerRegistry[ref.tracker].kind;
+    let epicId: string | null = null;
+    let nextCode: (() => string) | null = null;
+    if (expansion.epic) {
+      const epic = await upsertEpic(tx, tracker, expansion.epic);
+      epicId = epic.id;
+      nextCode = await nextStoryCodes(tx, epic.id);
+      await tx.runEpic.upsert({
+        where: { runId_epicId: { runId, epicId } },
+        create: { runId, epicId, status: "RUNNING", storiesFound: expansion.stories.length, startedAt: new Date() },
+        update: {},
+      });
+    }
+    for (const item of expansion.stories) {
+      const key = `${tracker}:${item.id}`;
+      if (!entries.has(key)) entries.set(key, { tracker, item, epicId, nextCode });
+    }
+  }
+  const list = [...entries.values()];
+  const where = {
+    OR: trackerEntries.map(({ kind }) => ({
+      tracker: kind,
+      trackerId: { in: list.filter((entry) => entry.tracker === kind).map((entry) => entry.item.id) },
+    })),
+  };
+  const known = new Map((await tx.story.findMany({ where })).map((story) => [`${story.tracker}:${story.trackerId}`, story]));
+
+  const fresh = list.filter((entry) => !known.has(`${entry.tracker}:${entry.item.id}`));
+  await tx.story.createMany({
+    data: fresh.map((entry) => ({
+      tracker: entry.tracker,
+      trackerId: entry.item.id,
+      key: entry.item.key,
+      title: entry.item.title,
+      url: entry.item.url,
+      epicId: entry.epicId,
+      code: entry.nextCode?.() ?? null,
+    })),
+    skipDuplicates: true,
+  });
+  for (const entry of list) {
+    const story = known.get(`${entry.tracker}:${entry.item.id}`);
+    if (!story) continue;
+    const moved = entry.epicId !== null && story.epicId !== entry.epicId;
+    const changed = story.key !== entry.item.key || story.title !== entry.item.title || story.url !== entry.item.url;
+    if (!moved && !changed) continue;
+    await tx.story.update({
+      where: { id: story.id },
+      data: {
+        key: entry.item.key,
+        title: entry.item.title,
+        url: entry.item.url,
+        ...(moved ? { epicId: entry.epicId, code: entry.nextCode?.() ?? null } : {}),
+      },
+    });
+  }
+
+  const stories = new Map((await tx.story.findMany({ where, select: { id: true, tracker: true, trackerId: true } })).map((s) => [`${s.tracker}:${s.trackerId}`, s.id]));
+  await tx.runStory.createMany({
+    data: list.map((entry) => {
+      const storyId = stories.get(`${entry.tracker}:${entry.item.id}`)!;
+      // Each story's first job is recorded with it, so a duplicate job finds the story held.
+      return { runId, storyId, jobId: firstStoryJobId(runId, storyId) };
+    }),
+  });
+  const { count } = await tx.run.updateMany({
+    where: { id: runId, status: "QUEUED" },
+    data: {
+      status: "RUNNING",
+      storiesTotal: list.length,
+      startedAt: new Date(),
+      errorMsg: problems.length > 0 ? problems.join("; ") : null,
+    },
+  });
+  if (count !== 1) throw new AlreadyResolved();
+  const rows = await tx.runStory.findMany({ where: { runId }, select: { id: true, jobId: true }, orderBy: { createdAt: "asc" } });
+  return rows.map((row) => ({ runStoryId: row.id, jobId: row.jobId! }));
+}
+
+async function upsertEpic(tx: Tx, tracker: TrackerKind, epic: TrackerItemSummary) {
+  return tx.epic.upsert({
+    where: { tracker_trackerId: { tracker, trackerId: epic.id } },
+    create: { tracker, trackerId: epic.id, key: epic.key, title: epic.title, url: epic.url },
+    update: { key: epic.key, title: epic.title, url: epic.url },
+  });
 }

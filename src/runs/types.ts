@@ -1,12 +1,10 @@
-import type { CountRange, GeneratedSubtask, GenerationUsage } from "../generation/types.ts";
-import type { WebhookProvider } from "../generated/prisma/enums.ts";
+import type { CountRange } from "../generation/types.ts";
+import type { RunState, RunStoryState } from "./states.ts";
+import type { RunTrigger, WebhookProvider } from "../generated/prisma/enums.ts";
 import type { TrackerKind, TrackerRef } from "../trackers/types.ts";
 
-export type RunTriggerKind = "SLASH_COMMAND" | "TRACKER_LABEL" | "CLI";
-export type RunStoryState = "PENDING" | "GENERATING" | "SAVING" | "COMPLETED" | "FAILED" | "SKIPPED";
-export type RunState = "QUEUED" | "RUNNING" | "COMPLETED" | "PARTIAL" | "FAILED";
-
-export const FINAL_STORY_STATES: readonly RunStoryState[] = ["COMPLETED", "FAILED", "SKIPPED"];
+export type RunTriggerKind = RunTrigger;
+export type { RunState, RunStoryState } from "./states.ts";
 
 export interface RunOptions {
   /** Target subtask count per story; the engine's default when absent. */
@@ -46,29 +44,6 @@ export type StartRunResult =
   | { readonly duplicate: false; readonly runId: string; readonly run: RunSummary }
   /** The delivery was already recorded: no second run. */
   | { readonly duplicate: true; readonly runId: string | null };
-
-/** A child the bot made earlier and will delete on this regeneration (nobody touched it). */
-export interface PlannedDeletion {
-  readonly id: string;
-  readonly key: string;
-  readonly code: string | null;
-}
-
-/**
- * What generation produced for one story, stored on RunStory.proposal so that a crash
- * after generation never pays for it twice, and dry runs and reviews can show it.
- */
-export interface Proposal {
-  readonly subtasks: readonly GeneratedSubtask[];
-  readonly deletions: readonly PlannedDeletion[];
-  readonly usage: GenerationUsage;
-  readonly tokensUsed: number;
-  readonly costUsd: number;
-  readonly model: string;
-  readonly generatedAt: string;
-  /** Set once the story comment is posted, so a resumed job does not post it twice. */
-  readonly commentedAt?: string;
-}
 
 /** One story's state as observers see it (also rebuilt from the database after a restart). */
 export interface StoryProgress {

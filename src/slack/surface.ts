@@ -1,7 +1,7 @@
-// The Slack surface of the service, built from configuration: the Bolt app and its listeners,
-// the Web API client, the thread reporter that observes runs, and the thread links the run
-// layer puts in tracker comments. createApp mounts `router` and starts/stops the surface.
-import { WebClient, type WebClientOptions } from "@slack/web-api";
+// The Slack surface of the service: the Bolt app and its listeners, and the thread reporter that
+// observes runs, on the core's one Web API client. createApp mounts `router` and starts/stops
+// the surface.
+import type { WebClient } from "@slack/web-api";
 import type { Router } from "express";
 import { referenceOptions, type Config, type SlackConfig } from "../config/config.ts";
 import type { Trackers } from "../trackers/create-trackers.ts";
@@ -15,7 +15,7 @@ import { registerHomeListener } from "./listeners/home.ts";
 import { registerReviewActions } from "./listeners/review-actions.ts";
 import { SlackReporter } from "./reporter.ts";
 import { ReviewPermissions } from "./review-permission.ts";
-import { ThreadLinks, type ThreadOf } from "./thread-links.ts";
+import type { ThreadLinks } from "./thread-links.ts";
 import { UpdateCoalescer } from "./update-coalescer.ts";
 
 export interface SlackSurfaceDeps {
@@ -23,14 +23,16 @@ export interface SlackSurfaceDeps {
   readonly slack: SlackConfig;
   readonly logger: Logger;
   readonly runs: RunService;
+  /** The core's Web API client. */
+  readonly client: WebClient;
+  /** The core's links to run threads (shared with the run layer's tracker comments). */
+  readonly links: ThreadLinks;
   /** The trackers the service really has: a reference to another one is refused up front. */
   readonly trackers: Trackers;
-  /** Tests shorten retries. */
-  readonly clientOptions?: Partial<WebClientOptions>;
   /** At most one parent update per message per interval (Slack: about one per second). */
   readonly updateIntervalMs?: number;
   /** How long /subtasks waits for the run's insert before acknowledging without it (default 2 s). */
-  readonly recordWithinMs?: number;
+  readonly recordWithinMs?: number | undefined;
 }
 
 export interface SlackSurface {
@@ -39,19 +41,15 @@ export interface SlackSurface {
   readonly reporter: SlackReporter;
   start(): Promise<void>;
   stop(): Promise<void>;
-  threadUrl(run: ThreadOf): Promise<string | undefined>;
 }
 
 export function createSlackSurface(deps: SlackSurfaceDeps): SlackSurface {
-  const { config, slack, runs } = deps;
+  const { config, slack, runs, client, links } = deps;
   const logger = deps.logger.child({ component: "slack" });
-  const clientOptions = slackClientOptions(slack, logger, deps.clientOptions);
-  const client = new WebClient(slack.botToken, clientOptions);
-  const links = new ThreadLinks(client, logger);
   const coalescer = new UpdateCoalescer({ intervalMs: deps.updateIntervalMs ?? 1000, logger });
   const reporter = new SlackReporter({ client, runs, coalescer, logger, defaultChannel: slack.defaultChannel });
   const permissions = new ReviewPermissions(client, logger);
-  const bolt = createBoltApp(slack, logger, clientOptions);
+  const bolt = createBoltApp(slack, logger, slackClientOptions(slack, logger));
 
   const refOptions = referenceOptions(config, Object.keys(deps.trackers) as TrackerName[]);
   registerCommandListener(bolt.app, { runs, reporter, links, refOptions, logger, recordWithinMs: deps.recordWithinMs });
@@ -62,10 +60,9 @@ export function createSlackSurface(deps: SlackSurfaceDeps): SlackSurface {
   return {
     router: bolt.router,
     reporter,
-    threadUrl: (run) => links.threadUrl(run),
     async start() {
       unsubscribe = runs.observe(reporter);
-      checkToken(slack, clientOptions, logger);
+      checkToken(client, logger);
       await bolt.start();
     },
     async stop() {
@@ -80,8 +77,8 @@ export function createSlackSurface(deps: SlackSurfaceDeps): SlackSurface {
 }
 
 /** A wrong token is found at start, in the log, rather than at the first command. Never blocks. */
-function checkToken(slack: SlackConfig, clientOptions: WebClientOptions, logger: Logger): void {
-  new WebClient(slack.botToken, { ...clientOptions, retryConfig: { retries: 0 } }).auth
+function checkToken(client: WebClient, logger: Logger): void {
+  client.auth
     .test()
     .then(
       (answer) => logger.info({ team: answer.team, bot: answer.user }, "Slack: signed in"),

@@ -4,6 +4,7 @@
 // https://docs.slack.dev/reference/methods/chat.getPermalink
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "../log/logger.ts";
+import type { DiscussionLinks } from "../runs/ports.ts";
 import { slackErrorCode } from "./client.ts";
 
 const REMEMBERED = 2000;
@@ -13,7 +14,7 @@ export interface ThreadOf {
   readonly slackThreadTs: string | null;
 }
 
-export class ThreadLinks {
+export class ThreadLinks implements DiscussionLinks {
   private readonly client: WebClient;
   private readonly logger: Logger;
   private readonly links = new Map<string, Promise<string | undefined>>();

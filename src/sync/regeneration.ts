@@ -1,6 +1,6 @@
 import type { ExistingChild } from "../generation/types.ts";
 import type { TrackerChild } from "../trackers/types.ts";
-import type { PlannedDeletion } from "../runs/types.ts";
+import type { PlannedDeletion } from "./proposal.ts";
 
 export interface RegenerationPlan {
   /** Bot-made children nobody touched: deleted, and replaced by the new answer. */

@@ -1,11 +1,23 @@
 // Write-back of one story's subtasks: local rows first, then the tracker, so a crash at any
 // point leaves enough behind to finish without creating anything twice.
-import type { PrismaClient } from "../generated/prisma/client.ts";
+import { AppError } from "../errors/app-error.ts";
+import { ErrorCode } from "../errors/codes.ts";
 import type { Logger } from "../log/logger.ts";
 import type { ItemFailure, NewSubtask, Tracker, TrackerStory } from "../trackers/types.ts";
-import type { Proposal } from "../runs/types.ts";
 import { subtaskClientId } from "./client-id.ts";
+import type { Proposal } from "./proposal.ts";
 import { subtaskBody } from "./subtask-body.ts";
+import type { SubtaskRows } from "./subtask-rows.ts";
+
+/**
+ * A code this run is about to use already belongs to another run's subtask of the story: two
+ * runs numbered from the same children. Retrying cannot help; a new run numbers afresh.
+ */
+export class SubtaskCodeTaken extends AppError {
+  constructor(code: string, storyKey: string, otherRunId: string | null) {
+    super(ErrorCode.SubtaskCodeTaken, `subtask code ${code} of story ${storyKey} already belongs to run ${otherRunId ?? "(none)"}; run the story again`);
+  }
+}
 
 export interface WriteBackInput {
   readonly runId: string;
@@ -35,13 +47,13 @@ export interface WriteBackResult {
 }
 
 export interface WriteBackDeps {
-  readonly prisma: PrismaClient;
+  readonly rows: SubtaskRows;
   readonly tracker: Tracker;
   readonly logger: Logger;
 }
 
 export async function writeBack(deps: WriteBackDeps, input: WriteBackInput): Promise<WriteBackResult> {
-  const { prisma, tracker } = deps;
+  const { tracker } = deps;
   const { runId, storyId, trackerStory, proposal } = input;
   const failures: ItemFailure[] = [];
 
@@ -63,33 +75,19 @@ export async function writeBack(deps: WriteBackDeps, input: WriteBackInput): Pro
 
   // Local rows of earlier runs that no longer stand for a child in the tracker go too, so
   // their codes are free for the new numbering.
-  await prisma.subtask.deleteMany({
-    where: {
-      storyId,
-      OR: [{ runId: null }, { runId: { not: runId } }],
-      AND: [{ OR: [{ trackerId: null }, { trackerId: { notIn: keptIds } }] }],
-    },
-  });
+  await deps.rows.dropStaleSubtasks(storyId, runId, keptIds);
 
   // 2. Local rows for this run's subtasks (idempotent: a resumed job finds them there).
-  const codes = proposal.subtasks.map((subtask) => subtask.code);
-  const inserted = await prisma.subtask.createManyAndReturn({
-    data: proposal.subtasks.map((subtask) => ({
-      storyId,
-      runId,
-      code: subtask.code,
-      title: subtask.title,
-      description: subtaskBody(subtask),
-      effort: subtask.effort,
-    })),
-    skipDuplicates: true,
-  });
-  // All new on a first attempt; a resumed one reads back what the earlier attempt wrote.
-  const rows = inserted.length === codes.length ? inserted : await prisma.subtask.findMany({ where: { storyId, code: { in: codes } } });
-  const collision = rows.find((row) => row.runId !== runId);
-  if (collision) {
-    throw new Error(`subtask code ${collision.code} of story ${trackerStory.key} already belongs to run ${collision.runId}`);
-  }
+  const stored = await deps.rows.insertSubtasks(
+    storyId,
+    runId,
+    proposal.subtasks.map((subtask) => ({ code: subtask.code, title: subtask.title, description: subtaskBody(subtask), effort: subtask.effort })),
+  );
+  const collision = stored.find((row) => row.runId !== runId);
+  if (collision) throw new SubtaskCodeTaken(collision.code, trackerStory.key, collision.runId);
+  const rows = [...stored].sort((x, y) => codeNumber(x.code) - codeNumber(y.code));
+  /** Sub-issue of each code that exists in the tracker now. */
+  const synced = new Map(rows.filter((row) => row.trackerId).map((row) => [row.code, { key: row.trackerKey, url: row.trackerUrl }]));
 
   // 3. A crash after creating in the tracker but before recording it: the children carry our
   //    marker (run + code), so they are matched instead of created again.
@@ -98,22 +96,19 @@ export async function writeBack(deps: WriteBackDeps, input: WriteBackInput): Pro
       .filter((child) => child.marker?.runId === runId)
       .map((child) => [child.marker!.code, child]),
   );
-  for (const row of rows) {
-    const child = ours.get(row.code);
-    if (!row.trackerId && child) {
-      await prisma.subtask.update({
-        where: { id: row.id },
-        data: { trackerId: child.id, trackerKey: child.key, trackerUrl: child.url, syncedAt: new Date() },
-      });
-      row.trackerId = child.id;
-    }
+  const found = rows.flatMap((row) => {
+    const child = synced.has(row.code) ? undefined : ours.get(row.code);
+    return child ? [{ code: row.code, id: child.id, key: child.key, url: child.url }] : [];
+  });
+  if (found.length > 0) {
+    await deps.rows.linkSubtasks(storyId, runId, found);
+    for (const link of found) synced.set(link.code, { key: link.key, url: link.url });
   }
 
   // 4. Create what is still missing, in code order.
   const byCode = new Map(proposal.subtasks.map((subtask) => [subtask.code, subtask]));
   const missing: NewSubtask[] = rows
-    .filter((row) => !row.trackerId)
-    .sort((a, b) => codeNumber(a.code) - codeNumber(b.code))
+    .filter((row) => !synced.has(row.code))
     .map((row) => ({
       code: row.code,
       title: row.title,
@@ -122,26 +117,15 @@ export async function writeBack(deps: WriteBackDeps, input: WriteBackInput): Pro
       marker: { runId, code: row.code },
       clientId: subtaskClientId(runId, storyId, row.code),
     }));
-  const synced = new Map(
-    rows.filter((row) => row.trackerId).map((row) => [row.code, { key: row.trackerKey, url: row.trackerUrl }]),
-  );
   if (missing.length > 0) {
     const result = await tracker.createSubtasks(trackerStory, missing);
     if (result.created.length > 0) {
-      // One statement for the whole batch rather than one update per sub-issue.
-      const items = result.created;
-      await prisma.$executeRaw`
-        UPDATE "Subtask" s SET "trackerId" = v.id, "trackerKey" = v.key, "trackerUrl" = v.url, "syncedAt" = now()
-        FROM unnest(${items.map((i) => i.code)}::text[], ${items.map((i) => i.id)}::text[],
-                    ${items.map((i) => i.key)}::text[], ${items.map((i) => i.url)}::text[]) AS v(code, id, key, url)
-        WHERE s."storyId" = ${storyId} AND s."runId" = ${runId} AND s.code = v.code`;
-      for (const item of items) synced.set(item.code, { key: item.key, url: item.url });
+      await deps.rows.linkSubtasks(storyId, runId, result.created);
+      for (const item of result.created) synced.set(item.code, { key: item.key, url: item.url });
     }
     failures.push(...result.failed);
   }
-  const subtasks = rows
-    .sort((a, b) => codeNumber(a.code) - codeNumber(b.code))
-    .map((row) => ({ code: row.code, title: row.title, effort: row.effort, key: synced.get(row.code)?.key ?? null, url: synced.get(row.code)?.url ?? null }));
+  const subtasks = rows.map((row) => ({ code: row.code, title: row.title, effort: row.effort, key: synced.get(row.code)?.key ?? null, url: synced.get(row.code)?.url ?? null }));
   deps.logger.debug({ runId, story: trackerStory.key, synced: synced.size, deleted: deletedKeys.length }, "write-back done");
   return { deletedKeys, subtasks, syncedCount: synced.size, failures };
 }

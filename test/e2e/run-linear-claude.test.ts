@@ -5,11 +5,11 @@ import { afterEach, describe, expect, it } from "vitest";
 import { playClaude } from "../support/claude.ts";
 import { LinearWorkspace } from "../support/linear-workspace.ts";
 import { waitForRun } from "../support/runs.ts";
-import { startTestApp, type TestApp } from "../support/app.ts";
+import { startApp, stopStarted, type TestApp } from "../support/app.ts";
 
 let app: TestApp | undefined;
 afterEach(async () => {
-  await app?.stop();
+  await stopStarted();
   app = undefined;
   nock.cleanAll();
 });
@@ -25,9 +25,9 @@ describe("a run end to end on Linear and Claude", () => {
     const linear = new LinearWorkspace();
     const claude = playClaude();
     for (const key of ["ENG-1", "ENG-2", "ENG-3"]) linear.addIssue(key, { title: `Checkout step ${key}` });
-    app = await startTestApp({ env, ...(process.env.TEST_LOG ? { logger: (await import("../../src/log/logger.ts")).createLogger({ level: "debug" }) } : {}) });
+    app = await startApp({ env, ...(process.env.TEST_LOG ? { logger: (await import("../../src/log/logger.ts")).createLogger({ level: "debug" }) } : {}) });
 
-    const started = await app.app.runs.startRun({
+    const started = await app.runs.startRun({
       trigger: "CLI",
       refs: ["ENG-1", "ENG-2", "ENG-3"].map((key) => ({ tracker: "linear" as const, key, kind: "issue" as const, input: key })),
       requestedBy: "tester",

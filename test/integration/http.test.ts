@@ -1,32 +1,28 @@
 import express from "express";
 import { afterEach, describe, expect, it } from "vitest";
-import { createApp, type App } from "../../src/app.ts";
-import { parseConfig } from "../../src/config/config.ts";
 import { migrate } from "../../src/db/migrate.ts";
 import { parseJsonBody, rawBody } from "../../src/http/body.ts";
 import { errorHandler, notFound } from "../../src/http/errors.ts";
 import { listen, type RunningServer } from "../../src/http/listen.ts";
 import { emptyTestDatabase, migratedTestDatabase, type TestDatabase } from "../support/database.ts";
+import { startApp, stopStarted } from "../support/app.ts";
 import { silentLogger } from "../support/logger.ts";
 
 let db: TestDatabase | undefined;
-let app: App | undefined;
 let extra: RunningServer | undefined;
 
 afterEach(async () => {
-  await app?.stop();
+  await stopStarted();
   await extra?.close();
   await db?.destroy();
-  app = undefined;
   extra = undefined;
   db = undefined;
 });
 
-async function start(database: TestDatabase) {
+/** The app on a database this file drops itself (it may be unmigrated, or taken away). */
+async function start(database: TestDatabase): Promise<string> {
   db = database;
-  app = await createApp({ config: parseConfig({ DATABASE_URL: database.url }), logger: silentLogger, db: database });
-  const server = await app.start(0);
-  return `http://127.0.0.1:${server.port}`;
+  return (await startApp({ db: database })).baseUrl;
 }
 
 describe("HTTP server", () => {

@@ -1,39 +1,16 @@
-import { createRunService, type RunService, type RunServiceDeps } from "../../src/runs/service.ts";
-import type { RunState } from "../../src/runs/types.ts";
+import { isRunOver, type RunState } from "../../src/runs/states.ts";
 import type { TrackerRef } from "../../src/trackers/types.ts";
 import type { TestDatabase } from "./database.ts";
-import { silentLogger } from "./logger.ts";
-
-/** A run service on a test database, with instant retries and fast crash detection. */
-export async function startTestRunService(
-  db: TestDatabase,
-  deps: Pick<RunServiceDeps, "trackers" | "generator"> & Partial<RunServiceDeps>,
-): Promise<RunService> {
-  const service = createRunService({
-    prisma: db.prisma,
-    intakePool: db.intakePool,
-    databaseUrl: db.url,
-    logger: silentLogger,
-    concurrency: 4,
-    retry: { maxRetries: 3, delayMs: () => 0 },
-    sweepIntervalMs: 0,
-    ...deps,
-  });
-  await service.start();
-  return service;
-}
 
 export function linearRef(key: string): TrackerRef {
   return { tracker: "linear", key, kind: "issue", input: key };
 }
 
-const FINAL: RunState[] = ["COMPLETED", "PARTIAL", "FAILED"];
-
 /** Waits until the run reaches a final status (or, with `until`, any condition). */
 export async function waitForRun(
   db: TestDatabase,
   runId: string,
-  until: (status: RunState) => boolean = (status) => FINAL.includes(status),
+  until: (status: RunState) => boolean = isRunOver,
   timeoutMs = 20_000,
 ): Promise<RunState> {
   const deadline = Date.now() + timeoutMs;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { FakeGenerator } from "../../support/fake-generator.ts";
 import { FakeTracker } from "../../support/fake-tracker.ts";
-import { startTestApp, type TestApp } from "../../support/app.ts";
+import { startApp, stopStarted, type TestApp } from "../../support/app.ts";
 import { waitFor, waitForRun } from "../../support/runs.ts";
 import { playSlack, textOf, type PlayedSlack } from "./support/slack-api.ts";
 import { CHANNEL, openAppHome, REQUESTER, sendCommand, slackEnv, STRANGER } from "./support/slack-requests.ts";
@@ -10,7 +10,7 @@ let app: TestApp | undefined;
 let slack: PlayedSlack | undefined;
 
 afterEach(async () => {
-  await app?.stop();
+  await stopStarted();
   slack?.stop();
   app = undefined;
 });
@@ -20,7 +20,7 @@ describe("App Home", () => {
     slack = playSlack();
     const tracker = new FakeTracker();
     tracker.addStory("ENG-1");
-    app = await startTestApp({ env: slackEnv({ LINEAR_API_KEY: "lin_api_test" }), trackers: { linear: tracker }, generator: new FakeGenerator() });
+    app = await startApp({ env: slackEnv({ LINEAR_API_KEY: "lin_api_test" }), trackers: { linear: tracker }, generator: new FakeGenerator() });
     await sendCommand(app.baseUrl, "ENG-1 --dry-run");
     const run = await app.db.prisma.run.findFirstOrThrow();
     await waitForRun(app.db, run.id);

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
-import { startTestApp, type TestApp } from "../../support/app.ts";
+import { startApp, stopStarted, type TestApp } from "../../support/app.ts";
 import { waitFor, waitForRun } from "../../support/runs.ts";
 import { fixture } from "../../unit/trackers/support/fixtures.ts";
 import { data, graphqlOf, playLinear, type LinearApi } from "../../unit/trackers/support/linear-api.ts";
@@ -54,7 +54,7 @@ let slack: PlayedSlack | undefined;
 let linear: LinearApi | undefined;
 
 afterEach(async () => {
-  await app?.stop();
+  await stopStarted();
   linear?.stop();
   slack?.stop();
   nock.cleanAll();
@@ -80,7 +80,7 @@ describe("a /subtasks run on the real Linear and Claude clients", () => {
         return true;
       })
       .reply(200, claudeAnswer(), { "request-id": "req_011CQ9wZtXbLmN4pR7sVkE2d" });
-    app = await startTestApp({
+    app = await startApp({
       env: slackEnv({ LINEAR_API_KEY: "lin_api_test_key", ANTHROPIC_API_KEY: ANTHROPIC_KEY, ANTHROPIC_BASE_URL: ANTHROPIC_URL }),
     });
 

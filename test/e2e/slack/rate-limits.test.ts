@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { FakeGenerator } from "../../support/fake-generator.ts";
 import { FakeTracker } from "../../support/fake-tracker.ts";
-import { startTestApp, type TestApp } from "../../support/app.ts";
+import { startApp, stopStarted, type TestApp } from "../../support/app.ts";
 import { waitFor, waitForRun } from "../../support/runs.ts";
 import { playSlack, textOf, type PlayedSlack } from "./support/slack-api.ts";
 import { sendCommand, slackEnv } from "./support/slack-requests.ts";
@@ -13,7 +13,7 @@ let app: TestApp | undefined;
 let slack: PlayedSlack | undefined;
 
 afterEach(async () => {
-  await app?.stop();
+  await stopStarted();
   slack?.stop();
   app = undefined;
 });
@@ -24,7 +24,7 @@ describe("Slack rate limits", () => {
     const tracker = new FakeTracker();
     const keys = ["ENG-1", "ENG-2", "ENG-3", "ENG-4", "ENG-5"];
     for (const key of keys) tracker.addStory(key);
-    app = await startTestApp({ env: slackEnv({ LINEAR_API_KEY: "lin_api_test" }), trackers: { linear: tracker }, generator: new FakeGenerator({ delayMs: 150 }) });
+    app = await startApp({ env: slackEnv({ LINEAR_API_KEY: "lin_api_test" }), trackers: { linear: tracker }, generator: new FakeGenerator({ delayMs: 150 }) });
     // Every parent update answers 429 first, until one is accepted.
     slack.next("chat.update", { status: 429, headers: { "retry-after": "1" }, body: { ok: false, error: "ratelimited" } });
 
@@ -61,7 +61,7 @@ describe("Slack rate limits", () => {
     const tracker = new FakeTracker();
     const keys = Array.from({ length: 200 }, (_, i) => `ENG-${i + 1}`);
     tracker.addEpic("ENG-1000", keys);
-    app = await startTestApp({
+    app = await startApp({
       env: slackEnv({ LINEAR_API_KEY: "lin_api_test", EPIC_STORY_LIMIT: "200", RUN_CONCURRENCY: "16" }),
       trackers: { linear: tracker },
       generator: new FakeGenerator({ count: 2 }),

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { FakeGenerator } from "../../support/fake-generator.ts";
 import { FakeTracker } from "../../support/fake-tracker.ts";
-import { startTestApp, type TestApp } from "../../support/app.ts";
+import { startApp, stopStarted, type TestApp } from "../../support/app.ts";
 import { migratedTestDatabase, type TestDatabase } from "../../support/database.ts";
 import { waitFor, waitForRun } from "../../support/runs.ts";
 import { playSlack, textOf, type PlayedSlack, type SlackCall } from "./support/slack-api.ts";
@@ -12,24 +12,22 @@ import { ADMIN, CHANNEL, pressButton, REQUESTER, sendCommand, slackEnv, STRANGER
 let slack: PlayedSlack;
 let tracker: FakeTracker;
 let generator: FakeGenerator;
-const apps: TestApp[] = [];
 let db: TestDatabase | undefined;
 
 afterEach(async () => {
-  for (const app of apps.splice(0)) await app.stop();
+  await stopStarted();
   await db?.destroy();
   db = undefined;
   slack.stop();
 });
 
 async function start(database?: TestDatabase): Promise<TestApp> {
-  const app = await startTestApp({
+  const app = await startApp({
     env: slackEnv({ LINEAR_API_KEY: "lin_api_test" }),
     trackers: { linear: tracker },
     generator,
     ...(database ? { db: database } : {}),
   });
-  apps.push(app);
   return app;
 }
 
@@ -180,7 +178,6 @@ describe("review mode", () => {
     const first = await start(db);
     const { run, parentTs, replies } = await reviewRun(first, ["ENG-1"]);
     await first.stop();
-    apps.splice(apps.indexOf(first), 1);
 
     const second = await start(db);
     const postsBefore = slack.callsOf("chat.postMessage").length;

@@ -5,7 +5,7 @@ import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { FakeGenerator } from "../../support/fake-generator.ts";
 import { FakeTracker } from "../../support/fake-tracker.ts";
-import { startTestApp, type TestApp } from "../../support/app.ts";
+import { startApp, stopStarted, type TestApp } from "../../support/app.ts";
 import { waitFor, waitForRun } from "../../support/runs.ts";
 import { playSlack, textOf, type PlayedSlack } from "./support/slack-api.ts";
 import { CHANNEL, REQUESTER, sendCommand, sign, slackEnv, slashCommandBody, sendToSlackEndpoint } from "./support/slack-requests.ts";
@@ -17,7 +17,7 @@ let locker: pg.Client | undefined;
 afterEach(async () => {
   await locker?.end().catch(() => undefined);
   locker = undefined;
-  await app?.stop();
+  await stopStarted();
   slack?.stop();
   app = undefined;
   slack = undefined;
@@ -27,7 +27,7 @@ async function start(options: { env?: Record<string, string>; tracker?: FakeTrac
   slack = playSlack();
   const tracker = options.tracker ?? new FakeTracker();
   if (!options.tracker) for (const key of ["ENG-1", "ENG-2"]) tracker.addStory(key);
-  app = await startTestApp({
+  app = await startApp({
     env: slackEnv({ LINEAR_API_KEY: "lin_api_test", ...options.env }),
     trackers: { linear: tracker },
     generator: options.generator ?? new FakeGenerator(),
@@ -134,7 +134,7 @@ describe("/subtasks starts a run", () => {
     expect(slack.responses[0]!.body.text).toContain(`/subtasks status ${run.id}`);
     expect(tracker.stories.get("ENG-1")!.children).toHaveLength(3);
     // No thread, so no replies and no updates.
-    await app.app.runs.events.idle();
+    await app.runs.idle();
     expect(slack.callsOf("chat.postMessage")).toHaveLength(1);
     expect(slack.callsOf("chat.update")).toHaveLength(0);
   });
@@ -270,7 +270,7 @@ describe("request signing", () => {
 describe("runs started by a tracker label", () => {
   it("report in SLACK_DEFAULT_CHANNEL when it is set, and save the thread on the run", async () => {
     const { slack, app } = await start({ env: { SLACK_DEFAULT_CHANNEL: "#subtasks" } });
-    const started = await app.app.runs.startRun({
+    const started = await app.runs.startRun({
       trigger: "TRACKER_LABEL",
       refs: [{ tracker: "linear", key: "ENG-2", kind: "issue", input: "ENG-2" }],
       requestedBy: "linear:user-1",

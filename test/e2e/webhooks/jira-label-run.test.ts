@@ -4,7 +4,7 @@
 // comment, and the trigger label replaced by the done label.
 import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
-import { startTestApp, type TestApp } from "../../support/app.ts";
+import { startApp, stopStarted, type TestApp } from "../../support/app.ts";
 import { waitForRun } from "../../support/runs.ts";
 import { answerClaudeOnce, type AnswerSubtask } from "../../support/webhooks/claude.ts";
 import { sendJira, webhookFixture } from "../../support/webhooks/deliveries.ts";
@@ -27,7 +27,7 @@ let app: TestApp | undefined;
 let jira: JiraApi | undefined;
 
 afterEach(async () => {
-  await app?.stop();
+  await stopStarted();
   jira?.stop();
   nock.cleanAll();
   app = undefined;
@@ -70,7 +70,7 @@ describe("a Jira label, end to end", () => {
     jira = playJira();
     playStory(jira);
     const claude = answerClaudeOnce(ANTHROPIC, SUBTASKS);
-    app = await startTestApp({ env });
+    app = await startApp({ env });
 
     const response = await sendJira(app.baseUrl, webhookFixture("jira/issue-updated-label-added.json"), { secret: SECRET });
     expect(response.body).toEqual({ status: "started", runId: expect.any(String) });
@@ -113,7 +113,7 @@ describe("a Jira label, end to end", () => {
     jira = playJira();
     playStory(jira);
     const claude = answerClaudeOnce(ANTHROPIC, SUBTASKS);
-    app = await startTestApp({ env: { ...env, TRIGGER_LABEL: "ai subtasks", DONE_LABEL: "subtasks done" } });
+    app = await startApp({ env: { ...env, TRIGGER_LABEL: "ai subtasks", DONE_LABEL: "subtasks done" } });
 
     // Jira cannot hold a space in a label: people (and the bot) write it with a dash.
     const delivery = webhookFixture("jira/issue-updated-label-added.json");

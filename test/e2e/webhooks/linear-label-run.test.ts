@@ -4,7 +4,7 @@
 // comment, and the trigger label replaced by the done label.
 import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
-import { startTestApp, type TestApp } from "../../support/app.ts";
+import { startApp, stopStarted, type TestApp } from "../../support/app.ts";
 import { waitForRun } from "../../support/runs.ts";
 import { answerClaudeOnce, type AnswerSubtask } from "../../support/webhooks/claude.ts";
 import { sendLinear, webhookFixture } from "../../support/webhooks/deliveries.ts";
@@ -30,7 +30,7 @@ let app: TestApp | undefined;
 let linear: LinearApi | undefined;
 
 afterEach(async () => {
-  await app?.stop();
+  await stopStarted();
   linear?.stop();
   nock.cleanAll();
   app = undefined;
@@ -88,7 +88,7 @@ describe("a Linear label, end to end", () => {
     linear = playLinear();
     playStory(linear);
     const claude = answerClaudeOnce(ANTHROPIC, SUBTASKS);
-    app = await startTestApp({ env });
+    app = await startApp({ env });
 
     const response = await sendLinear(app.baseUrl, webhookFixture("linear/issue-label-added.json"), { secret: SECRET });
     expect(response.body).toEqual({ status: "started", runId: expect.any(String) });

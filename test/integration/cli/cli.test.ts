@@ -8,7 +8,8 @@ import type { RunService } from "../../../src/runs/service.ts";
 import { migratedTestDatabase, type TestDatabase } from "../../support/database.ts";
 import { FakeGenerator } from "../../support/fake-generator.ts";
 import { FakeTracker } from "../../support/fake-tracker.ts";
-import { linearRef, startTestRunService } from "../../support/runs.ts";
+import { startCore, stopStarted } from "../../support/app.ts";
+import { linearRef } from "../../support/runs.ts";
 
 const bin = fileURLToPath(new URL("../../../bin/subtasks.js", import.meta.url));
 
@@ -27,11 +28,11 @@ beforeEach(async () => {
   db = await migratedTestDatabase();
   tracker = new FakeTracker();
   generator = new FakeGenerator();
-  runs = await startTestRunService(db, { trackers: { linear: tracker }, generator });
+  runs = (await startCore({ db, trackers: { linear: tracker }, generator })).runs;
 });
 
 afterEach(async () => {
-  await runs.stop({ graceful: false });
+  await stopStarted();
   await db.destroy();
 });
 

@@ -2,16 +2,15 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { RunService } from "../../../src/runs/service.ts";
 import { migratedTestDatabase, type TestDatabase } from "../../support/database.ts";
 import { FakeGenerator } from "../../support/fake-generator.ts";
 import { FakeTracker } from "../../support/fake-tracker.ts";
-import { linearRef, startTestRunService, waitFor, waitForRun } from "../../support/runs.ts";
+import { startCore, stopStarted } from "../../support/app.ts";
+import { linearRef, waitFor, waitForRun } from "../../support/runs.ts";
 
 const fastRecovery = { heartbeatSeconds: 10, monitorIntervalSeconds: 1, pollingIntervalSeconds: 0.5, retryDelaySeconds: 1 };
 
 let db: TestDatabase;
-let services: RunService[] = [];
 let child: ChildProcess | undefined;
 
 beforeEach(async () => {
@@ -21,8 +20,7 @@ beforeEach(async () => {
 afterEach(async () => {
   child?.kill("SIGKILL");
   child = undefined;
-  await Promise.all(services.map((service) => service.stop({ graceful: false })));
-  services = [];
+  await stopStarted();
   await db.destroy();
 });
 
@@ -34,20 +32,17 @@ describe("crash resume", () => {
     // The first process dies after the tracker made two of the four sub-issues.
     let created = 0;
     tracker.afterItem = () => (++created === 2 ? new Promise<void>(() => undefined) : undefined);
-    const first = await startTestRunService(db, { trackers: { linear: tracker }, generator, queueTiming: fastRecovery });
-    services.push(first);
-    const started = await first.startRun({ trigger: "CLI", refs: [linearRef("ENG-1")], requestedBy: "tester" });
+    const first = await startCore({ db, trackers: { linear: tracker }, generator, queueTiming: fastRecovery });
+    const started = await first.runs.startRun({ trigger: "CLI", refs: [linearRef("ENG-1")], requestedBy: "tester" });
     const runId = started.runId!;
     await waitFor(async () => tracker.stories.get("ENG-1")!.children.length === 2, 10_000, "two sub-issues");
     const saved = await db.prisma.subtask.findMany({ where: { runId } });
     expect(saved.map((s) => [s.code, s.trackerId])).toEqual([["ST1", null], ["ST2", null], ["ST3", null], ["ST4", null]]);
     expect(await db.prisma.runStory.findFirstOrThrow({ where: { runId } })).toMatchObject({ status: "SAVING" });
 
-    await first.stop({ graceful: false });
-    services = services.filter((s) => s !== first);
+    await first.stop();
     tracker.afterItem = undefined;
-    const second = await startTestRunService(db, { trackers: { linear: tracker }, generator, queueTiming: fastRecovery });
-    services.push(second);
+    await startCore({ db, trackers: { linear: tracker }, generator, queueTiming: fastRecovery });
 
     expect(await waitForRun(db, runId, undefined, 30_000)).toBe("COMPLETED");
     expect(tracker.createdTitles.sort()).toEqual(["ENG-1: step 1", "ENG-1: step 2", "ENG-1: step 3", "ENG-1: step 4"]);
@@ -74,16 +69,14 @@ describe("crash resume", () => {
     tracker.addStory("ENG-1");
     const generator = new FakeGenerator();
     // This process enqueues only; the child does the work until it dies.
-    const enqueuer = await startTestRunService(db, { trackers: { linear: tracker }, generator, queueTiming: fastRecovery, work: false });
-    services.push(enqueuer);
-    const { runId } = (await enqueuer.startRun({ trigger: "CLI", refs: [linearRef("ENG-1")], requestedBy: "tester" })) as { runId: string };
+    const enqueuer = await startCore({ db, trackers: { linear: tracker }, generator, queueTiming: fastRecovery, work: false });
+    const { runId } = (await enqueuer.runs.startRun({ trigger: "CLI", refs: [linearRef("ENG-1")], requestedBy: "tester" })) as { runId: string };
     await said("generating");
 
     child.kill("SIGKILL");
     await once(child, "exit");
     const killedAt = Date.now();
-    const survivor = await startTestRunService(db, { trackers: { linear: tracker }, generator, queueTiming: fastRecovery });
-    services.push(survivor);
+    await startCore({ db, trackers: { linear: tracker }, generator, queueTiming: fastRecovery });
 
     expect(await waitForRun(db, runId, undefined, 60_000)).toBe("COMPLETED");
     const recoveredInMs = Date.now() - killedAt;

@@ -1,15 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { AppError } from "../../../src/errors/app-error.ts";
 import { ErrorCode } from "../../../src/errors/codes.ts";
+import { RunQueue } from "../../../src/runs/queue.ts";
 import type { RunService } from "../../../src/runs/service.ts";
 import type { RunSummary, StoryProgress } from "../../../src/runs/types.ts";
 import { migratedTestDatabase, type TestDatabase } from "../../support/database.ts";
 import { FakeGenerator } from "../../support/fake-generator.ts";
 import { FakeTracker } from "../../support/fake-tracker.ts";
-import { linearRef, startTestRunService, waitFor, waitForRun } from "../../support/runs.ts";
+import { startCore, stopStarted, type StartOptions } from "../../support/app.ts";
+import { silentLogger } from "../../support/logger.ts";
+import { linearRef, waitFor, waitForRun } from "../../support/runs.ts";
 
 let db: TestDatabase;
-let services: RunService[] = [];
 let tracker: FakeTracker;
 let generator: FakeGenerator;
 
@@ -20,15 +22,14 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  await Promise.all(services.map((service) => service.stop({ graceful: false })));
-  services = [];
+  // Every process on the database stops before the database goes.
+  await stopStarted();
   await db.destroy();
 });
 
-async function service(overrides: Parameters<typeof startTestRunService>[1] | object = {}) {
-  const started = await startTestRunService(db, { trackers: { linear: tracker }, generator, ...overrides });
-  services.push(started);
-  return started;
+/** A bot process on the test database (several may share it). */
+async function service(overrides: StartOptions = {}): Promise<RunService> {
+  return (await startCore({ db, trackers: { linear: tracker }, generator, ...overrides })).runs;
 }
 
 async function start(runs: RunService, keys: string[], options = {}): Promise<{ runId: string; duplicate: false }> {
@@ -268,8 +269,9 @@ describe("webhook deliveries", () => {
 
   it("a run stored without its job (the job insert failed) is refused to its caller, then enqueued by the sweeper and run", async () => {
     tracker.addStory("ENG-7");
-    const runs = await service();
-    const insertJobs = vi.spyOn(runs.queue, "insertResolveJobs").mockRejectedValueOnce(new Error("connection terminated"));
+    const queue = new RunQueue({ databaseUrl: db.url, logger: silentLogger });
+    const runs = await service({ queue });
+    const insertJobs = vi.spyOn(queue, "insertResolveJobs").mockRejectedValueOnce(new Error("connection terminated"));
     const input = { trigger: "TRACKER_LABEL" as const, refs: [linearRef("ENG-7")], requestedBy: "linear-user", delivery: { provider: "LINEAR" as const, deliveryId: "d-7", event: "Issue" } };
     // The sender is not told "started" (a webhook answers 503), so it retries: a duplicate.
     await expect(runs.startRun(input)).rejects.toThrow("connection terminated");

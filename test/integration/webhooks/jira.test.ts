@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { signBody } from "../../../src/webhooks/signature.ts";
 import { FakeGenerator } from "../../support/fake-generator.ts";
 import { FakeTracker } from "../../support/fake-tracker.ts";
-import { startTestApp, type TestApp } from "../../support/app.ts";
+import { startApp, stopStarted, type TestApp } from "../../support/app.ts";
 import { waitForRun } from "../../support/runs.ts";
 import { refuseConnections } from "../../support/webhooks/database-outage.ts";
 import { sendJira, webhookFixture } from "../../support/webhooks/deliveries.ts";
@@ -17,7 +17,7 @@ let app: TestApp | undefined;
 let tracker: FakeTracker;
 
 afterEach(async () => {
-  await app?.stop();
+  await stopStarted();
   app = undefined;
 });
 
@@ -25,7 +25,7 @@ async function start(options: { env?: Record<string, string> } = {}): Promise<Te
   tracker = new FakeTracker({ name: "jira" });
   tracker.addStory("PROJ-42", { title: "Refund a payment", labels: ["ai:subtasks", "payments"] });
   tracker.addStory("PROJ-57", { title: "Export refunds as CSV", labels: ["ai:subtasks"] });
-  app = await startTestApp({ env: options.env ?? env, trackers: { jira: tracker }, generator: new FakeGenerator() });
+  app = await startApp({ env: options.env ?? env, trackers: { jira: tracker }, generator: new FakeGenerator() });
   return app;
 }
 

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { signBody } from "../../../src/webhooks/signature.ts";
 import { FakeGenerator } from "../../support/fake-generator.ts";
 import { FakeTracker } from "../../support/fake-tracker.ts";
-import { startTestApp, type TestApp } from "../../support/app.ts";
+import { startApp, stopStarted, type TestApp } from "../../support/app.ts";
 import { waitForRun } from "../../support/runs.ts";
 import { refuseConnections } from "../../support/webhooks/database-outage.ts";
 import { sendLinear, webhookFixture } from "../../support/webhooks/deliveries.ts";
@@ -12,20 +12,17 @@ import { sendLinear, webhookFixture } from "../../support/webhooks/deliveries.ts
 const SECRET = "lin_wh_4f8c2e1a9b7d6c5e3f2a1b0c9d8e7f6a";
 const env = { LINEAR_API_KEY: "lin_api_test_key_123", LINEAR_WEBHOOK_SECRET: SECRET };
 
-let apps: TestApp[] = [];
 let tracker: FakeTracker;
 
 afterEach(async () => {
-  for (const app of apps.reverse()) await app.stop();
-  apps = [];
+  await stopStarted();
 });
 
 async function start(options: { env?: Record<string, string>; db?: TestApp["db"] } = {}): Promise<TestApp> {
   tracker = new FakeTracker({ name: "linear" });
   tracker.addStory("ENG-123", { title: "Export orders as CSV", labels: ["Feature", "ai:subtasks"] });
   tracker.addStory("ENG-140", { title: "Import price lists from CSV", labels: ["ai:subtasks"] });
-  const app = await startTestApp({ env: options.env ?? env, trackers: { linear: tracker }, generator: new FakeGenerator(), ...(options.db ? { db: options.db } : {}) });
-  apps.push(app);
+  const app = await startApp({ env: options.env ?? env, trackers: { linear: tracker }, generator: new FakeGenerator(), ...(options.db ? { db: options.db } : {}) });
   return app;
 }
 

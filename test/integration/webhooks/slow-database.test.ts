@@ -12,7 +12,8 @@ import { migratedTestDatabase, type TestDatabase } from "../../support/database.
 import { FakeGenerator } from "../../support/fake-generator.ts";
 import { FakeTracker } from "../../support/fake-tracker.ts";
 import { silentLogger } from "../../support/logger.ts";
-import { startTestRunService, waitFor } from "../../support/runs.ts";
+import { startCore, stopStarted } from "../../support/app.ts";
+import { waitFor } from "../../support/runs.ts";
 import { sendLinear, webhookFixture } from "../../support/webhooks/deliveries.ts";
 
 const SECRET = "lin_wh_4f8c2e1a9b7d6c5e3f2a1b0c9d8e7f6a";
@@ -25,7 +26,7 @@ let locker: pg.Client | undefined;
 afterEach(async () => {
   await locker?.end().catch(() => undefined);
   await server?.close();
-  await runs?.stop({ graceful: false });
+  await stopStarted();
   await db?.destroy();
   locker = undefined;
   server = undefined;
@@ -38,7 +39,7 @@ describe("a Linear delivery while the database is slow", () => {
     db = await migratedTestDatabase();
     const tracker = new FakeTracker();
     tracker.addStory("ENG-123");
-    runs = await startTestRunService(db, { trackers: { linear: tracker }, generator: new FakeGenerator() });
+    runs = (await startCore({ db, trackers: { linear: tracker }, generator: new FakeGenerator() })).runs;
     const app = express();
     const config = { trackers: { linear: { apiKey: "k", apiUrl: "https://api.linear.app/graphql", webhookSecret: SECRET }, jira: null }, triggerLabel: "ai:subtasks" };
     app.use(createWebhookRouter({ config, logger: silentLogger, runs, recordWithinMs: 300 }));

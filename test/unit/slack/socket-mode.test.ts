@@ -3,7 +3,9 @@
 import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../../../src/config/config.ts";
+import { createSlackClient } from "../../../src/slack/client.ts";
 import { createSlackSurface } from "../../../src/slack/surface.ts";
+import { ThreadLinks } from "../../../src/slack/thread-links.ts";
 import type { RunService } from "../../../src/runs/service.ts";
 import { silentLogger } from "../../support/logger.ts";
 
@@ -28,7 +30,8 @@ describe("Socket Mode", () => {
       if (method === "apps.connections.open") opened.push(String(request.headers.get("authorization")));
       return [200, JSON.stringify({ ok: false, error: "invalid_auth" }), { "content-type": "application/json" }];
     } as never);
-    const surface = createSlackSurface({ config, slack: config.slack!, logger: silentLogger, runs, trackers: {} });
+    const client = createSlackClient(config.slack!, silentLogger);
+    const surface = createSlackSurface({ config, slack: config.slack!, client, links: new ThreadLinks(client, silentLogger), logger: silentLogger, runs, trackers: {} });
     expect(surface.router).toBeNull();
     // A refused app token fails the start: the operator sees it at once, not at the first command.
     await expect(surface.start()).rejects.toThrow(/invalid_auth/);

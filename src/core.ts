@@ -1,0 +1,110 @@
+// The composition root of everything the bot is besides its HTTP face: the database, the
+// trackers, the generation engine, the Slack Web API client and the run service, built once
+// from configuration. Every part can be injected (tests pass fakes; a bench passes its own
+// database). createApp (the HTTP service) and the CLI both build on it.
+import type { WebClient } from "@slack/web-api";
+import type { Config } from "./config/config.ts";
+import type { Database } from "./db/prisma.ts";
+import { openRuntimeDatabase } from "./db/runtime-database.ts";
+import { createAnthropicClient, createSubtaskGenerator } from "./generation/index.ts";
+import type { SubtaskGenerator } from "./generation/types.ts";
+import type { Logger } from "./log/logger.ts";
+import type { QueueTiming, RunQueue } from "./runs/queue.ts";
+import { createRunService, type RunService } from "./runs/service.ts";
+import type { StoryRetryPolicy } from "./runs/story-retry.ts";
+import { createSlackClient } from "./slack/client.ts";
+import { ThreadLinks } from "./slack/thread-links.ts";
+import { createTrackers, type Trackers } from "./trackers/create-trackers.ts";
+
+export interface CoreDeps {
+  readonly logger: Logger;
+  /** Default: DATABASE_URL's database, or an embedded PostgreSQL; migrated either way, closed by stop(). */
+  readonly db?: Database;
+  /** Default: the adapters of the configured trackers. */
+  readonly trackers?: Trackers;
+  /** Default: the Claude-backed engine on the configured model. */
+  readonly generator?: SubtaskGenerator;
+  /** Default: a client on SLACK_BOT_TOKEN when Slack is configured; null: Slack off. */
+  readonly slack?: WebClient | null;
+  /** Stories worked on at once by this process; default RUN_CONCURRENCY. */
+  readonly concurrency?: number;
+  /** Whether this process works on stories; default: RUN_CONCURRENCY > 0. */
+  readonly work?: boolean;
+  /** How often lost work is looked for (ms); 0 disables the sweeper. */
+  readonly sweepIntervalMs?: number;
+  /** Tests shorten these. */
+  readonly queueTiming?: Partial<QueueTiming>;
+  readonly queue?: RunQueue;
+  readonly storyRetry?: StoryRetryPolicy;
+}
+
+export interface Core {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly db: Database;
+  readonly trackers: Trackers;
+  readonly generator: SubtaskGenerator;
+  /** The one Slack Web API client; null when Slack is off. */
+  readonly slack: WebClient | null;
+  /** Links to runs' Slack threads; null when Slack is off. */
+  readonly threadLinks: ThreadLinks | null;
+  readonly runs: RunService;
+  /** Starts the queue and, where this process works, its workers. */
+  start(): Promise<void>;
+  /** Stops the queue (graceful: lets running jobs finish first), then closes the database if the core opened it. */
+  stop(options?: { graceful?: boolean }): Promise<void>;
+}
+
+/** The generation engine the configuration asks for (Claude on ANTHROPIC_MODEL). */
+export function configuredGenerator(config: Config, logger: Logger): SubtaskGenerator {
+  return createSubtaskGenerator({ client: createAnthropicClient(config.anthropic), model: config.anthropic.model, logger });
+}
+
+export async function createCore(config: Config, deps: CoreDeps): Promise<Core> {
+  const { logger } = deps;
+  const runtime = deps.db ? null : await openRuntimeDatabase(config, logger);
+  const db = deps.db ?? runtime!.db;
+  const trackers = deps.trackers ?? createTrackers({ configs: config.trackers, logger });
+  const generator = deps.generator ?? configuredGenerator(config, logger);
+  const slack = deps.slack !== undefined ? deps.slack : config.slack ? createSlackClient(config.slack, logger) : null;
+  const threadLinks = slack ? new ThreadLinks(slack, logger.child({ component: "slack" })) : null;
+
+  const runs = createRunService({
+    prisma: db.prisma,
+    intakePool: db.intakePool,
+    databaseUrl: db.url,
+    logger,
+    trackers,
+    generator,
+    concurrency: deps.concurrency ?? config.runConcurrency,
+    work: deps.work ?? config.runConcurrency > 0,
+    epicStoryLimit: config.epicStoryLimit,
+    finishLabels: { trigger: config.triggerLabel, done: config.doneLabel, failed: config.failedLabel },
+    ...(threadLinks ? { links: threadLinks } : {}),
+    ...(deps.sweepIntervalMs === undefined ? {} : { sweepIntervalMs: deps.sweepIntervalMs }),
+    ...(deps.queueTiming ? { queueTiming: deps.queueTiming } : {}),
+    ...(deps.queue ? { queue: deps.queue } : {}),
+    ...(deps.storyRetry ? { retry: deps.storyRetry } : {}),
+  });
+
+  let started = false;
+  return {
+    config,
+    logger,
+    db,
+    trackers,
+    generator,
+    slack,
+    threadLinks,
+    runs,
+    async start() {
+      await runs.start();
+      started = true;
+    },
+    async stop(options = {}) {
+      if (started) await runs.stop(options);
+      started = false;
+      await runtime?.close();
+    },
+  };
+}
