@@ -138,7 +138,9 @@ export class FakeTracker implements Tracker {
           state: child.state,
           createdByBot: child.marker !== null,
           marker: child.marker,
-          touchedByPerson: child.touched,
+          // A child without the bot's marker is a person's own: like the adapters (marker.ts
+          // inspectChild), it counts as touched, so nothing ever deletes it.
+          touchedByPerson: child.marker === null || child.touched,
         }),
       ),
       team: { id: "team-1", key: "ENG", name: "Engineering" },
