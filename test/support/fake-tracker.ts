@@ -110,6 +110,11 @@ export class FakeTracker implements Tracker {
     return `https://tracker.test/issue/${key}`;
   }
 
+  /** Linear's team key and Jira's project key are both the prefix of the issue key. */
+  private teamKey(key: string): string {
+    return key.split("-")[0] ?? key;
+  }
+
   private summary(item: { id: string; key: string; title: string }): TrackerItemSummary {
     return { id: item.id, key: item.key, title: item.title, url: this.url(item.key) };
   }
@@ -143,7 +148,7 @@ export class FakeTracker implements Tracker {
           touchedByPerson: child.marker === null || child.touched,
         }),
       ),
-      team: { id: "team-1", key: "ENG", name: "Engineering" },
+      team: { id: `team-${this.teamKey(story.key)}`, key: this.teamKey(story.key), name: this.teamKey(story.key) },
       closed: story.closed,
       isEpic: false,
     };
@@ -181,7 +186,7 @@ export class FakeTracker implements Tracker {
       // Like Linear with a client-chosen id: the same id never makes a second issue.
       let child = parent.children.find((c) => c.id === subtask.clientId);
       if (!child) {
-        child = { id: subtask.clientId, key: `ENG-${++this.sequence}`, title: subtask.title, state: "Backlog", marker: subtask.marker, touched: false };
+        child = { id: subtask.clientId, key: `${this.teamKey(parent.key)}-${++this.sequence}`, title: subtask.title, state: "Backlog", marker: subtask.marker, touched: false };
         parent.children.push(child);
         this.createdTitles.push(subtask.title);
       }
