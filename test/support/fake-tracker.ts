@@ -1,6 +1,7 @@
 // An in-memory tracker with the behaviour the run layer relies on: children carry the bot's
-// marker, a client-chosen id makes a repeated create return the existing issue, and every call
-// is recorded so tests can assert what the tracker saw.
+// marker, a client-chosen id makes a repeated create return the existing issue (as Linear; as
+// Jira it makes another), and every call is recorded so tests can assert what the tracker saw.
+// test/contract/tracker.contract.test.ts holds it to the same behaviours as the real adapters.
 import { StoryNotFound } from "../../src/trackers/errors.ts";
 import type {
   BotMarker,
@@ -183,10 +184,14 @@ export class FakeTracker implements Tracker {
         failed.push({ ref: subtask.code, error });
         continue;
       }
-      // Like Linear with a client-chosen id: the same id never makes a second issue.
-      let child = parent.children.find((c) => c.id === subtask.clientId);
+      // Linear takes a client-chosen id, so the same id never makes a second issue; Jira has no
+      // such id and makes another sub-task (the run layer then matches children by marker).
+      const clientIds = this.name === "linear";
+      let child = clientIds ? parent.children.find((c) => c.id === subtask.clientId) : undefined;
       if (!child) {
-        child = { id: subtask.clientId, key: `${this.teamKey(parent.key)}-${++this.sequence}`, title: subtask.title, state: "Backlog", marker: subtask.marker, touched: false };
+        const number = ++this.sequence;
+        const id = clientIds ? subtask.clientId : String(10_000 + number);
+        child = { id, key: `${this.teamKey(parent.key)}-${number}`, title: subtask.title, state: "Backlog", marker: subtask.marker, touched: false };
         parent.children.push(child);
         this.createdTitles.push(subtask.title);
       }
