@@ -46,6 +46,13 @@ const ref = (h: TrackerHarness, key: string): TrackerRef => ({ tracker: h.tracke
 const read = (h: TrackerHarness, key: string) => h.tracker.getStory(ref(h, key));
 const summaryOf = ({ id, key, title, url }: TrackerItemSummary): TrackerItemSummary => ({ id, key, title, url });
 const sorted = (items: readonly string[]) => [...items].sort();
+/** A story the run layer still holds a summary of, which the tracker no longer has. */
+const goneStory = (h: TrackerHarness): TrackerItemSummary => ({
+  id: "00000000-0000-4000-8000-000000000000",
+  key: h.unknownKey,
+  title: "Gone",
+  url: "https://tracker.example/gone",
+});
 
 /** The invoice story with sub-issues ST1… made through the port, as a run makes them. */
 async function storyWithBotSubIssues(h: TrackerHarness, codes: readonly string[] = ["ST1", "ST2", "ST3"]) {
@@ -252,8 +259,7 @@ const behaviours: readonly Behaviour[] = [
   {
     name: "commenting on a story that is gone rejects with StoryNotFound",
     async check(h) {
-      const gone = { id: "00000000-0000-4000-8000-000000000000", key: h.unknownKey, title: "Gone", url: "https://tracker.example/gone" };
-      await expect(h.tracker.comment(gone, "Done.")).rejects.toBeInstanceOf(StoryNotFound);
+      await expect(h.tracker.comment(goneStory(h), "Done.")).rejects.toBeInstanceOf(StoryNotFound);
     },
   },
 
@@ -293,8 +299,7 @@ const behaviours: readonly Behaviour[] = [
   {
     name: "labelling a story that is gone rejects with StoryNotFound",
     async check(h) {
-      const gone = { id: "00000000-0000-4000-8000-000000000000", key: h.unknownKey, title: "Gone", url: "https://tracker.example/gone" };
-      await expect(h.tracker.addLabel(gone, "subtasks:done")).rejects.toBeInstanceOf(StoryNotFound);
+      await expect(h.tracker.addLabel(goneStory(h), "subtasks:done")).rejects.toBeInstanceOf(StoryNotFound);
     },
   },
 
