@@ -1,6 +1,7 @@
 // An in-memory tracker with the behaviour the run layer relies on: children carry the bot's
-// marker, a client-chosen id makes a repeated create return the existing issue, and every call
-// is recorded so tests can assert what the tracker saw.
+// marker, a client-chosen id makes a repeated create return the existing issue (as Linear; as
+// Jira it makes another), and every call is recorded so tests can assert what the tracker saw.
+// test/contract/tracker.contract.test.ts holds it to the same behaviours as the real adapters.
 import { StoryNotFound } from "../../src/trackers/errors.ts";
 import { trackerRegistry } from "../../src/trackers/registry.ts";
 import type {
@@ -111,6 +112,11 @@ export class FakeTracker implements Tracker {
     return `https://tracker.test/issue/${key}`;
   }
 
+  /** Linear's team key and Jira's project key are both the prefix of the issue key. */
+  private teamKey(key: string): string {
+    return key.split("-")[0] ?? key;
+  }
+
   private summary(item: { id: string; key: string; title: string }): TrackerItemSummary {
     return { id: item.id, key: item.key, title: item.title, url: this.url(item.key) };
   }
@@ -139,10 +145,12 @@ export class FakeTracker implements Tracker {
           state: child.state,
           createdByBot: child.marker !== null,
           marker: child.marker,
-          touchedByPerson: child.touched,
+          // A child without the bot's marker is a person's own: like the adapters (marker.ts
+          // inspectChild), it counts as touched, so nothing ever deletes it.
+          touchedByPerson: child.marker === null || child.touched,
         }),
       ),
-      team: { id: "team-1", key: "ENG", name: "Engineering" },
+      team: { id: `team-${this.teamKey(story.key)}`, key: this.teamKey(story.key), name: this.teamKey(story.key) },
       closed: story.closed,
       isEpic: false,
     };
@@ -177,10 +185,14 @@ export class FakeTracker implements Tracker {
         failed.push({ ref: subtask.code, error });
         continue;
       }
-      // Like Linear with a client-chosen id: the same id never makes a second issue.
-      let child = parent.children.find((c) => c.id === subtask.clientId);
+      // Linear takes a client-chosen id, so the same id never makes a second issue; Jira has no
+      // such id and makes another sub-task (the run layer then matches children by marker).
+      const clientIds = this.name === "linear";
+      let child = clientIds ? parent.children.find((c) => c.id === subtask.clientId) : undefined;
       if (!child) {
-        child = { id: subtask.clientId, key: `ENG-${++this.sequence}`, title: subtask.title, state: "Backlog", marker: subtask.marker, touched: false };
+        const number = ++this.sequence;
+        const id = clientIds ? subtask.clientId : String(10_000 + number);
+        child = { id, key: `${this.teamKey(parent.key)}-${number}`, title: subtask.title, state: "Backlog", marker: subtask.marker, touched: false };
         parent.children.push(child);
         this.createdTitles.push(subtask.title);
       }

@@ -1,9 +1,11 @@
 // A small Linear workspace behind nock: GraphQL operations of the Linear adapter answered from
 // an in-memory model, with response bodies shaped like Linear's (see test/fixtures/linear).
 // End-to-end tests use it to let a whole run read stories, create sub-issues, comment and
-// change labels, then assert on the workspace afterwards.
+// change labels, then assert on the workspace afterwards; the tracker contract
+// (test/contract/) runs the Linear adapter against it.
 import { randomUUID } from "node:crypto";
 import nock from "nock";
+import { fixture } from "../unit/trackers/support/fixtures.ts";
 
 export interface LinearIssue {
   id: string;
@@ -44,6 +46,8 @@ export class LinearWorkspace {
   /** Operation names of every request, in order. */
   readonly operations: string[] = [];
   readonly labelIds = new Map<string, string>();
+  /** Operations the workspace has no answer for (the adapter sent something it does not model). */
+  readonly unanswered: string[] = [];
   private next = 500;
   private readonly scope: nock.Scope;
 
@@ -59,6 +63,7 @@ export class LinearWorkspace {
         try {
           return [200, { data: this.answer(operation, variables) }];
         } catch (error) {
+          if (error instanceof Refusal) return [error.status, error.body];
           return [200, { errors: [{ message: (error as Error).message, extensions: { type: "invalid input", code: "INPUT_ERROR" } }] }];
         }
       }) as never);
@@ -81,6 +86,8 @@ export class LinearWorkspace {
       assigneeId: init.assigneeId ?? null,
       comments: [],
     };
+    // A label an issue carries exists in the workspace, so it can be looked up and removed.
+    for (const name of issue.labels) this.labelId(name);
     this.issues.set(issue.id, issue);
     return issue;
   }
@@ -169,7 +176,7 @@ export class LinearWorkspace {
       }
       case "ExpandIssue": {
         const issue = this.find(v.id);
-        const children = [...this.issues.values()].filter((c) => c.parentId === issue.id);
+        const { nodes, pageInfo } = page([...this.issues.values()].filter((c) => c.parentId === issue.id), v.first, v.after);
         return {
           issue: {
             id: issue.id,
@@ -178,14 +185,14 @@ export class LinearWorkspace {
             url: this.url(issue),
             labels: { nodes: [...issue.labels].map((name) => ({ name })) },
             children: {
-              nodes: children.map((c) => ({
+              nodes: nodes.map((c) => ({
                 id: c.id,
                 identifier: c.identifier,
                 title: c.title,
                 url: this.url(c),
                 children: { nodes: [...this.issues.values()].filter((g) => g.parentId === c.id).slice(0, 1).map((g) => ({ id: g.id })) },
               })),
-              pageInfo: { hasNextPage: false, endCursor: null },
+              pageInfo,
             },
           },
         };
@@ -200,8 +207,12 @@ export class LinearWorkspace {
         const id = this.labelId(v.input.name);
         return { issueLabelCreate: { success: true, issueLabel: { id, name: v.input.name, isGroup: false, team: { id: TEAM.id } } } };
       }
-      case "CreateIssues":
-        return { issueBatchCreate: { success: true, issues: (v.input.issues as any[]).map((input) => this.create(input)) } };
+      case "CreateIssues": {
+        // One transaction: an id that exists already refuses the whole batch, and nothing is made.
+        const inputs = v.input.issues as any[];
+        if (inputs.some((input) => input.id && this.issues.has(input.id))) throw new Refusal(400, fixture("linear/error-id-exists.json"));
+        return { issueBatchCreate: { success: true, issues: inputs.map((input) => this.create(input)) } };
+      }
       case "CreateIssue":
         return { issueCreate: { success: true, issue: this.create(v.input) } };
       case "IssuesById":
@@ -219,6 +230,7 @@ export class LinearWorkspace {
         this.find(v.id).labels.delete(this.labelName(v.labelId));
         return { issueRemoveLabel: { success: true } };
       default:
+        this.unanswered.push(operation);
         throw new Error(`the workspace does not answer ${operation}`);
     }
   }
@@ -228,7 +240,11 @@ export class LinearWorkspace {
   }
 
   private create(input: any) {
-    if (input.id && this.issues.has(input.id)) throw new Error("Entity with this id already exists");
+    if (input.id && this.issues.has(input.id)) {
+      const refusal = fixture("linear/error-id-exists.json");
+      refusal.errors[0].path = ["issueCreate"];
+      throw new Refusal(400, refusal);
+    }
     const issue = this.addIssue(`ENG-${this.next++}`, {
       ...(input.id ? { id: input.id } : {}),
       title: input.title,
@@ -239,4 +255,23 @@ export class LinearWorkspace {
     });
     return this.summary(issue);
   }
+}
+
+/** An answer Linear gives instead of data: its HTTP status and body (see test/fixtures/linear/error-*.json). */
+class Refusal extends Error {
+  readonly status: number;
+  readonly body: unknown;
+  constructor(status: number, body: unknown) {
+    super("refused");
+    this.status = status;
+    this.body = body;
+  }
+}
+
+/** Relay pagination over `first`/`after`; the cursor is the last node's id. */
+function page<T extends { id: string }>(all: readonly T[], first: number | undefined, after: string | null | undefined) {
+  const start = after ? all.findIndex((node) => node.id === after) + 1 : 0;
+  const nodes = all.slice(start, first === undefined ? undefined : start + first);
+  const hasNextPage = start + nodes.length < all.length;
+  return { nodes, pageInfo: { hasNextPage, endCursor: nodes.at(-1)?.id ?? null } };
 }

@@ -96,6 +96,7 @@ describe("a run", () => {
     const { runId } = await start(runs, ["ENG-404"]);
     expect(await waitForRun(db, runId)).toBe("FAILED");
     const run = await db.prisma.run.findUniqueOrThrow({ where: { id: runId } });
+    // The fake rejects an unknown key with the adapters' StoryNotFound, so the reason reads as it would on Linear.
     expect(run.errorMsg).toBe("ENG-404: Linear has no issue ENG-404, or the bot's account cannot see it");
   });
 

@@ -1,6 +1,8 @@
 // Plays a provider's HTTP API with nock: answers queued per route, every request recorded so a
 // test can assert what was sent and how many requests one operation took. A request no route
 // expects is recorded as unexpected and answered 599 (tests assert there are none).
+// A stateful fake of the provider (a "world") can answer what no queued reply does, through
+// `otherwise`; queued replies still come first, so a test can slip in one failure.
 
 import nock from "nock";
 
@@ -40,7 +42,12 @@ export interface ApiPlayer {
   stop(): void;
 }
 
-export function playApi(origin: string): ApiPlayer {
+export interface PlayApiOptions {
+  /** Answers a request no queued reply matches; undefined leaves it unexpected. */
+  readonly otherwise?: (request: RecordedRequest) => Reply | undefined;
+}
+
+export function playApi(origin: string, options: PlayApiOptions = {}): ApiPlayer {
   const requests: RecordedRequest[] = [];
   const unexpected: RecordedRequest[] = [];
   const routes: Route[] = [];
@@ -59,7 +66,7 @@ export function playApi(origin: string): ApiPlayer {
       };
       requests.push(recorded);
       const route = routes.find((candidate) => candidate.replies.length > 0 && candidate.matches(recorded));
-      const replier = route?.replies.shift();
+      const replier = route?.replies.shift() ?? options.otherwise?.(recorded);
       if (!replier) {
         unexpected.push(recorded);
         return [599, { unexpected: `${recorded.method} ${recorded.path}` }, { "Content-Type": "application/json" }];

@@ -1,0 +1,300 @@
+// A small Jira Cloud site behind nock: the REST v3 endpoints the Jira adapter calls, answered from
+// an in-memory model (issues with their type, status, parent, labels, assignee and comments), with
+// bodies shaped like Jira's (see test/fixtures/jira). The same scenario gets its answers from the
+// state, so a test can read a story, create its sub-tasks, let a person change one and read again.
+// https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/
+
+import { playApi, type ApiPlayer, type RecordedRequest, type Reply } from "../unit/trackers/support/api-player.ts";
+import { fixture } from "../unit/trackers/support/fixtures.ts";
+import { JIRA_BASE_URL } from "../unit/trackers/support/jira-api.ts";
+
+export type JiraIssueType = "Epic" | "Story" | "Sub-task";
+export type JiraStatus = "To Do" | "In Progress" | "Done";
+
+export interface JiraSiteIssue {
+  readonly id: string;
+  readonly key: string;
+  readonly type: JiraIssueType;
+  summary: string;
+  /** Atlassian Document Format, as Jira keeps it. */
+  description: AdfDoc | null;
+  status: JiraStatus;
+  parentKey: string | null;
+  labels: string[];
+  assigneeAccountId: string | null;
+  /** ADF bodies, in order. */
+  readonly comments: unknown[];
+}
+
+export interface AdfDoc {
+  readonly type: "doc";
+  readonly version: 1;
+  readonly content: unknown[];
+}
+
+const PROJECT = { id: "10000", key: "PROJ", name: "Payments" };
+
+const ISSUE_TYPES: Record<JiraIssueType, { id: string; name: string; subtask: boolean; hierarchyLevel: number }> = {
+  Epic: { id: "10000", name: "Epic", subtask: false, hierarchyLevel: 1 },
+  Story: { id: "10001", name: "Story", subtask: false, hierarchyLevel: 0 },
+  "Sub-task": { id: "10003", name: "Sub-task", subtask: true, hierarchyLevel: -1 },
+};
+
+const STATUSES: Record<JiraStatus, { id: string; category: string; categoryName: string }> = {
+  "To Do": { id: "10000", category: "new", categoryName: "To Do" },
+  "In Progress": { id: "3", category: "indeterminate", categoryName: "In Progress" },
+  Done: { id: "10001", category: "done", categoryName: "Done" },
+};
+
+/** What `expand=names` tells: field id → display name (this site has no custom fields). */
+const FIELD_NAMES = {
+  summary: "Summary",
+  description: "Description",
+  labels: "Labels",
+  status: "Status",
+  issuetype: "Issue Type",
+  project: "Project",
+  parent: "Parent",
+  subtasks: "Sub-tasks",
+  assignee: "Assignee",
+};
+
+const SUMMARY_MAX = 255;
+const ISSUE_PATH = /^\/rest\/api\/3\/issue\/([^/]+)$/;
+const COMMENT_PATH = /^\/rest\/api\/3\/issue\/([^/]+)\/comment$/;
+
+/** Plain text as ADF: one paragraph per blank-line-separated block. */
+export function adfParagraphs(text: string): AdfDoc {
+  const blocks = text.split(/\n\s*\n/).filter((block) => block.trim() !== "");
+  return {
+    type: "doc",
+    version: 1,
+    content: blocks.map((block) => ({ type: "paragraph", content: [{ type: "text", text: block }] })),
+  };
+}
+
+export class JiraSite {
+  readonly issues = new Map<string, JiraSiteIssue>();
+  readonly api: ApiPlayer;
+  private next = 1;
+
+  constructor() {
+    this.api = playApi(JIRA_BASE_URL, { otherwise: (request) => this.answer(request) });
+  }
+
+  stop(): void {
+    this.api.stop();
+  }
+
+  addIssue(init: {
+    summary: string;
+    description?: string | AdfDoc | null;
+    type?: JiraIssueType;
+    status?: JiraStatus;
+    parentKey?: string | null;
+    labels?: string[];
+    assigneeAccountId?: string | null;
+  }): JiraSiteIssue {
+    const number = this.next++;
+    const description = init.description ?? null;
+    const issue: JiraSiteIssue = {
+      id: String(10_000 + number),
+      key: `${PROJECT.key}-${number}`,
+      type: init.type ?? "Story",
+      summary: init.summary,
+      description: typeof description === "string" ? adfParagraphs(description) : description,
+      status: init.status ?? "To Do",
+      parentKey: init.parentKey ?? null,
+      labels: [...(init.labels ?? [])],
+      assigneeAccountId: init.assigneeAccountId ?? null,
+      comments: [],
+    };
+    this.issues.set(issue.key, issue);
+    return issue;
+  }
+
+  byKey(key: string): JiraSiteIssue {
+    const issue = this.find(key);
+    if (!issue) throw new Error(`no issue ${key}`);
+    return issue;
+  }
+
+  childrenOf(key: string): JiraSiteIssue[] {
+    return [...this.issues.values()].filter((issue) => issue.parentKey === key);
+  }
+
+  private find(idOrKey: string): JiraSiteIssue | undefined {
+    return this.issues.get(idOrKey) ?? [...this.issues.values()].find((issue) => issue.id === idOrKey);
+  }
+
+  private answer(request: RecordedRequest): Reply | undefined {
+    const { method, path } = request;
+    const issuePath = ISSUE_PATH.exec(path);
+    const commentPath = COMMENT_PATH.exec(path);
+    if (method === "GET" && path === "/rest/api/3/issue/createmeta/PROJ/issuetypes") {
+      return { body: fixture("jira/createmeta-PROJ-issuetypes.json") };
+    }
+    if (method === "GET" && path === "/rest/api/3/issue/createmeta/PROJ/issuetypes/10003") {
+      return { body: fixture("jira/createmeta-PROJ-10003-fields.json") };
+    }
+    if (method === "POST" && path === "/rest/api/3/issue/bulk") return this.bulkCreate(request.body);
+    if (method === "GET" && path === "/rest/api/3/search/jql") return this.search(request.query);
+    if (method === "POST" && path === "/rest/api/3/search/approximate-count") return this.count(request.body);
+    if (method === "POST" && commentPath?.[1]) return this.comment(commentPath[1], request.body);
+    if (issuePath?.[1] && issuePath[1] !== "bulk") {
+      const issue = this.find(issuePath[1]);
+      if (!issue) return { status: 404, body: fixture("jira/error-404.json") };
+      if (method === "GET") return { body: this.issueBody(issue, request.query) };
+      if (method === "PUT") return this.edit(issue, request.body);
+      if (method === "DELETE") return this.delete(issue, request.query);
+    }
+    return undefined;
+  }
+
+  private issueBody(issue: JiraSiteIssue, query: URLSearchParams) {
+    return {
+      id: issue.id,
+      key: issue.key,
+      self: `${JIRA_BASE_URL}/rest/api/3/issue/${issue.id}`,
+      fields: this.fieldsOf(issue, query.get("fields")),
+      ...(query.get("expand")?.split(",").includes("names") ? { names: FIELD_NAMES } : {}),
+    };
+  }
+
+  /** Jira answers only the fields asked for; `*navigable` and `*all` are every field here. */
+  private fieldsOf(issue: JiraSiteIssue, requested: string | null): Record<string, unknown> {
+    const parent = issue.parentKey ? this.find(issue.parentKey) : undefined;
+    const all: Record<string, unknown> = {
+      summary: issue.summary,
+      description: issue.description,
+      labels: issue.labels,
+      status: statusOf(issue.status),
+      issuetype: ISSUE_TYPES[issue.type],
+      project: PROJECT,
+      ...(parent
+        ? { parent: { id: parent.id, key: parent.key, fields: { summary: parent.summary, status: statusOf(parent.status) } } }
+        : {}),
+      subtasks: this.childrenOf(issue.key)
+        .filter((child) => child.type === "Sub-task")
+        .map((child) => ({ id: child.id, key: child.key, fields: { summary: child.summary, status: statusOf(child.status) } })),
+      assignee: issue.assigneeAccountId ? { accountId: issue.assigneeAccountId } : null,
+    };
+    const names = (requested ?? "*navigable").split(",");
+    if (names.includes("*navigable") || names.includes("*all")) return all;
+    return Object.fromEntries(Object.entries(all).filter(([name]) => names.includes(name)));
+  }
+
+  /** Only the JQL the adapter sends: `parent = KEY`, optionally ordered by creation. */
+  private parentOf(jql: unknown): JiraSiteIssue | Reply {
+    const match = typeof jql === "string" ? /^parent\s*=\s*(\S+?)(?:\s+ORDER BY created ASC)?$/i.exec(jql.trim()) : null;
+    const parent = match?.[1] ? this.find(match[1]) : undefined;
+    if (parent) return parent;
+    return { status: 400, body: { errorMessages: [`Error in the JQL Query: ${String(jql)}`], errors: {} } };
+  }
+
+  /** GET /rest/api/3/search/jql, paged by an opaque nextPageToken (here: the offset). */
+  private search(query: URLSearchParams): Reply {
+    const parent = this.parentOf(query.get("jql"));
+    if (!("key" in parent)) return parent;
+    const children = this.childrenOf(parent.key);
+    const start = Number(query.get("nextPageToken") ?? 0);
+    const size = Number(query.get("maxResults") ?? 50);
+    const page = children.slice(start, start + size);
+    const isLast = start + size >= children.length;
+    return {
+      body: {
+        issues: page.map((child) => ({
+          id: child.id,
+          key: child.key,
+          self: `${JIRA_BASE_URL}/rest/api/3/issue/${child.id}`,
+          fields: this.fieldsOf(child, query.get("fields")),
+        })),
+        ...(isLast ? {} : { nextPageToken: String(start + size) }),
+        isLast,
+      },
+    };
+  }
+
+  private count(body: unknown): Reply {
+    const parent = this.parentOf((body as { jql?: unknown } | undefined)?.jql);
+    if (!("key" in parent)) return parent;
+    return { body: { count: this.childrenOf(parent.key).length } };
+  }
+
+  /** POST /rest/api/3/issue/bulk: each element created or refused on its own. */
+  private bulkCreate(body: unknown): Reply {
+    const updates = (body as { issueUpdates?: { fields?: Record<string, any> }[] }).issueUpdates ?? [];
+    const issues: unknown[] = [];
+    const errors: unknown[] = [];
+    updates.forEach((update, index) => {
+      const fields = update.fields ?? {};
+      const refused = this.refusedFields(fields);
+      if (Object.keys(refused).length > 0) {
+        errors.push({ status: 400, elementErrors: { errorMessages: [], errors: refused }, failedElementNumber: index });
+        return;
+      }
+      const issue = this.addIssue({
+        summary: fields.summary,
+        description: fields.description ?? null,
+        type: "Sub-task",
+        parentKey: this.find(fields.parent.key)!.key,
+        labels: fields.labels ?? [],
+      });
+      issues.push({ id: issue.id, key: issue.key, self: `${JIRA_BASE_URL}/rest/api/3/issue/${issue.id}` });
+    });
+    // Jira answers 400 with the same body when every element failed.
+    return { status: issues.length === 0 && errors.length > 0 ? 400 : 201, body: { issues, errors } };
+  }
+
+  private refusedFields(fields: Record<string, any>): Record<string, string> {
+    const refused: Record<string, string> = {};
+    if (fields.project?.key !== PROJECT.key) refused.project = "valid project is required";
+    if (fields.issuetype?.id !== ISSUE_TYPES["Sub-task"].id) refused.issuetype = "The issue type selected is invalid.";
+    if (!fields.parent?.key || !this.find(fields.parent.key)) refused.parent = "Could not find issue by id or key.";
+    if (typeof fields.summary !== "string" || fields.summary.trim() === "") refused.summary = "You must specify a summary of the issue.";
+    else if (fields.summary.length > SUMMARY_MAX) refused.summary = "Summary must be less than 255 characters.";
+    const spaced = ((fields.labels ?? []) as string[]).find((label) => /\s/.test(label));
+    if (spaced !== undefined) refused.labels = `The label '${spaced}' contains spaces which is invalid.`;
+    return refused;
+  }
+
+  /** PUT /rest/api/3/issue/{key} with `update.labels`: Jira labels are a set without spaces. */
+  private edit(issue: JiraSiteIssue, body: unknown): Reply {
+    const operations = (body as { update?: { labels?: ({ add?: string; remove?: string })[] } }).update?.labels ?? [];
+    for (const operation of operations) {
+      const label = operation.add ?? operation.remove ?? "";
+      if (/\s/.test(label)) {
+        return { status: 400, body: { errorMessages: [], errors: { labels: `The label '${label}' contains spaces which is invalid.` } } };
+      }
+    }
+    for (const operation of operations) {
+      if (operation.add !== undefined && !issue.labels.includes(operation.add)) issue.labels.push(operation.add);
+      if (operation.remove !== undefined) issue.labels = issue.labels.filter((label) => label !== operation.remove);
+    }
+    return { status: 204 };
+  }
+
+  private delete(issue: JiraSiteIssue, query: URLSearchParams): Reply {
+    const children = this.childrenOf(issue.key);
+    if (children.length > 0 && query.get("deleteSubtasks") !== "true") {
+      return { status: 400, body: { errorMessages: ["The issue has subtasks; delete them first or set deleteSubtasks."], errors: {} } };
+    }
+    for (const child of children) this.issues.delete(child.key);
+    this.issues.delete(issue.key);
+    return { status: 204 };
+  }
+
+  private comment(idOrKey: string, body: unknown): Reply {
+    const issue = this.find(idOrKey);
+    if (!issue) return { status: 404, body: fixture("jira/error-404.json") };
+    const adf = (body as { body?: unknown }).body;
+    issue.comments.push(adf);
+    const id = String(10_100 + issue.comments.length);
+    return { status: 201, body: { self: `${JIRA_BASE_URL}/rest/api/3/issue/${issue.id}/comment/${id}`, id, body: adf } };
+  }
+}
+
+function statusOf(status: JiraStatus) {
+  const known = STATUSES[status];
+  return { name: status, id: known.id, statusCategory: { key: known.category, name: known.categoryName } };
+}
