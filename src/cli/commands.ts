@@ -6,7 +6,7 @@ import type { CountRange, SubtaskGenerator } from "../generation/types.ts";
 import { loadStoryContextFile } from "../generation/story-file.ts";
 import type { RunProgress } from "../runs/progress.ts";
 import type { RunService } from "../runs/service.ts";
-import type { RunState } from "../runs/types.ts";
+import { isFinalStory, isRunOver } from "../runs/states.ts";
 import { parseRef } from "../trackers/parse-ref.ts";
 import type { TrackerRef } from "../trackers/types.ts";
 import { referenceOptions } from "../config/config.ts";
@@ -20,8 +20,6 @@ export interface Output {
   out(text: string): void;
   err(text: string): void;
 }
-
-const FINAL: readonly RunState[] = ["COMPLETED", "PARTIAL", "FAILED"];
 
 /** Keys and links → refs; a reference that cannot work is a usage error (exit 2). */
 export function parseRefs(refs: readonly string[], config: Config, output: Output): TrackerRef[] | null {
@@ -94,7 +92,7 @@ export async function generateCommand(
   const reported = new Set<string>();
   const unsubscribe = runs.observe({
     onStoryUpdate: (story) => {
-      if (story.runId !== runId || !["COMPLETED", "FAILED", "SKIPPED"].includes(story.status) || reported.has(story.runStoryId)) return;
+      if (story.runId !== runId || !isFinalStory(story.status) || reported.has(story.runStoryId)) return;
       reported.add(story.runStoryId);
       output.err(`  ${story.storyKey}: ${story.status.toLowerCase()}${story.errorMsg ? ` (${story.errorMsg})` : ` (${story.subtasks.length} subtasks)`}`);
     },
@@ -102,7 +100,7 @@ export async function generateCommand(
   try {
     for (;;) {
       const progress = await runs.loadRunProgress(runId);
-      if (progress && FINAL.includes(progress.run.status)) {
+      if (progress && isRunOver(progress.run.status)) {
         output.out(storiesTable(progress));
         if (options.dryRun) {
           for (const story of progress.stories) {

@@ -9,6 +9,7 @@ import type { WebClientOptions } from "@slack/web-api";
 import type { Router } from "express";
 import type { SlackConfig } from "../config/config.ts";
 import type { Logger } from "../log/logger.ts";
+import { errorReference, NOTHING_STARTED, somethingWentWrong } from "./blocks/something-went-wrong.ts";
 import { slackLogger } from "./bolt-logger.ts";
 
 export const SLACK_EVENTS_PATH = "/slack/events";
@@ -20,11 +21,6 @@ export interface BoltSetup {
   start(): Promise<void>;
   stop(): Promise<void>;
 }
-
-const internalError = JSON.stringify({
-  response_type: "ephemeral",
-  text: ":x: Something went wrong on my side. Nothing was started; please try again in a minute.",
-});
 
 export function createBoltApp(config: SlackConfig, logger: Logger, clientOptions: WebClientOptions): BoltSetup {
   const log = slackLogger(logger, "slack-bolt");
@@ -56,10 +52,12 @@ export function createBoltApp(config: SlackConfig, logger: Logger, clientOptions
     logger: log,
     // A listener that fails before acking gets a message for the person, never a bare 500.
     processEventErrorHandler: async ({ error, response }) => {
-      log.error("Slack request failed", error);
+      const reference = errorReference();
+      log.error(`Slack request failed (reference ${reference})`, error);
       if (response.headersSent) return false;
+      const answer = somethingWentWrong({ consequence: NOTHING_STARTED, reference });
       response.writeHead(200, { "content-type": "application/json" });
-      response.end(internalError);
+      response.end(JSON.stringify({ response_type: "ephemeral", text: answer.text, blocks: answer.blocks }));
       return true;
     },
   });

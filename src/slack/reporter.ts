@@ -11,7 +11,8 @@ import type { RunService } from "../runs/service.ts";
 import type { RunObserver, RunSummary, StoryProgress } from "../runs/types.ts";
 import { filledSegments, PROGRESS_BAR_WIDTH } from "./blocks/format.ts";
 import type { SlackMessage } from "./blocks/message.ts";
-import { isRunOver, runMessage, runStatusText, tallyStories } from "./blocks/run-message.ts";
+import { isRunOver } from "../runs/states.ts";
+import { runMessage, runStatusText, tallyStories } from "./blocks/run-message.ts";
 import { storyReply, type Decided } from "./blocks/story-reply.ts";
 import { isAwaitingReview, isFinal } from "./blocks/story-status.ts";
 import { slackErrorCode } from "./client.ts";
@@ -244,7 +245,7 @@ export class SlackReporter implements RunObserver {
       this.deps.logger.warn({ runId, error: slackErrorCode(error) }, "could not update the run's message in Slack");
       return;
     }
-    if (isRunOver(progress.run)) {
+    if (isRunOver(progress.run.status)) {
       // The run is over: once its last replies are out, nothing more is kept for it.
       void thread.chain.then(() => {
         if (this.threads.get(runId) !== undefined) this.threads.delete(runId);

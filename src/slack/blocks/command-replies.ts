@@ -101,8 +101,3 @@ export function postFailedMessage(channel: string, runId: string, slackError: st
   const text = `:warning: ${reason} The run goes on anyway: \`/subtasks status ${escapeMrkdwn(runId)}\` shows how it went.`;
   return message(text, [section(text)]);
 }
-
-export function internalErrorMessage(what: string, reference: string): SlackMessage {
-  const text = `:x: Something went wrong on my side while ${what}. Nothing was started; please try again in a minute. (Reference for the operator: \`${escapeMrkdwn(reference)}\`)`;
-  return message(text, [section(text)]);
-}

@@ -2,6 +2,7 @@
 // run is over, its totals. Rendered from the database (RunProgress), so any process renders the
 // same message for the same state.
 import type { RunProgress } from "../../runs/progress.ts";
+import { isRunOver } from "../../runs/states.ts";
 import type { RunSummary, StoryProgress } from "../../runs/types.ts";
 import { escapeMrkdwn, inlineText, link, mentionUser } from "../mrkdwn.ts";
 import { formatCost, formatCount, formatDuration, plural, progressBar } from "./format.ts";
@@ -36,10 +37,6 @@ export function tallyStories(stories: readonly StoryProgress[]): RunTally {
     awaiting: stories.filter(isAwaitingReview).length,
     created: stories.reduce((sum, story) => sum + story.subtasksCreated, 0),
   };
-}
-
-export function isRunOver(run: Pick<RunSummary, "status">): boolean {
-  return run.status === "COMPLETED" || run.status === "PARTIAL" || run.status === "FAILED";
 }
 
 export function runStatusText(run: RunSummary, tally: RunTally): string {
@@ -114,7 +111,7 @@ function totals(run: RunSummary, tally: RunTally): Block {
 
 export function runMessage({ run, stories }: RunProgress): SlackMessage {
   const tally = tallyStories(stories);
-  const over = isRunOver(run);
+  const over = isRunOver(run.status);
   const status = runStatusText(run, tally);
   const blocks: Block[] = [section(`*Subtasks* for ${refsText(run)} · ${whoAsked(run)}${modeText(run)}`)];
 

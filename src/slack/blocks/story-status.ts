@@ -1,11 +1,10 @@
 // One story's state in a few words, the same in the parent message, the reply and App Home.
+import { isFinalStory } from "../../runs/states.ts";
 import type { RunOptions, StoryProgress } from "../../runs/types.ts";
 import { plural } from "./format.ts";
 
-export const FINAL = new Set(["COMPLETED", "FAILED", "SKIPPED"]);
-
 export function isFinal(story: Pick<StoryProgress, "status">): boolean {
-  return FINAL.has(story.status);
+  return isFinalStory(story.status);
 }
 
 export function isAwaitingReview(story: Pick<StoryProgress, "status" | "reviewState">): boolean {

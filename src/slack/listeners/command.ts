@@ -2,7 +2,6 @@
 // parent message and hand the run to the queue. Nothing the person waits for touches a
 // tracker, the model or Slack's API. Every way it can go wrong ends in a message to them.
 // https://docs.slack.dev/interactivity/implementing-slash-commands#responding_to_commands
-import { randomUUID } from "node:crypto";
 import type { App, RespondArguments, RespondFn, SlashCommand } from "@slack/bolt";
 import { settleWithin } from "../../async/deadline.ts";
 import type { Logger } from "../../log/logger.ts";
@@ -13,7 +12,6 @@ import type { ParseRefOptions } from "../../trackers/parse-ref.ts";
 import type { SlackMessage } from "../blocks/message.ts";
 import {
   helpMessage,
-  internalErrorMessage,
   postFailedMessage,
   problemsMessage,
   recordingSlowMessage,
@@ -22,6 +20,7 @@ import {
   runStatusMessage,
   startedMessage,
 } from "../blocks/command-replies.ts";
+import { errorReference, NOTHING_STARTED, somethingWentWrong } from "../blocks/something-went-wrong.ts";
 import { slackErrorCode } from "../client.ts";
 import { parseCommand } from "../command-grammar.ts";
 import type { SlackReporter } from "../reporter.ts";
@@ -74,9 +73,9 @@ export async function handleCommand(deps: CommandDeps, command: SlashCommand, ac
     }
   } catch (error) {
     // Only reached before the ack (the run path handles its own failures after it).
-    const reference = randomUUID().slice(0, 8);
+    const reference = errorReference();
     deps.logger.error({ err: error, reference, command: command.command, kind: parsed.kind }, "slash command failed");
-    await ack(ephemeral(internalErrorMessage("handling the command", reference)));
+    await ack(ephemeral(somethingWentWrong({ doing: "handling the command", consequence: NOTHING_STARTED, reference })));
   }
 }
 
@@ -127,9 +126,9 @@ async function startRun(
     try {
       created = await recording;
     } catch (error) {
-      const reference = randomUUID().slice(0, 8);
+      const reference = errorReference();
       deps.logger.error({ err: error, reference, command: command.command }, "a run could not be recorded after the ack");
-      await respond(ephemeral(internalErrorMessage("recording the run", reference))).catch((respondError: unknown) =>
+      await respond(ephemeral(somethingWentWrong({ doing: "recording the run", consequence: NOTHING_STARTED, reference }))).catch((respondError: unknown) =>
         deps.logger.warn({ reference, error: slackErrorCode(respondError) }, "could not tell the person that the run was not recorded"),
       );
       return;

@@ -2,13 +2,13 @@
 // the run or a workspace admin may decide; the decision is a guarded update in the run layer,
 // so a double click (or two people at once) acts once and the second hears it was decided.
 // https://docs.slack.dev/reference/interaction-payloads/block_actions-payload
-import { randomUUID } from "node:crypto";
 import type { App, BlockAction, ButtonAction, RespondFn } from "@slack/bolt";
 import type { Logger } from "../../log/logger.ts";
 import type { RunService } from "../../runs/service.ts";
 import { escapeMrkdwn, mentionUser } from "../mrkdwn.ts";
 import { decisionOfAction, REVIEW_ACTION_IDS, runIdOfReviewBlock } from "../blocks/story-reply.ts";
 import { storyStatus } from "../blocks/story-status.ts";
+import { errorReference, somethingWentWrong } from "../blocks/something-went-wrong.ts";
 import { slackErrorCode } from "../client.ts";
 import type { SlackReporter } from "../reporter.ts";
 import type { ReviewPermissions } from "../review-permission.ts";
@@ -66,8 +66,8 @@ export async function handleReviewAction(deps: ReviewDeps, userId: string, actio
     deps.logger.info({ runId, runStoryId, decision, userId, permission }, "review decided");
     await deps.reporter.showDecision(runId, runStoryId, { decision, by: userId });
   } catch (error) {
-    const reference = randomUUID().slice(0, 8);
+    const reference = errorReference();
     deps.logger.error({ err: error, reference, runId, runStoryId, decision }, "review button failed");
-    await tell(respond, deps.logger, `:x: Something went wrong on my side; nothing was decided. Please try again. (Reference: \`${reference}\`)`);
+    await tell(respond, deps.logger, somethingWentWrong({ consequence: "Nothing was decided; please try again.", reference }).text);
   }
 }

@@ -9,7 +9,7 @@ import { waitFor, waitForRun } from "../../support/runs.ts";
 import { fixture } from "../../unit/trackers/support/fixtures.ts";
 import { data, graphqlOf, playLinear, type LinearApi } from "../../unit/trackers/support/linear-api.ts";
 import { playSlack, textOf, type PlayedSlack } from "./support/slack-api.ts";
-import { CHANNEL, sendCommand, slackEnv } from "./support/slack-requests.ts";
+import { CHANNEL, sendCommand, slackEnv, SLACK_ACK_DEADLINE_MS } from "./support/slack-requests.ts";
 
 const ANTHROPIC_URL = "https://anthropic.test";
 const ANTHROPIC_KEY = "sk-ant-api03-test-key-0000";
@@ -86,9 +86,10 @@ describe("a /subtasks run on the real Linear and Claude clients", () => {
 
     const ack = await sendCommand(app.baseUrl, "<https://linear.app/acme/issue/ENG-123/export-orders-as-csv|ENG-123> --count 3-5");
 
-    // The ack: one insert, no tracker, no model, no Slack call.
+    // The ack: one insert, no tracker, no model, no Slack call; well inside Slack's deadline
+    // (its speed is a figure of npm run bench:ack, not a test).
     expect(ack.status).toBe(200);
-    expect(ack.ms).toBeLessThan(500);
+    expect(ack.ms).toBeLessThan(SLACK_ACK_DEADLINE_MS);
     expect(ack.json).toEqual({
       response_type: "ephemeral",
       text: ":rocket: Starting *ENG-123*. Progress goes in a thread in this channel.",

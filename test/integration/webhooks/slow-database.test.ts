@@ -60,7 +60,8 @@ describe("a Linear delivery while the database is slow", () => {
     expect(first.status).toBe(503);
     expect(first.headers.get("retry-after")).toBe("30");
     expect(waited).toBeGreaterThanOrEqual(290);
-    expect(waited).toBeLessThan(2_000);
+    // Answered at the deadline, not when the lock goes: well before Linear gives up (5 s).
+    expect(waited).toBeLessThan(4_000);
 
     // The write that waited on the lock lands now.
     await waitFor(async () => (await db!.prisma.webhookDelivery.count()) === 1, 5_000, "the delayed write");

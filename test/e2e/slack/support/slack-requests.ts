@@ -10,6 +10,11 @@ export const CHANNEL = "C0RUNS";
 export const REQUESTER = "U0ALICE";
 export const STRANGER = "U0MALLORY";
 export const ADMIN = "U0ADMIN";
+/**
+ * Slack shows the person an error when a command or a click is not acknowledged within 3 s:
+ * the bound an ack must meet in a test. How fast it really is, is a figure of npm run bench:ack.
+ */
+export const SLACK_ACK_DEADLINE_MS = 3_000;
 
 export function slackEnv(extra: Record<string, string> = {}): Record<string, string> {
   return { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: "https://slack.test/api/", ...extra };
