@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { answerJsonSchema } from "../../../src/generation/answer-schema.ts";
 import { parseAnswer } from "../../../src/generation/parse-answer.ts";
@@ -38,7 +39,20 @@ function keywords(schema: unknown, path = "$"): Array<[string, string, unknown]>
   return out;
 }
 
+/** A request body as it was sent before, compact: the exact bytes, key order included. */
+function sentBefore(name: string): string {
+  return JSON.stringify(JSON.parse(readFileSync(new URL(`../../fixtures/anthropic/${name}`, import.meta.url), "utf8")));
+}
+
 describe("the Messages API request", () => {
+  it.each([
+    ["checkout-discount-codes.json", "request-checkout-subtasks.json"],
+    ["webhook-retries-hours-scale.json", "request-webhook-retries-hours.json"],
+  ])("for the story %s is byte for byte the body in %s, so the prompt cache and the model's instructions stay as they are", async (story, body) => {
+    const { context, options } = await loadStoryContextFile(new URL(`../../fixtures/stories/${story}`, import.meta.url).pathname);
+    expect(JSON.stringify(buildMessagesRequest(context, options, "claude-sonnet-5-5"))).toBe(sentBefore(body));
+  });
+
   it.each(["claude-sonnet-5-5", "claude-sonnet-4-5-20250929", "claude-haiku-4-5-20251001"])(
     "for %s uses no shape the model refuses",
     (model) => {
