@@ -7,10 +7,10 @@
 import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { parseConfig } from "../src/config/config.ts";
+import { TSHIRT_SIZES } from "../src/effort/effort.ts";
 import { resolveOptions } from "../src/generation/options.ts";
 import { duplicateKey } from "../src/generation/title.ts";
 import {
-  TSHIRT_EFFORTS,
   acceptanceCriteriaOf,
   createAnthropicClient,
   createSubtaskGenerator,
@@ -55,7 +55,7 @@ function checksOf(context: StoryContext, options: GenerateOptions, result: Gener
   const repeated = subtasks.filter((subtask, index) => keys.indexOf(keys[index]!) !== index || existing.has(keys[index]!));
   const codes = subtasks.map((subtask) => subtask.code);
   const badDependencies = subtasks.filter((subtask, index) => subtask.dependsOn.some((code) => !codes.slice(0, index).includes(code)));
-  const effortOk = (effort: string) => (effortScale === "hours" ? /^\d+(\.5)?h$/.test(effort) : (TSHIRT_EFFORTS as readonly string[]).includes(effort));
+  const effortOk = (effort: string) => (effortScale === "hours" ? /^\d+(\.5)?h$/.test(effort) : (TSHIRT_SIZES as readonly string[]).includes(effort));
   const badEfforts = subtasks.filter((subtask) => !effortOk(subtask.effort));
   const text = subtasks.map((subtask) => `${subtask.title}\n${subtask.description}`).join("\n");
   const mentions = text.match(/<!(channel|here|everyone)>|@(channel|here|everyone)\b/gi) ?? [];

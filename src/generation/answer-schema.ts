@@ -2,6 +2,7 @@
 // structured output, and to validate the answer that comes back.
 
 import { z } from "zod";
+import { TSHIRT_SIZES } from "../effort/effort.ts";
 import { toStructuredOutputSchema } from "./structured-output-schema.ts";
 
 const answerSubtask = z.object({
@@ -15,7 +16,7 @@ const answerSubtask = z.object({
     .trim()
     .min(1)
     .describe("Markdown: what to do (the concrete change) and a final \"How to verify\" part saying how a reviewer checks it is done."),
-  effort: z.string().trim().min(1).describe("On the effort scale the request names: a T-shirt size (XS, S, M, L, XL) or hours such as \"4h\"."),
+  effort: z.string().trim().min(1).describe(`On the effort scale the request names: a T-shirt size (${TSHIRT_SIZES.join(", ")}) or hours such as "4h".`),
   acceptanceCriteria: z
     .array(z.int().min(1))
     .default([])

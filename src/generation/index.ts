@@ -1,7 +1,6 @@
 // What the rest of the bot (runs, CLI, eval) uses of the generation engine.
 
 export type * from "./types.ts";
-export { TSHIRT_EFFORTS } from "./types.ts";
 export { createAnthropicClient, type AnthropicClient } from "./client.ts";
 export { createSubtaskGenerator, type SubtaskGeneratorDeps } from "./generator.ts";
 export { loadStoryContextFile, parseStoryFile, type StoryFile } from "./story-file.ts";
