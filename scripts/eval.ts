@@ -12,9 +12,8 @@ import { resolveOptions } from "../src/generation/options.ts";
 import { duplicateKey } from "../src/generation/title.ts";
 import {
   acceptanceCriteriaOf,
-  createAnthropicClient,
+  createAnthropicModelClient,
   createSubtaskGenerator,
-  isPriceKnown,
   loadStoryContextFile,
   type GenerateOptions,
   type GenerationResult,
@@ -35,7 +34,8 @@ const files =
     : (await readdir(storiesDir)).filter((file) => file.endsWith(".json")).sort().map((file) => path.join(storiesDir, file));
 
 const logger = createLogger({ level: process.env["LOG_LEVEL"] ?? "warn", secrets: config.secrets });
-const generator = createSubtaskGenerator({ client: createAnthropicClient(config.anthropic), model: config.anthropic.model, logger });
+const client = createAnthropicModelClient(config.anthropic, { logger });
+const generator = createSubtaskGenerator({ client, logger });
 
 interface Check {
   readonly name: string;
@@ -69,7 +69,7 @@ function checksOf(context: StoryContext, options: GenerateOptions, result: Gener
   ];
 }
 
-const priceNote = isPriceKnown(config.anthropic.model) ? "estimate" : `rough estimate: ${config.anthropic.model} is not in the price table`;
+const priceNote = client?.priceKnown ? "estimate" : `rough estimate: ${config.anthropic.model} is not in the price table`;
 console.log(`eval: ${files.length} stories, model ${config.anthropic.model}, base URL ${config.anthropic.baseUrl}\n`);
 
 let failures = 0;

@@ -3,7 +3,7 @@ import { describeIntegrations, type Config, type TrackerName } from "./config/co
 import type { Database } from "./db/prisma.ts";
 import { readMigrations } from "./db/migrations.ts";
 import { databaseReadiness } from "./db/readiness.ts";
-import { createAnthropicClient, createSubtaskGenerator } from "./generation/index.ts";
+import { createAnthropicModelClient, createSubtaskGenerator } from "./generation/index.ts";
 import type { SubtaskGenerator } from "./generation/types.ts";
 import { listen, type RunningServer } from "./http/listen.ts";
 import { createMetrics, type Metrics } from "./http/metrics.ts";
@@ -51,7 +51,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const trackers = deps.trackers ?? createTrackers({ config, logger });
   const generator =
     deps.generator ??
-    createSubtaskGenerator({ client: createAnthropicClient(config.anthropic), model: config.anthropic.model, logger });
+    createSubtaskGenerator({ client: createAnthropicModelClient(config.anthropic, { logger }), logger });
   // Parts that join the app: HTTP routes (mounted in order, each parsing its own body) and
   // background work started after the queue and stopped before it.
   const routers: Router[] = [];

@@ -7,7 +7,7 @@ import { MigrationError } from "../db/migrate.ts";
 import { openRuntimeDatabase } from "../db/runtime-database.ts";
 import { isAppError } from "../errors/app-error.ts";
 import { ErrorCode } from "../errors/codes.ts";
-import { createAnthropicClient, createSubtaskGenerator } from "../generation/index.ts";
+import { createAnthropicModelClient, createSubtaskGenerator } from "../generation/index.ts";
 import { createLogger } from "../log/logger.ts";
 import { createRunService } from "../runs/service.ts";
 import { createTrackers } from "../trackers/create-trackers.ts";
@@ -43,7 +43,7 @@ async function main(argv: readonly string[]): Promise<number> {
   // Logs go to stderr (warnings and up unless LOG_LEVEL says otherwise), the results to stdout.
   const level = process.env.LOG_LEVEL ? config.logLevel : "warn";
   const logger = createLogger({ level, secrets: config.secrets, destination: pino.destination(2) });
-  const generator = createSubtaskGenerator({ client: createAnthropicClient(config.anthropic), model: config.anthropic.model, logger });
+  const generator = createSubtaskGenerator({ client: createAnthropicModelClient(config.anthropic, { logger }), logger });
 
   if (command.kind === "generate-file") return generateFileCommand(generator, command.file, command.count, output);
 

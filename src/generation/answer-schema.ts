@@ -3,7 +3,7 @@
 
 import { z } from "zod";
 import { TSHIRT_SIZES } from "../effort/effort.ts";
-import { toStructuredOutputSchema } from "./structured-output-schema.ts";
+import type { JsonSchema } from "./model-client.ts";
 
 const answerSubtask = z.object({
   title: z
@@ -35,7 +35,8 @@ export type Answer = z.infer<typeof answerSchema>;
 export type AnswerSubtask = z.infer<typeof answerSubtask>;
 
 /**
- * Sent as output_config.format.schema. Built once, so every request carries the same bytes:
- * a different schema would defeat the prompt cache.
+ * The schema of the structured output. Built once, and narrowed by the model adapter the same
+ * way every time, so every request carries the same bytes: a different schema would defeat
+ * the prompt cache.
  */
-export const answerJsonSchema: Readonly<Record<string, unknown>> = toStructuredOutputSchema(z.toJSONSchema(answerSchema));
+export const answerJsonSchema: JsonSchema = z.toJSONSchema(answerSchema);

@@ -2,9 +2,9 @@
 // work (none repeating an existing child), within the count bounds, effort on the asked scale,
 // fresh codes, and dependencies and criteria by name rather than by position. Pure.
 
+import { TSHIRT_SIZES, normaliseEffort } from "../effort/effort.ts";
 import type { Answer } from "./answer-schema.ts";
 import { nextCodes } from "./codes.ts";
-import { TSHIRT_SIZES, normaliseEffort } from "../effort/effort.ts";
 import type { ResolvedOptions } from "./options.ts";
 import { duplicateKey, normaliseTitle } from "./title.ts";
 import type { ExistingChild, GeneratedSubtask } from "./types.ts";

@@ -75,7 +75,7 @@ export interface GenerationResult {
   readonly tokensUsed: number;
   readonly model: string;
   readonly durationMs: number;
-  /** An estimate from a price table; see generation/pricing.ts. */
+  /** An estimate from the model client's price table (generation/anthropic/pricing.ts). */
   readonly costUsd: number;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { estimateCostUsd, isPriceKnown, priceOf } from "../../../src/generation/pricing.ts";
-import type { GenerationUsage } from "../../../src/generation/types.ts";
+import { estimateCostUsd, isPriceKnown, priceOf } from "../../../../src/generation/anthropic/pricing.ts";
+import type { GenerationUsage } from "../../../../src/generation/types.ts";
 
 const million = (field: keyof GenerationUsage): GenerationUsage => ({
   inputTokens: 0,

@@ -4,7 +4,7 @@
 // Prices from Anthropic's model pages, e.g. https://platform.claude.com/docs/en/models/sonnet-5-5/overview
 // and https://platform.claude.com/docs/en/build-with-claude/prompt-caching (cache multipliers).
 
-import type { GenerationUsage } from "./types.ts";
+import type { GenerationUsage } from "../types.ts";
 
 export interface ModelPrice {
   readonly inputPerMTok: number;
