@@ -95,7 +95,7 @@ describe("a run", () => {
     const { runId } = await start(runs, ["ENG-404"]);
     expect(await waitForRun(db, runId)).toBe("FAILED");
     const run = await db.prisma.run.findUniqueOrThrow({ where: { id: runId } });
-    expect(run.errorMsg).toBe("ENG-404: ENG-404 was not found");
+    expect(run.errorMsg).toBe("ENG-404: Linear has no issue ENG-404, or the bot's account cannot see it");
   });
 
   it("in dry-run mode generates and reports but creates nothing", async () => {
