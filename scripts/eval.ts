@@ -7,14 +7,13 @@
 import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { parseConfig } from "../src/config/config.ts";
+import { TSHIRT_SIZES } from "../src/effort/effort.ts";
 import { resolveOptions } from "../src/generation/options.ts";
 import { duplicateKey } from "../src/generation/title.ts";
 import {
-  TSHIRT_EFFORTS,
   acceptanceCriteriaOf,
-  createAnthropicClient,
+  createAnthropicModelClient,
   createSubtaskGenerator,
-  isPriceKnown,
   loadStoryContextFile,
   type GenerateOptions,
   type GenerationResult,
@@ -35,7 +34,8 @@ const files =
     : (await readdir(storiesDir)).filter((file) => file.endsWith(".json")).sort().map((file) => path.join(storiesDir, file));
 
 const logger = createLogger({ level: process.env["LOG_LEVEL"] ?? "warn", secrets: config.secrets });
-const generator = createSubtaskGenerator({ client: createAnthropicClient(config.anthropic), model: config.anthropic.model, logger });
+const client = createAnthropicModelClient(config.anthropic, { logger });
+const generator = createSubtaskGenerator({ client, logger });
 
 interface Check {
   readonly name: string;
@@ -55,7 +55,7 @@ function checksOf(context: StoryContext, options: GenerateOptions, result: Gener
   const repeated = subtasks.filter((subtask, index) => keys.indexOf(keys[index]!) !== index || existing.has(keys[index]!));
   const codes = subtasks.map((subtask) => subtask.code);
   const badDependencies = subtasks.filter((subtask, index) => subtask.dependsOn.some((code) => !codes.slice(0, index).includes(code)));
-  const effortOk = (effort: string) => (effortScale === "hours" ? /^\d+(\.5)?h$/.test(effort) : (TSHIRT_EFFORTS as readonly string[]).includes(effort));
+  const effortOk = (effort: string) => (effortScale === "hours" ? /^\d+(\.5)?h$/.test(effort) : (TSHIRT_SIZES as readonly string[]).includes(effort));
   const badEfforts = subtasks.filter((subtask) => !effortOk(subtask.effort));
   const text = subtasks.map((subtask) => `${subtask.title}\n${subtask.description}`).join("\n");
   const mentions = text.match(/<!(channel|here|everyone)>|@(channel|here|everyone)\b/gi) ?? [];
@@ -69,7 +69,7 @@ function checksOf(context: StoryContext, options: GenerateOptions, result: Gener
   ];
 }
 
-const priceNote = isPriceKnown(config.anthropic.model) ? "estimate" : `rough estimate: ${config.anthropic.model} is not in the price table`;
+const priceNote = client?.priceKnown ? "estimate" : `rough estimate: ${config.anthropic.model} is not in the price table`;
 console.log(`eval: ${files.length} stories, model ${config.anthropic.model}, base URL ${config.anthropic.baseUrl}\n`);
 
 let failures = 0;

@@ -6,7 +6,7 @@ import type { WebClient } from "@slack/web-api";
 import type { Config } from "./config/config.ts";
 import type { Database } from "./db/prisma.ts";
 import { openRuntimeDatabase } from "./db/runtime-database.ts";
-import { createAnthropicClient, createSubtaskGenerator } from "./generation/index.ts";
+import { createAnthropicModelClient, createSubtaskGenerator } from "./generation/index.ts";
 import type { SubtaskGenerator } from "./generation/types.ts";
 import type { Logger } from "./log/logger.ts";
 import type { QueueTiming, RunQueue } from "./runs/queue.ts";
@@ -57,7 +57,7 @@ export interface Core {
 
 /** The generation engine the configuration asks for (Claude on ANTHROPIC_MODEL). */
 export function configuredGenerator(config: Config, logger: Logger): SubtaskGenerator {
-  return createSubtaskGenerator({ client: createAnthropicClient(config.anthropic), model: config.anthropic.model, logger });
+  return createSubtaskGenerator({ client: createAnthropicModelClient(config.anthropic, { logger }), logger });
 }
 
 export async function createCore(config: Config, deps: CoreDeps): Promise<Core> {

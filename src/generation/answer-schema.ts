@@ -2,7 +2,8 @@
 // structured output, and to validate the answer that comes back.
 
 import { z } from "zod";
-import { toStructuredOutputSchema } from "./structured-output-schema.ts";
+import { TSHIRT_SIZES } from "../effort/effort.ts";
+import type { JsonSchema } from "./model-client.ts";
 
 const answerSubtask = z.object({
   title: z
@@ -15,7 +16,7 @@ const answerSubtask = z.object({
     .trim()
     .min(1)
     .describe("Markdown: what to do (the concrete change) and a final \"How to verify\" part saying how a reviewer checks it is done."),
-  effort: z.string().trim().min(1).describe("On the effort scale the request names: a T-shirt size (XS, S, M, L, XL) or hours such as \"4h\"."),
+  effort: z.string().trim().min(1).describe(`On the effort scale the request names: a T-shirt size (${TSHIRT_SIZES.join(", ")}) or hours such as "4h".`),
   acceptanceCriteria: z
     .array(z.int().min(1))
     .default([])
@@ -34,7 +35,8 @@ export type Answer = z.infer<typeof answerSchema>;
 export type AnswerSubtask = z.infer<typeof answerSubtask>;
 
 /**
- * Sent as output_config.format.schema. Built once, so every request carries the same bytes:
- * a different schema would defeat the prompt cache.
+ * The schema of the structured output. Built once, and narrowed by the model adapter the same
+ * way every time, so every request carries the same bytes: a different schema would defeat
+ * the prompt cache.
  */
-export const answerJsonSchema: Readonly<Record<string, unknown>> = toStructuredOutputSchema(z.toJSONSchema(answerSchema));
+export const answerJsonSchema: JsonSchema = z.toJSONSchema(answerSchema);

@@ -1,24 +1,15 @@
 // What the rest of the bot (runs, CLI, eval) uses of the generation engine.
 
 export type * from "./types.ts";
-export { TSHIRT_EFFORTS } from "./types.ts";
-export { createAnthropicClient, type AnthropicClient } from "./client.ts";
+export type * from "./model-client.ts";
 export { createSubtaskGenerator, type SubtaskGeneratorDeps } from "./generator.ts";
+export { generateStructured, type StructuredTask, type StructuredResult, type Validation } from "./structured-generation.ts";
+export { breakdownTask, acceptanceCriteriaOf, type Breakdown } from "./breakdown-task.ts";
 export { loadStoryContextFile, parseStoryFile, type StoryFile } from "./story-file.ts";
-export { buildMessagesRequest, acceptanceCriteriaOf } from "./request.ts";
 export { parseAcceptanceCriteria } from "./acceptance-criteria.ts";
-export { estimateCostUsd, isPriceKnown } from "./pricing.ts";
-export { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUT_MS, type RetryPolicy } from "./send-message.ts";
-export {
-  GenerationRejected,
-  GenerationUnavailable,
-  InvalidOutput,
-  InvalidStoryFile,
-  OutputTruncated,
-  Overloaded,
-  ProviderUnavailable,
-  RateLimited,
-  Refused,
-  SpendLimitReached,
-  Timeout,
-} from "./errors.ts";
+export { GenerationUnavailable, InvalidOutput, InvalidStoryFile, OutputTruncated, Refused } from "./errors.ts";
+
+// The model behind the port: Anthropic's Messages API.
+export { createAnthropicModelClient, type AnthropicModelClientDeps } from "./anthropic/model-client.ts";
+export { DEFAULT_MODEL_RETRY_POLICY, DEFAULT_TIMEOUT_MS, type ModelRetryPolicy } from "./anthropic/send-message.ts";
+export { GenerationRejected, ModelRateLimited, Overloaded, ProviderUnavailable, SpendLimitReached, Timeout } from "./anthropic/errors.ts";

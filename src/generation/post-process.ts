@@ -2,9 +2,9 @@
 // work (none repeating an existing child), within the count bounds, effort on the asked scale,
 // fresh codes, and dependencies and criteria by name rather than by position. Pure.
 
+import { TSHIRT_SIZES, normaliseEffort } from "../effort/effort.ts";
 import type { Answer } from "./answer-schema.ts";
 import { nextCodes } from "./codes.ts";
-import { normaliseEffort } from "./effort.ts";
 import type { ResolvedOptions } from "./options.ts";
 import { duplicateKey, normaliseTitle } from "./title.ts";
 import type { ExistingChild, GeneratedSubtask } from "./types.ts";
@@ -40,7 +40,7 @@ export function postProcess(input: PostProcessInput): PostProcessed {
     if (title === "") issues.push(`${at}.title: empty once list markers and punctuation are removed`);
     const effort = normaliseEffort(subtask.effort, options.effortScale);
     if (effort === null) {
-      const expected = options.effortScale === "hours" ? 'hours such as "4h"' : "one of XS, S, M, L, XL";
+      const expected = options.effortScale === "hours" ? 'hours such as "4h"' : `one of ${TSHIRT_SIZES.join(", ")}`;
       issues.push(`${at}.effort: "${subtask.effort}" is not an effort; expected ${expected}`);
     }
     for (const number of subtask.acceptanceCriteria) {

@@ -3,6 +3,7 @@
 
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
+import { EFFORT_SCALES } from "../effort/effort.ts";
 import { InvalidStoryFile } from "./errors.ts";
 import type { GenerateOptions, StoryContext } from "./types.ts";
 
@@ -20,7 +21,7 @@ const countSchema = z
 
 export const generateOptionsSchema = z.strictObject({
   count: countSchema.optional(),
-  effortScale: z.enum(["tshirt", "hours"]).optional(),
+  effortScale: z.enum(EFFORT_SCALES).optional(),
   language: z.string().trim().min(1).optional(),
 });
 

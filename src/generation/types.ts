@@ -1,9 +1,9 @@
 // The generation engine's contract. It knows nothing of Slack, Linear or Jira: a plain
 // StoryContext goes in, validated subtasks and accounting come out.
 
-export type EffortScale = "tshirt" | "hours";
-export const TSHIRT_EFFORTS = ["XS", "S", "M", "L", "XL"] as const;
-export type TshirtEffort = (typeof TSHIRT_EFFORTS)[number];
+import type { EffortScale } from "../effort/effort.ts";
+
+export type { EffortScale };
 
 /** A child the story already has: made by a person, or made by the bot earlier and kept. */
 export interface ExistingChild {
@@ -75,7 +75,7 @@ export interface GenerationResult {
   readonly tokensUsed: number;
   readonly model: string;
   readonly durationMs: number;
-  /** An estimate from a price table; see generation/pricing.ts. */
+  /** An estimate from the model client's price table (generation/anthropic/pricing.ts). */
   readonly costUsd: number;
 }
 

@@ -3,13 +3,14 @@
 // when every element fails it answers 400 with the same body.
 // https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/#api-rest-api-3-issue-bulk-post
 
+import { parseEffort } from "../../effort/effort.ts";
 import { isAppError } from "../../errors/app-error.ts";
 import type { Logger } from "../../log/logger.ts";
-import { parseEffort, jiraDuration } from "../effort.ts";
 import { appendMarker, BOT_LABEL } from "../marker.ts";
 import type { CreatedSubtask, CreateSubtasksResult, ItemFailure, NewSubtask, TrackerStory } from "../types.ts";
 import type { JiraCall } from "./call.ts";
 import { toAdf } from "./markdown-to-adf.ts";
+import { originalEstimate } from "./original-estimate.ts";
 import { browseUrl } from "./read-story.ts";
 import { bulkCreateAnswer, type BulkCreateAnswer } from "./schemas.ts";
 import type { SubtaskTypes } from "./subtask-type.ts";
@@ -53,7 +54,7 @@ export async function createJiraSubtasks(
         summary,
         description: toAdf(appendMarker(summary, subtask.description, subtask.marker)),
         ...(labelled ? { labels: [BOT_LABEL] } : {}),
-        ...(effort ? { timetracking: { originalEstimate: jiraDuration(effort) } } : {}),
+        ...(effort ? { timetracking: { originalEstimate: originalEstimate(effort) } } : {}),
       },
     };
   });

@@ -4,7 +4,7 @@
 // "tShirt" (shown as XS S M L XL, stored as 1 2 3 5 8). Extended scales only add larger values.
 // https://linear.app/docs/estimates
 
-import { parseEffort, sizeIndex } from "../effort.ts";
+import { TSHIRT_SIZES, parseEffort } from "../../effort/effort.ts";
 
 const scales: Record<string, readonly number[]> = {
   exponential: [1, 2, 4, 8, 16],
@@ -13,10 +13,13 @@ const scales: Record<string, readonly number[]> = {
   tShirt: [1, 2, 3, 5, 8],
 };
 
-/** Null when the team does not use estimates or the effort is missing or unreadable: then none is set. */
+/**
+ * The value at the size's place on the team's scale (M is the third). Null when the team does
+ * not use estimates or the effort is missing or unreadable: then none is set.
+ */
 export function linearEstimate(effort: string | null, estimationType: string): number | null {
   const scale = scales[estimationType];
   const parsed = parseEffort(effort);
   if (!scale || !parsed) return null;
-  return scale[sizeIndex(parsed.size)] ?? null;
+  return scale[TSHIRT_SIZES.indexOf(parsed.size)] ?? null;
 }

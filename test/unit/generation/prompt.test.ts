@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { resolveOptions } from "../../../src/generation/options.ts";
 import { SYSTEM_PROMPT, buildFeedbackMessage, buildStoryMessage, neutraliseDelimiters } from "../../../src/generation/prompt.ts";
-import { buildMessagesRequest } from "../../../src/generation/request.ts";
+import { breakdownTask } from "../../../src/generation/breakdown-task.ts";
 import { loadStoryContextFile } from "../../../src/generation/story-file.ts";
 import type { StoryContext } from "../../../src/generation/types.ts";
 
@@ -12,9 +12,7 @@ const passwordReset = await fixture("password-reset-jira.json");
 const notifications = await fixture("notification-preferences-existing-children.json");
 
 function userText(context: StoryContext, options = {}): string {
-  const content = buildMessagesRequest(context, options, "claude-sonnet-5-5").messages[0]!.content;
-  if (typeof content !== "string") throw new Error("expected a text message");
-  return content;
+  return breakdownTask(context, options).firstMessage;
 }
 
 /** How many lines are exactly this delimiter. */
@@ -24,10 +22,10 @@ function lines(text: string, delimiter: string): number {
 
 describe("the system prompt", () => {
   it("is the same for every story, so the prompt cache serves it", () => {
-    const systems = [injection, passwordReset, notifications].map((story) => buildMessagesRequest(story, {}, "claude-sonnet-5-5").system);
-    expect(systems[1]).toEqual(systems[0]);
-    expect(systems[2]).toEqual(systems[0]);
-    expect(systems[0]).toEqual([{ type: "text", text: SYSTEM_PROMPT, cache_control: { type: "ephemeral" } }]);
+    const systems = [injection, passwordReset, notifications].map((story) => breakdownTask(story, {}).system);
+    expect(systems[1]).toBe(systems[0]);
+    expect(systems[2]).toBe(systems[0]);
+    expect(systems[0]).toBe(SYSTEM_PROMPT);
   });
 
   it("is long enough to be cached on Sonnet 5.5 and the older Sonnets (above ~1,100 tokens at ~4 characters a token)", () => {

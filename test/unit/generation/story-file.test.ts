@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { acceptanceCriteriaOf, breakdownTask } from "../../../src/generation/breakdown-task.ts";
 import { InvalidStoryFile } from "../../../src/generation/errors.ts";
-import { acceptanceCriteriaOf, buildMessagesRequest } from "../../../src/generation/request.ts";
 import { loadStoryContextFile, parseStoryFile } from "../../../src/generation/story-file.ts";
 
 const storiesDir = fileURLToPath(new URL("../../fixtures/stories/", import.meta.url));
@@ -40,7 +40,7 @@ describe("the eval's story fixtures", () => {
 
   it("each build a request", () => {
     for (const { context, options } of stories) {
-      expect(buildMessagesRequest(context, options, "claude-sonnet-5-5").messages).toHaveLength(1);
+      expect(breakdownTask(context, options).firstMessage).toContain(`Break the story ${context.key} into subtasks.`);
     }
   });
 });

@@ -306,7 +306,7 @@ describe("Jira: creating sub-tasks", () => {
     // The marker survives into ADF and reads back with the hash of what was written.
     const readBack = adfToMarkdown(first.description);
     expect(readMarker(readBack)).toEqual({ runId: RUN_ID, code: "ST1", hash: contentHash("Add the refund endpoint", subtasks[0]!.description) });
-    expect(issueUpdates.map((update: any) => update.fields.timetracking?.originalEstimate)).toEqual(["1h", "4h", "1d", "1h 30m", undefined]);
+    expect(issueUpdates.map((update: any) => update.fields.timetracking?.originalEstimate)).toEqual(["1h", "4h", "6h", "1h 30m", undefined]);
 
     expect(result.failed).toEqual([]);
     expect(result.created).toEqual(
@@ -325,6 +325,18 @@ describe("Jira: creating sub-tasks", () => {
         content: [{ type: "paragraph", content: [{ type: "text", text: "Created " }, { type: "text", text: "5", marks: [{ type: "strong" }] }, { type: "text", text: " sub-tasks." }] }],
       },
     });
+  });
+
+  it("an XL sub-task gets an original estimate of one day, the full working day the prompt tells Claude XL is", async () => {
+    api.route("GET", ISSUE_TYPES, json(fixture("jira/createmeta-PROJ-issuetypes.json")));
+    api.route("GET", SUBTASK_FIELDS, json(fixture("jira/createmeta-PROJ-10003-fields.json")));
+    api.route("POST", BULK, json(fixture("jira/bulk-create-all.json"), 201));
+
+    await tracker.createSubtasks(await readStory(), [{ ...subtasks[0]!, effort: "XL" }]);
+
+    const { issueUpdates } = bodyOf(`POST ${BULK}`);
+    expect(issueUpdates).toHaveLength(1);
+    expect(issueUpdates[0].fields.timetracking).toEqual({ originalEstimate: "1d" });
   });
 
   it("no estimates are sent when time tracking is not on the sub-task create screen", async () => {

@@ -1,4 +1,4 @@
-// Structured outputs accept a subset of JSON Schema: every object must say
+// Anthropic's structured outputs accept a subset of JSON Schema: every object must say
 // `additionalProperties: false`; numeric bounds, string lengths, maxItems and minItems other
 // than 0 or 1 are rejected with HTTP 400 ("For 'integer' type, property 'minimum' is not
 // supported"). See https://platform.claude.com/docs/en/build-with-claude/structured-outputs

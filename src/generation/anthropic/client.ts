@@ -1,5 +1,5 @@
 import Anthropic from "@anthropic-ai/sdk";
-import type { AnthropicConfig } from "../config/config.ts";
+import type { AnthropicConfig } from "../../config/config.ts";
 
 export type AnthropicClient = Anthropic;
 

@@ -1,10 +1,21 @@
 // What a generation cost, ESTIMATED from list prices in USD per million tokens (standard tier,
 // no batch discount, prompts under any long-context surcharge). Anthropic's invoice is the
 // truth; this is for showing a run's cost and spotting outliers.
-// Prices from Anthropic's model pages, e.g. https://platform.claude.com/docs/en/models/sonnet-5-5/overview
-// and https://platform.claude.com/docs/en/build-with-claude/prompt-caching (cache multipliers).
 
-import type { GenerationUsage } from "./types.ts";
+import type { GenerationUsage } from "../types.ts";
+
+/**
+ * Where MODEL_PRICES comes from and when it was last checked against it. Prices change: when
+ * they do, update the table and this date together.
+ */
+export const PRICES_SOURCE = {
+  urls: [
+    "https://platform.claude.com/docs/en/models/sonnet-5-5/overview",
+    // Cache write and read multipliers.
+    "https://platform.claude.com/docs/en/build-with-claude/prompt-caching",
+  ],
+  checkedOn: "2026-11-26",
+} as const;
 
 export interface ModelPrice {
   readonly inputPerMTok: number;
@@ -21,6 +32,7 @@ function fromInput(inputPerMTok: number, outputPerMTok: number): ModelPrice {
   return { inputPerMTok, outputPerMTok, cacheWritePerMTok: toMillionth(inputPerMTok * 1.25), cacheReadPerMTok: toMillionth(inputPerMTok * 0.1) };
 }
 
+/** List prices as PRICES_SOURCE gave them on PRICES_SOURCE.checkedOn. */
 export const MODEL_PRICES: Readonly<Record<string, ModelPrice>> = {
   "claude-sonnet-5-5": { inputPerMTok: 2, outputPerMTok: 10, cacheWritePerMTok: 2.5, cacheReadPerMTok: 0.1 },
   // "From" price; prompts above 100K tokens are said to cost more (unconfirmed), far above ours.

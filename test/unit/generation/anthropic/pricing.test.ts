@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { estimateCostUsd, isPriceKnown, priceOf } from "../../../src/generation/pricing.ts";
-import type { GenerationUsage } from "../../../src/generation/types.ts";
+import { MODEL_PRICES, PRICES_SOURCE, estimateCostUsd, isPriceKnown, priceOf } from "../../../../src/generation/anthropic/pricing.ts";
+import type { GenerationUsage } from "../../../../src/generation/types.ts";
 
 const million = (field: keyof GenerationUsage): GenerationUsage => ({
   inputTokens: 0,
@@ -41,5 +41,15 @@ describe("estimated cost", () => {
     expect(isPriceKnown("claude-opus-9")).toBe(false);
     expect(isPriceKnown("claude-sonnet-5-5")).toBe(true);
     expect(estimateCostUsd("claude-opus-9", million("outputTokens"))).toBe(10);
+  });
+});
+
+describe("the price table", () => {
+  it("names the Anthropic pages it comes from and the day it was last checked against them", () => {
+    expect(PRICES_SOURCE.urls.length).toBeGreaterThan(0);
+    for (const url of PRICES_SOURCE.urls) expect(url).toMatch(/^https:\/\/platform\.claude\.com\/docs\//);
+    expect(PRICES_SOURCE.checkedOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(new Date(`${PRICES_SOURCE.checkedOn}T00:00:00Z`).toISOString().slice(0, 10)).toBe(PRICES_SOURCE.checkedOn);
+    expect(Object.keys(MODEL_PRICES)).toContain("claude-sonnet-5-5");
   });
 });

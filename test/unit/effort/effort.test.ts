@@ -1,5 +1,46 @@
 import { describe, expect, it } from "vitest";
-import { normaliseEffort } from "../../../src/generation/effort.ts";
+import { HOURS_PER_DAY, SIZE_HOURS, TSHIRT_SIZES, normaliseEffort, parseEffort, sizeForHours } from "../../../src/effort/effort.ts";
+
+describe("the effort table", () => {
+  it("gives each size its hours, XL being one 8-hour working day", () => {
+    expect(SIZE_HOURS).toEqual({ XS: 1, S: 2, M: 4, L: 6, XL: 8 });
+    expect(HOURS_PER_DAY).toBe(8);
+  });
+
+  it("reads each size's own hours back as that size", () => {
+    expect(TSHIRT_SIZES.map((size) => sizeForHours(SIZE_HOURS[size]))).toEqual([...TSHIRT_SIZES]);
+  });
+
+  it.each([
+    [0.25, "XS"],
+    [1.4, "XS"],
+    [1.5, "S"],
+    [3, "M"],
+    [5, "L"],
+    [7, "XL"],
+    [40, "XL"],
+  ])("rounds %s hours to the nearest size on a log scale, %s", (hours, size) => {
+    expect(sizeForHours(hours)).toBe(size);
+  });
+});
+
+describe("effort text", () => {
+  it.each([
+    ["XL", { size: "XL", hours: 8, given: "size" }],
+    ["l", { size: "L", hours: 6, given: "size" }],
+    ["4h", { size: "M", hours: 4, given: "hours" }],
+    ["90 min", { size: "S", hours: 1.5, given: "minutes" }],
+    ["2d", { size: "XL", hours: 16, given: "days" }],
+    ["half a day", { size: "M", hours: 4, given: "days" }],
+    ["3-5h", { size: "M", hours: 4, given: "hours" }],
+  ])("%j states %j", (text, effort) => {
+    expect(parseEffort(text)).toEqual(effort);
+  });
+
+  it.each([null, undefined, "", "   ", "big-ish", "soon", "-2h", "0", "0h", "XXL"])("%j states no effort", (text) => {
+    expect(parseEffort(text)).toBeNull();
+  });
+});
 
 describe("effort on the T-shirt scale", () => {
   it.each([
@@ -22,6 +63,7 @@ describe("effort on the T-shirt scale", () => {
     ["1h", "XS"],
     ["30m", "XS"],
     ["2 h", "S"],
+    ["3h", "M"],
     ["4 hours", "M"],
     ["half a day", "M"],
     ["6h", "L"],
