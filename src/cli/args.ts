@@ -1,5 +1,5 @@
 import type { CountRange } from "../generation/types.ts";
-import { parseCountRange } from "../runs/count-range.ts";
+import { parseCountRange } from "../generation/count-range.ts";
 
 export type CliCommand =
   | { readonly kind: "generate"; readonly refs: readonly string[]; readonly dryRun: boolean; readonly count?: CountRange }

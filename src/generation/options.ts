@@ -1,7 +1,7 @@
+import { HARD_COUNT_BOUNDS } from "./count-range.ts";
 import type { CountRange, EffortScale, GenerateOptions } from "./types.ts";
 
-/** No story gets fewer than one or more than fifteen subtasks, whatever a caller asks. */
-export const HARD_COUNT_BOUNDS: CountRange = { min: 1, max: 15 };
+export { HARD_COUNT_BOUNDS } from "./count-range.ts";
 export const DEFAULT_COUNT: CountRange = { min: 3, max: 8 };
 export const DEFAULT_EFFORT_SCALE: EffortScale = "tshirt";
 

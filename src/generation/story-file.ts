@@ -4,6 +4,7 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { EFFORT_SCALES } from "../effort/effort.ts";
+import { countRangeSchema } from "./count-range.ts";
 import { InvalidStoryFile } from "./errors.ts";
 import type { GenerateOptions, StoryContext } from "./types.ts";
 
@@ -15,12 +16,8 @@ const existingChildSchema = z.strictObject({
   createdByBot: z.boolean().default(false),
 });
 
-const countSchema = z
-  .strictObject({ min: z.int().min(1).max(15), max: z.int().min(1).max(15) })
-  .refine((count) => count.min <= count.max, "count.min must not exceed count.max");
-
 export const generateOptionsSchema = z.strictObject({
-  count: countSchema.optional(),
+  count: countRangeSchema.optional(),
   effortScale: z.enum(EFFORT_SCALES).optional(),
   language: z.string().trim().min(1).optional(),
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { countRangeSchema } from "../generation/count-range.ts";
 import { trackerNames } from "../trackers/registry.ts";
 import type { TrackerName, TrackerRef } from "../trackers/types.ts";
 import type { RunOptions } from "./types.ts";
@@ -6,12 +7,9 @@ import type { RunOptions } from "./types.ts";
 // Run.options is a JSON column: validated whenever it is read back,
 // so a row written by an older version fails loudly instead of deep inside a job.
 
-const countRange = z
-  .object({ min: z.number().int().min(1).max(15), max: z.number().int().min(1).max(15) })
-  .refine((range) => range.min <= range.max, "min must not exceed max");
 
 export const runOptionsSchema = z.object({
-  count: countRange.optional(),
+  count: countRangeSchema.optional(),
   dryRun: z.boolean().optional(),
   review: z.boolean().optional(),
 });

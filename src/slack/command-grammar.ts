@@ -8,7 +8,7 @@
 import { BadReference } from "../trackers/errors.ts";
 import { parseRef, type ParseRefOptions } from "../trackers/parse-ref.ts";
 import type { TrackerRef } from "../trackers/types.ts";
-import { parseCountRange } from "../runs/count-range.ts";
+import { parseCountRange } from "../generation/count-range.ts";
 import type { RunOptions } from "../runs/types.ts";
 
 /** The command as the manifest declares it; the listener answers whatever name Slack sends. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseCliArgs, UsageError } from "../../../src/cli/args.ts";
-import { parseCountRange } from "../../../src/runs/count-range.ts";
+import { parseCountRange } from "../../../src/generation/count-range.ts";
 
 describe("the command line", () => {
   it.each([

@@ -65,7 +65,7 @@ describe("a story file", () => {
   it("that is invalid is rejected with the field that is wrong", () => {
     expect(invalid({ title: "No key" })).toBe("story.json is not a valid story file: key: Invalid input: expected string, received undefined");
     expect(invalid({ key: "A-1", title: "t", existingChildren: [{ title: "x", code: "S2" }] })).toContain("existingChildren.0.code: a code like ST3");
-    expect(invalid({ key: "A-1", title: "t", options: { count: { min: 5, max: 2 } } })).toContain("count.min must not exceed count.max");
+    expect(invalid({ key: "A-1", title: "t", options: { count: { min: 5, max: 2 } } })).toContain("options.count: min must not exceed max");
     expect(invalid({ key: "A-1", title: "t", acceptanceCriterias: [] })).toContain('Unrecognized key: "acceptanceCriterias"');
   });
 
