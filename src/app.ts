@@ -40,6 +40,7 @@ export async function createApp(core: Core, options: AppOptions = {}): Promise<A
       slack: config.slack,
       client: core.slack,
       links: core.threadLinks,
+      settings: core.settings,
       logger,
       runs: core.runs,
       trackers: core.trackers,

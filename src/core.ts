@@ -13,6 +13,7 @@ import type { QueueTiming, RunQueue } from "./runs/queue.ts";
 import { createRunService, type RunService } from "./runs/service.ts";
 import type { StoryRetryPolicy } from "./runs/story-retry.ts";
 import { createSlackClient } from "./slack/client.ts";
+import { SettingsStore } from "./settings/store.ts";
 import { ThreadLinks } from "./slack/thread-links.ts";
 import { createTrackers, type Trackers } from "./trackers/create-trackers.ts";
 
@@ -48,6 +49,8 @@ export interface Core {
   readonly slack: WebClient | null;
   /** Links to runs' Slack threads; null when Slack is off. */
   readonly threadLinks: ThreadLinks | null;
+  /** The teams' conventions (guidance, count, effort scale, language, review, labels). */
+  readonly settings: SettingsStore;
   readonly runs: RunService;
   /** Starts the queue and, where this process works, its workers. */
   start(): Promise<void>;
@@ -68,6 +71,11 @@ export async function createCore(config: Config, deps: CoreDeps): Promise<Core> 
   const generator = deps.generator ?? configuredGenerator(config, logger);
   const slack = deps.slack !== undefined ? deps.slack : config.slack ? createSlackClient(config.slack, logger) : null;
   const threadLinks = slack ? new ThreadLinks(slack, logger.child({ component: "slack" })) : null;
+  const settings = new SettingsStore(db.prisma);
+  // Proposals are reviewed in Slack: in the thread of a /subtasks, or of a label run in SLACK_DEFAULT_CHANNEL.
+  const labelRunsReport = Boolean(slack && config.slack?.defaultChannel);
+  const canReview = (run: { trigger: string; slackChannel: string | null }) =>
+    slack !== null && (run.slackChannel !== null || (run.trigger === "TRACKER_LABEL" && labelRunsReport));
 
   const runs = createRunService({
     prisma: db.prisma,
@@ -81,6 +89,8 @@ export async function createCore(config: Config, deps: CoreDeps): Promise<Core> 
     epicStoryLimit: config.epicStoryLimit,
     finishLabels: { trigger: config.triggerLabel, done: config.doneLabel, failed: config.failedLabel },
     ...(threadLinks ? { links: threadLinks } : {}),
+    settings,
+    canReview,
     ...(deps.sweepIntervalMs === undefined ? {} : { sweepIntervalMs: deps.sweepIntervalMs }),
     ...(deps.queueTiming ? { queueTiming: deps.queueTiming } : {}),
     ...(deps.queue ? { queue: deps.queue } : {}),
@@ -96,6 +106,7 @@ export async function createCore(config: Config, deps: CoreDeps): Promise<Core> 
     generator,
     slack,
     threadLinks,
+    settings,
     runs,
     async start() {
       await runs.start();

@@ -1,8 +1,12 @@
 import type { CountRange } from "../generation/types.ts";
 import { parseCountRange } from "../generation/count-range.ts";
+import { MAX_INSTRUCTION_CHARS } from "../generation/limits.ts";
+import { parseSettingsArgs, SETTINGS_USAGE, type SettingsCommand } from "./settings-args.ts";
+import { UsageError } from "./usage-error.ts";
 
 export type CliCommand =
-  | { readonly kind: "generate"; readonly refs: readonly string[]; readonly dryRun: boolean; readonly count?: CountRange }
+  | { readonly kind: "generate"; readonly refs: readonly string[]; readonly dryRun: boolean; readonly count?: CountRange; readonly instruction?: string }
+  | SettingsCommand
   | { readonly kind: "generate-file"; readonly file: string; readonly count?: CountRange }
   | { readonly kind: "runs"; readonly limit: number }
   | { readonly kind: "show"; readonly runId: string }
@@ -10,19 +14,21 @@ export type CliCommand =
 
 export const USAGE = `Usage: subtasks <command>
 
-  generate <KEY|URL...> [--dry-run] [--count 3-8]
+  generate <KEY|URL...> [--dry-run] [--count 3-8] [--instruction TEXT]
       Break stories (or an epic's stories) into subtasks and create them in the tracker.
-      --dry-run   generate and print, create nothing
-      --count     how many subtasks per story, e.g. 3-8 or 5 (1-15)
+      --dry-run       generate and print, create nothing
+      --count         how many subtasks per story, e.g. 3-8 or 5 (1-15); default: as each story calls for
+      --instruction   what the plan should focus on, e.g. "backend only" (at most 1,000 characters)
   generate <story.json> --dry-run [--count 3-8]
       Generate for a story described in a JSON file; touches no tracker and no database.
   runs [--limit N]        the latest runs (default 10)
   show <runId>            one run with its stories and subtasks
+${SETTINGS_USAGE}
   help                    this text
 
 Exit codes: 0 ok, 1 some stories failed, 2 bad usage.`;
 
-export class UsageError extends Error {}
+export { UsageError } from "./usage-error.ts";
 
 /** The command line (without `node` and the script), as a command or a UsageError. */
 export function parseCliArgs(argv: readonly string[]): CliCommand {
@@ -37,6 +43,8 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       return parseGenerate(rest);
     case "runs":
       return parseRuns(rest);
+    case "settings":
+      return parseSettingsArgs(rest);
     case "show": {
       if (rest.length !== 1 || rest[0]!.startsWith("-")) throw new UsageError("show needs exactly one run id: subtasks show <runId>");
       return { kind: "show", runId: rest[0]! };
@@ -50,6 +58,7 @@ function parseGenerate(args: readonly string[]): CliCommand {
   const refs: string[] = [];
   let dryRun = false;
   let count: CountRange | undefined;
+  let instruction: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === "--dry-run") dryRun = true;
@@ -59,6 +68,11 @@ function parseGenerate(args: readonly string[]): CliCommand {
       const parsed = parseCountRange(value);
       if ("error" in parsed) throw new UsageError(parsed.error);
       count = parsed;
+    } else if (arg === "--instruction" || arg.startsWith("--instruction=")) {
+      const value = arg === "--instruction" ? args[++i] : arg.slice("--instruction=".length);
+      if (!value?.trim()) throw new UsageError('--instruction needs a text, e.g. --instruction "backend only"');
+      if (value.length > MAX_INSTRUCTION_CHARS) throw new UsageError(`--instruction is ${value.length} characters; keep it under ${MAX_INSTRUCTION_CHARS}`);
+      instruction = value.trim();
     } else if (arg.startsWith("-")) throw new UsageError(`unknown option ${arg}`);
     else refs.push(arg);
   }
@@ -67,9 +81,10 @@ function parseGenerate(args: readonly string[]): CliCommand {
   if (files.length > 0) {
     if (refs.length > 1) throw new UsageError("generate takes one story file, on its own");
     if (!dryRun) throw new UsageError("a story file touches no tracker: add --dry-run");
+    if (instruction) throw new UsageError("--instruction goes with stories from a tracker; put a story file's instructions in the file");
     return { kind: "generate-file", file: files[0]!, ...(count ? { count } : {}) };
   }
-  return { kind: "generate", refs, dryRun, ...(count ? { count } : {}) };
+  return { kind: "generate", refs, dryRun, ...(count ? { count } : {}), ...(instruction ? { instruction } : {}) };
 }
 
 function parseRuns(args: readonly string[]): CliCommand {

@@ -77,14 +77,18 @@ export interface GenerateDeps {
 export async function generateCommand(
   deps: GenerateDeps,
   refs: readonly TrackerRef[],
-  options: { dryRun: boolean; count?: CountRange },
+  options: { dryRun: boolean; count?: CountRange; instruction?: string },
 ): Promise<number> {
   const { runs, output } = deps;
   const result = await runs.startRun({
     trigger: "CLI",
     refs,
     requestedBy: deps.requestedBy,
-    options: { ...(options.dryRun ? { dryRun: true } : {}), ...(options.count ? { count: options.count } : {}) },
+    options: {
+      ...(options.dryRun ? { dryRun: true } : {}),
+      ...(options.count ? { count: options.count } : {}),
+      ...(options.instruction ? { instruction: options.instruction } : {}),
+    },
   });
   if (result.duplicate || !result.runId) throw new Error("the run was not recorded");
   const runId = result.runId;

@@ -9,7 +9,9 @@ import { isAppError } from "../errors/app-error.ts";
 import { ErrorCode } from "../errors/codes.ts";
 import { createLogger } from "../log/logger.ts";
 import { trackerEntries } from "../trackers/registry.ts";
+import type { SettingsScope } from "../settings/team-settings.ts";
 import { parseCliArgs, USAGE, UsageError } from "./args.ts";
+import { resolveScope, setSettings, showSettings } from "./settings-command.ts";
 import { EXIT_OK, EXIT_USAGE, generateCommand, generateFileCommand, parseRefs, runsCommand, showCommand, type Output } from "./commands.ts";
 
 const output: Output = {
@@ -43,6 +45,17 @@ async function main(argv: readonly string[]): Promise<number> {
   const logger = createLogger({ level, secrets: config.secrets, destination: pino.destination(2) });
   if (command.kind === "generate-file") return generateFileCommand(configuredGenerator(config, logger), command.file, command.count, output);
 
+  let scope: SettingsScope | undefined;
+  if (command.kind === "settings-set" || (command.kind === "settings-show" && command.scope !== undefined)) {
+    try {
+      scope = resolveScope(command.scope!, config);
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      output.err(`subtasks: ${error.message}`);
+      return EXIT_USAGE;
+    }
+  }
+
   let refs = null;
   if (command.kind === "generate") {
     if (configuredTrackers(config).length === 0) {
@@ -62,9 +75,15 @@ async function main(argv: readonly string[]): Promise<number> {
   });
   const { runs } = core;
   try {
+    if (command.kind === "settings-show") return await showSettings(core.settings, scope, output);
+    if (command.kind === "settings-set") return await setSettings(core.settings, scope!, command.edit, command.guidanceFile, userInfo().username, output);
     await core.start();
     if (command.kind === "generate") {
-      return await generateCommand({ runs, requestedBy: userInfo().username, output }, refs!, { dryRun: command.dryRun, ...(command.count ? { count: command.count } : {}) });
+      return await generateCommand({ runs, requestedBy: userInfo().username, output }, refs!, {
+        dryRun: command.dryRun,
+        ...(command.count ? { count: command.count } : {}),
+        ...(command.instruction ? { instruction: command.instruction } : {}),
+      });
     }
     if (command.kind === "runs") return await runsCommand(runs, command.limit, output);
     return await showCommand(runs, command.runId, output);

@@ -39,6 +39,8 @@ export interface Config {
   readonly defaultTracker: TrackerName | undefined;
   readonly runConcurrency: number;
   readonly epicStoryLimit: number;
+  /** Slack users who may change team settings besides workspace admins and owners. */
+  readonly settingsEditors: readonly string[];
   /** Values of every secret variable that is set, for log scrubbing. */
   readonly secrets: readonly string[];
 }
@@ -104,6 +106,7 @@ export function parseConfig(env: Env): Config {
     defaultTracker,
     runConcurrency: v.RUN_CONCURRENCY as number,
     epicStoryLimit: v.EPIC_STORY_LIMIT as number,
+    settingsEditors: (v.SETTINGS_EDITORS as string[] | undefined) ?? [],
     secrets,
   };
 }

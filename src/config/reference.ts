@@ -23,6 +23,7 @@ const coreRows: (VariableName[] | typeof TRACKERS)[] = [
   ["DEFAULT_TRACKER"],
   ["RUN_CONCURRENCY"],
   ["EPIC_STORY_LIMIT"],
+  ["SETTINGS_EDITORS"],
 ];
 
 const rows: VariableName[][] = coreRows.flatMap((row) =>

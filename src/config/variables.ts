@@ -119,6 +119,16 @@ const coreVariables = {
     meaning: "most stories one epic contributes to a run (the rest are reported, not run)",
     defaultText: "50",
   },
+  SETTINGS_EDITORS: {
+    schema: z
+      .string()
+      .regex(/^\s*[UW][A-Z0-9]{2,}(\s*,\s*[UW][A-Z0-9]{2,})*\s*$/)
+      .transform((text) => text.split(",").map((id) => id.trim()))
+      .optional(),
+    expected: "Slack user ids separated by commas, such as U0123ABCD,U0456EFGH",
+    meaning: "Slack users who may change team settings besides workspace admins and owners",
+    defaultText: "unset: admins and owners only",
+  },
 } as const satisfies VariableSpecs;
 
 type UnionToIntersection<U> = (U extends unknown ? (part: U) => void : never) extends (whole: infer I) => void ? I : never;

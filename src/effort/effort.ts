@@ -136,3 +136,8 @@ export function normaliseEffort(text: string, scale: EffortScale): string | null
   if (!effort) return null;
   return scale === "tshirt" ? effort.size : formatHours(effort.hours);
 }
+
+/** The hours a set of efforts adds up to; efforts that cannot be read count nothing. */
+export function totalHours(efforts: readonly (string | null | undefined)[]): number {
+  return efforts.reduce((sum, effort) => sum + (parseEffort(effort)?.hours ?? 0), 0);
+}

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { TSHIRT_SIZES } from "../effort/effort.ts";
 import type { JsonSchema } from "./model-client.ts";
+import { VERDICTS } from "./types.ts";
 
 const answerSubtask = z.object({
   title: z
@@ -28,7 +29,15 @@ const answerSubtask = z.object({
 });
 
 export const answerSchema = z.object({
-  subtasks: z.array(answerSubtask).min(1).describe("The subtasks in the order a developer should do them."),
+  verdict: z
+    .enum(VERDICTS)
+    .describe('"breakdown" with the subtasks, or "no_breakdown" (only where the settings allow it) for a story one developer finishes within one day as it is.'),
+  reason: z
+    .string()
+    .trim()
+    .min(1)
+    .describe("One sentence: for no_breakdown, why the story needs no subtasks; for a breakdown, how the work was split."),
+  subtasks: z.array(answerSubtask).describe("The subtasks in the order a developer should do them; [] for no_breakdown."),
 });
 
 export type Answer = z.infer<typeof answerSchema>;

@@ -9,7 +9,7 @@ import { parseAnswer } from "./parse-answer.ts";
 import { postProcess, type DroppedSubtask } from "./post-process.ts";
 import { SYSTEM_PROMPT, buildFeedbackMessage, buildStoryMessage } from "./prompt.ts";
 import type { StructuredTask } from "./structured-generation.ts";
-import type { GenerateOptions, GeneratedSubtask, StoryContext } from "./types.ts";
+import type { GenerateOptions, GeneratedSubtask, StoryContext, Verdict } from "./types.ts";
 
 /**
  * Room for adaptive thinking (on by default on Sonnet 5.5) plus the JSON of fifteen subtasks.
@@ -18,6 +18,8 @@ import type { GenerateOptions, GeneratedSubtask, StoryContext } from "./types.ts
 export const DEFAULT_MAX_TOKENS = 16_000;
 
 export interface Breakdown {
+  readonly verdict: Verdict;
+  readonly reason: string;
   readonly subtasks: GeneratedSubtask[];
   /** Repeated or surplus subtasks of the answer, left out. */
   readonly dropped: DroppedSubtask[];
@@ -42,7 +44,7 @@ export function breakdownTask(context: StoryContext, options?: GenerateOptions):
       if (!parsed.ok) return parsed;
       const processed = postProcess({ answer: parsed.answer, existingChildren: context.existingChildren, acceptanceCriteria, options: resolved });
       if (processed.issues.length > 0) return { ok: false, issues: processed.issues };
-      return { ok: true, value: { subtasks: processed.subtasks, dropped: processed.dropped } };
+      return { ok: true, value: { verdict: processed.verdict, reason: processed.reason, subtasks: processed.subtasks, dropped: processed.dropped } };
     },
     feedbackMessage: buildFeedbackMessage,
   };

@@ -29,11 +29,11 @@ export function createSubtaskGenerator(deps: SubtaskGeneratorDeps): SubtaskGener
 
       const result = await generateStructured(breakdownTask(context, options), { client, logger, now });
 
-      const { subtasks, dropped } = result.value;
+      const { verdict, reason, subtasks, dropped } = result.value;
       const { usage, model, durationMs, costUsd, priceKnown } = result;
       if (dropped.length > 0) logger.info({ dropped }, "dropped repeated or surplus subtasks");
-      logger.info({ subtasks: subtasks.length, usage, costUsd, priceKnown, durationMs }, "subtasks generated");
-      return { subtasks, usage, tokensUsed: totalTokens(usage), model, durationMs, costUsd };
+      logger.info({ verdict, subtasks: subtasks.length, usage, costUsd, priceKnown, durationMs }, "subtasks generated");
+      return { verdict, reason, subtasks, usage, tokensUsed: totalTokens(usage), model, durationMs, costUsd };
     },
   };
 }

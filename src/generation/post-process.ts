@@ -7,7 +7,7 @@ import type { Answer } from "./answer-schema.ts";
 import { nextCodes } from "./codes.ts";
 import type { ResolvedOptions } from "./options.ts";
 import { duplicateKey, normaliseTitle } from "./title.ts";
-import type { ExistingChild, GeneratedSubtask } from "./types.ts";
+import type { ExistingChild, GeneratedSubtask, Verdict } from "./types.ts";
 
 export interface DroppedSubtask {
   readonly title: string;
@@ -15,6 +15,9 @@ export interface DroppedSubtask {
 }
 
 export interface PostProcessed {
+  readonly verdict: Verdict;
+  readonly reason: string;
+  /** Empty for no_breakdown. */
   readonly subtasks: GeneratedSubtask[];
   readonly dropped: DroppedSubtask[];
   /** What the answer got wrong, fed back to Claude on the retry; empty when it is usable. */
@@ -30,6 +33,21 @@ export interface PostProcessInput {
 }
 
 export function postProcess(input: PostProcessInput): PostProcessed {
+  const { answer, options } = input;
+  const reason = answer.reason.replace(/\s+/g, " ").trim();
+  if (answer.verdict === "no_breakdown") {
+    // A range a person or team set is a request for subtasks; only an adaptive count may end in none.
+    if (!options.adaptive) {
+      const { min, max } = options.count;
+      const asked = min === max ? `exactly ${min}` : `between ${min} and ${max}`;
+      return { verdict: "no_breakdown", reason, subtasks: [], dropped: [], issues: [`verdict: no_breakdown is not allowed here; the settings ask for ${asked} subtasks, so answer with a breakdown`] };
+    }
+    return { verdict: "no_breakdown", reason, subtasks: [], dropped: [], issues: [] };
+  }
+  return { verdict: "breakdown", reason, ...breakdownOf(input) };
+}
+
+function breakdownOf(input: PostProcessInput): Pick<PostProcessed, "subtasks" | "dropped" | "issues"> {
   const { answer, existingChildren, acceptanceCriteria, options } = input;
   const issues: string[] = [];
   const raw = answer.subtasks;
@@ -88,8 +106,9 @@ export function postProcess(input: PostProcessInput): PostProcessed {
 
   if (kept.length < options.count.min) {
     const removed = raw.length > kept.length ? ` (${raw.length} given, ${raw.length - kept.length} repeated existing subtasks or each other)` : "";
+    const orNone = options.adaptive ? ", or answer no_breakdown if the story is one developer-day or less as it is" : "";
     issues.push(
-      `subtasks: ${kept.length} distinct new subtask(s) remain${removed}; give between ${options.count.min} and ${options.count.max} that do not repeat the existing subtasks`,
+      `subtasks: ${kept.length} distinct new subtask(s) remain${removed}; give between ${options.count.min} and ${options.count.max} that do not repeat the existing subtasks${orNone}`,
     );
   }
 

@@ -28,8 +28,24 @@ export interface StoryContext {
   /** Titles of the other stories of the same epic, to avoid overlapping work. */
   readonly siblingTitles: readonly string[];
   readonly existingChildren: readonly ExistingChild[];
-  /** Free text from the team (config or template), optional. */
+  /** Free text from the team (its settings), optional. */
   readonly teamGuidance?: string;
+  /**
+   * A person's instructions for this story's plan, oldest first (a command's text, then each
+   * Refine). Trusted more than the story (it comes from the workspace), still sent as data.
+   */
+  readonly instructions?: readonly string[];
+  /** The plan the instructions refer to, when refining one: the model edits it instead of starting over. */
+  readonly previousPlan?: readonly PlannedSubtask[];
+}
+
+/** A subtask of an earlier proposal, as the refining model sees it. */
+export interface PlannedSubtask {
+  readonly code: string;
+  readonly title: string;
+  readonly effort: string;
+  readonly description: string;
+  readonly dependsOn: readonly string[];
 }
 
 export interface CountRange {
@@ -38,13 +54,19 @@ export interface CountRange {
 }
 
 export interface GenerateOptions {
-  /** Default 3–8; hard bounds 1–15. */
-  readonly count?: CountRange;
+  /**
+   * A range a person or team set, enforced (hard bounds 1–15); "adaptive" or unset: as many as
+   * the story calls for (ADAPTIVE_COUNT), or no breakdown at all for a small story.
+   */
+  readonly count?: CountRange | "adaptive";
   /** Default "tshirt" (XS S M L XL). */
   readonly effortScale?: EffortScale;
   /** Default: the story's own language. */
   readonly language?: string;
 }
+
+export const VERDICTS = ["breakdown", "no_breakdown"] as const;
+export type Verdict = (typeof VERDICTS)[number];
 
 export interface GeneratedSubtask {
   /** ST1, ST2…, continuing after the highest code among the existing children. */
@@ -68,6 +90,10 @@ export interface GenerationUsage {
 }
 
 export interface GenerationResult {
+  /** "no_breakdown": the story is small enough to be done as it is; `subtasks` is empty. */
+  readonly verdict: Verdict;
+  /** Why no breakdown is needed (no_breakdown), or how the work was split (breakdown). */
+  readonly reason: string;
   readonly subtasks: readonly GeneratedSubtask[];
   /** Summed over every attempt the call needed (retries with feedback included). */
   readonly usage: GenerationUsage;

@@ -6,18 +6,20 @@ import type { Job } from "pg-boss";
 import { isAppError } from "../errors/app-error.ts";
 import type { SubtaskGenerator } from "../generation/types.ts";
 import type { Logger } from "../log/logger.ts";
-import { storyComment } from "../sync/comment.ts";
+import { noBreakdownComment, noBreakdownMessage, storyComment } from "../sync/comment.ts";
+import type { SettingsStore } from "../settings/store.ts";
 import { parseProposal, type Proposal } from "../sync/proposal.ts";
 import { planRegeneration } from "../sync/regeneration.ts";
 import { writeBack } from "../sync/write-back.ts";
 import type { Trackers } from "../trackers/create-trackers.ts";
-import type { TrackerItemSummary, TrackerStory } from "../trackers/types.ts";
+import type { Tracker, TrackerItemSummary, TrackerStory } from "../trackers/types.ts";
 import type { RunEvents } from "./events.ts";
 import { applyFinishLabels, type FinishLabels } from "./finish-labels.ts";
 import type { DiscussionLinks } from "./ports.ts";
 import { retryJobId, type RunQueue, type StoryJob } from "./queue.ts";
 import { parseRunOptions } from "./run-options.ts";
 import { isOpenStory, type RunStoryState } from "./states.ts";
+import type { RunTriggerKind } from "./types.ts";
 import type { RunStore, RunStoryRow } from "./store.ts";
 import { buildStoryContext } from "./story-context.ts";
 import { ProposalMissing, SyncIncomplete } from "./story-errors.ts";
@@ -36,6 +38,13 @@ export interface StoryProcessorDeps {
   readonly finishLabels?: FinishLabels | null;
   /** Where a run is discussed (its Slack thread), for the story comment. */
   readonly links?: DiscussionLinks;
+  /** The teams' conventions; absent: every story runs with the defaults. */
+  readonly settings?: Pick<SettingsStore, "effectiveFor">;
+  /**
+   * Whether a person can review this run's proposals somewhere (a Slack thread): a team's
+   * "review by default" only applies where one can. Default: runs started in Slack.
+   */
+  readonly canReview?: (run: { readonly trigger: RunTriggerKind; readonly slackChannel: string | null }) => boolean;
 }
 
 /** Sibling titles an epic contributes to each story's context, at most. */
@@ -105,24 +114,52 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
       ? (await epicStories(row.runId, row.story.epicId)).filter((s) => s.id !== row.storyId).slice(0, SIBLINGS_SHOWN)
       : [];
     const options = parseRunOptions(row.run.options);
-    const context = buildStoryContext(story, plan.existing, siblings.map((s) => s.title));
-    const result = await deps.generator.generate(context, options.count ? { count: options.count } : {});
+    const settings = (await deps.settings?.effectiveFor(row.story.tracker, story.team.key)) ?? null;
     // A regeneration in review replaces an earlier proposal; what that one cost still counts.
     const earlier = parseProposal(row.proposal);
+    // An instruction that came after the earlier proposal asks to edit that proposal.
+    const refining = earlier !== null && earlier.verdict === "breakdown" && row.instructions.length > earlier.instructionCount;
+    const context = buildStoryContext(story, {
+      existing: plan.existing,
+      siblingTitles: siblings.map((s) => s.title),
+      guidance: settings?.guidance ?? null,
+      instructions: row.instructions,
+      previousPlan: refining ? earlier.subtasks : null,
+    });
+    const count = options.count ?? settings?.count ?? undefined;
+    const result = await deps.generator.generate(context, {
+      ...(count ? { count } : {}),
+      ...(settings?.effortScale ? { effortScale: settings.effortScale } : {}),
+      ...(settings?.language ? { language: settings.language } : {}),
+    });
+    const noBreakdown = result.verdict === "no_breakdown";
     const proposal: Proposal = {
+      verdict: result.verdict,
+      reason: result.reason,
       subtasks: result.subtasks,
-      deletions: plan.deletions,
+      // A story that needs no breakdown keeps what it has: nothing is replaced.
+      deletions: noBreakdown ? [] : plan.deletions,
+      extraLabels: settings?.extraLabels ?? [],
       usage: result.usage,
       tokensUsed: (earlier?.tokensUsed ?? 0) + result.tokensUsed,
       costUsd: (earlier?.costUsd ?? 0) + result.costUsd,
       model: result.model,
       generatedAt: new Date().toISOString(),
+      storyEstimate: story.estimate,
+      instructionCount: row.instructions.length,
     };
+    if (noBreakdown && options.dryRun) {
+      await store.skipStory(row.id, jobId, noBreakdownMessage(result.reason), elapsed(row), { proposal, tokensUsed: proposal.tokensUsed });
+      return { next: "SKIPPED", story, proposal };
+    }
     if (options.dryRun) {
       await store.completeDryRun(row.id, jobId, proposal, proposal.tokensUsed, elapsed(row));
       return { next: "COMPLETED", story, proposal };
     }
-    if (options.review && row.reviewState !== "APPROVED") {
+    const canReview = deps.canReview ?? ((run) => run.slackChannel !== null);
+    const review = options.review ?? (settings?.reviewByDefault === true && canReview(row.run));
+    // Nothing to approve when nothing would be created: "no breakdown needed" ends the story.
+    if (review && !noBreakdown && row.reviewState !== "APPROVED") {
       // Waits for a person: back to PENDING with the proposal, until Create/Regenerate/Discard.
       await store.awaitReview(row.id, jobId, proposal, proposal.tokensUsed);
       return { next: "PENDING", story, proposal };
@@ -135,6 +172,7 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
     const tracker = trackerFor(deps.trackers, row.story.tracker);
     // A resumed job re-reads the children: some may have been created before the crash.
     const story = known ?? (await tracker.getStory(storyRefOf(row.story)));
+    if (proposal.verdict === "no_breakdown") return finishWithoutBreakdown(row, jobId, proposal, story, tracker);
     const result = await writeBack({ rows: store, tracker, logger }, { runId: row.runId, storyId: row.storyId, trackerStory: story, proposal });
     if (result.deletedKeys.length > 0) await store.countDeletedSubtasks(row.id, result.deletedKeys.length);
     if (result.failures.length > 0) {
@@ -155,6 +193,20 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
       tokensUsed: proposal.tokensUsed,
     });
     if (done) await labelOutcome(row, summaryOf(row, story), "COMPLETED");
+  }
+
+  /** A story that needs no subtasks: the reason goes on the story, and it ends SKIPPED (a finished outcome). */
+  async function finishWithoutBreakdown(row: RunStoryRow, jobId: string, proposal: Proposal, story: TrackerStory, tracker: Tracker): Promise<void> {
+    let finalProposal = proposal;
+    if (!proposal.commentedAt) {
+      const threadUrl = await deps.links?.threadUrl(row.run);
+      await tracker.comment(story, noBreakdownComment({ runId: row.runId, storyKey: story.key, reason: proposal.reason, threadUrl }));
+      finalProposal = { ...proposal, commentedAt: new Date().toISOString() };
+    }
+    if (await store.finishWithoutBreakdown(row.id, jobId, noBreakdownMessage(proposal.reason), finalProposal, elapsed(row))) {
+      // For the people watching the board this story is done: it needs no subtasks.
+      await labelOutcome(row, summaryOf(row, story), "COMPLETED");
+    }
   }
 
   async function fail(row: RunStoryRow, jobId: string, error: unknown): Promise<void> {

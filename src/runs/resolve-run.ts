@@ -8,7 +8,7 @@ import { trackerRegistry } from "../trackers/registry.ts";
 import type { TrackerRef } from "../trackers/types.ts";
 import type { RunEvents } from "./events.ts";
 import type { RunQueue } from "./queue.ts";
-import { parseRunTargets } from "./run-options.ts";
+import { parseRunOptions, parseRunTargets } from "./run-options.ts";
 import type { ResolvedRef, RunStore } from "./store.ts";
 
 export interface ResolverDeps {
@@ -71,7 +71,8 @@ export function createRunResolver(deps: ResolverDeps) {
       return;
     }
 
-    const started = await store.recordRunStories(runId, resolved, problems);
+    const { instruction } = parseRunOptions(run.options);
+    const started = await store.recordRunStories(runId, resolved, problems, instruction ? [instruction] : []);
     if (!started) return;
     await deps.queue.sendStories(started);
     logger.info({ runId, stories: started.length, notes: problems }, "run started");

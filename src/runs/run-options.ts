@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { countRangeSchema } from "../generation/count-range.ts";
+import { MAX_INSTRUCTION_CHARS } from "../generation/limits.ts";
 import { trackerNames } from "../trackers/registry.ts";
 import type { TrackerName, TrackerRef } from "../trackers/types.ts";
 import type { RunOptions } from "./types.ts";
@@ -7,16 +8,21 @@ import type { RunOptions } from "./types.ts";
 // Run.options is a JSON column: validated whenever it is read back,
 // so a row written by an older version fails loudly instead of deep inside a job.
 
-
 export const runOptionsSchema = z.object({
-  count: countRangeSchema.optional(),
+  count: z.union([countRangeSchema, z.literal("adaptive")]).optional(),
   dryRun: z.boolean().optional(),
   review: z.boolean().optional(),
+  instruction: z.string().max(MAX_INSTRUCTION_CHARS).optional(),
 });
 
 export function parseRunOptions(value: unknown): RunOptions {
-  const { count, dryRun, review } = runOptionsSchema.parse(value ?? {});
-  return { ...(count ? { count } : {}), ...(dryRun ? { dryRun } : {}), ...(review ? { review } : {}) };
+  const { count, dryRun, review, instruction } = runOptionsSchema.parse(value ?? {});
+  return {
+    ...(count ? { count } : {}),
+    ...(dryRun ? { dryRun } : {}),
+    ...(review === undefined ? {} : { review }),
+    ...(instruction ? { instruction } : {}),
+  };
 }
 
 const targetSchema = z.object({

@@ -11,7 +11,7 @@ import { RunEvents } from "./events.ts";
 import type { FinishLabels } from "./finish-labels.ts";
 import { RunIntake } from "./intake.ts";
 import type { DiscussionLinks } from "./ports.ts";
-import { createStoryProcessor } from "./process-story.ts";
+import { createStoryProcessor, type StoryProcessorDeps } from "./process-story.ts";
 import type { RunProgress } from "./progress.ts";
 import { RESOLVE_QUEUE, RunQueue, STORY_DEAD_QUEUE, STORY_QUEUE, type QueueTiming, type ResolveJob, type StoryJob } from "./queue.ts";
 import { createRunResolver } from "./resolve-run.ts";
@@ -33,6 +33,10 @@ export interface RunServiceDeps {
   readonly finishLabels?: FinishLabels | null;
   /** Where runs are discussed (Slack threads), for the links in tracker comments. */
   readonly links?: DiscussionLinks;
+  /** The teams' conventions every story runs with. */
+  readonly settings?: StoryProcessorDeps["settings"];
+  /** Whether a run's proposals can be reviewed by a person (see StoryProcessorDeps). */
+  readonly canReview?: StoryProcessorDeps["canReview"];
   readonly retry?: StoryRetryPolicy;
   readonly queueTiming?: Partial<QueueTiming>;
   /** Default: a pg-boss queue on databaseUrl. Tests pass their own to observe it. */
@@ -61,6 +65,8 @@ export function createRunService(deps: RunServiceDeps) {
     generator: deps.generator,
     finishLabels: deps.finishLabels ?? null,
     ...(deps.links ? { links: deps.links } : {}),
+    ...(deps.settings ? { settings: deps.settings } : {}),
+    ...(deps.canReview ? { canReview: deps.canReview } : {}),
     ...(deps.retry ? { retry: deps.retry } : {}),
   });
   const resolver = createRunResolver({ store, queue, events, logger, trackers: deps.trackers, epicStoryLimit: deps.epicStoryLimit ?? 50 });
@@ -111,6 +117,20 @@ export function createRunService(deps: RunServiceDeps) {
     return "applied";
   }
 
+  /**
+   * A person's instruction for a story waiting in review: a new proposal is made from the story,
+   * the one shown and the instruction, and the story waits in review again. Guarded like the
+   * other decisions: only the first click on a story awaiting review applies.
+   */
+  async function refineReview(runStoryId: string, instruction: string): Promise<ReviewOutcome> {
+    const row = await store.loadRunStory(runStoryId);
+    if (!row) return "not-found";
+    const jobId = randomUUID();
+    if (!(await store.refineReview(runStoryId, jobId, instruction))) return "already-decided";
+    await queue.sendStory(runStoryId, jobId);
+    return "applied";
+  }
+
   /** Re-enqueues work a crash may have dropped; duplicates are impossible (deterministic ids). */
   async function sweep(): Promise<void> {
     for (const runId of await store.queuedRunsOlderThan(30_000)) await queue.sendResolve(runId);
@@ -144,6 +164,7 @@ export function createRunService(deps: RunServiceDeps) {
     createRun,
     enqueueRun,
     decideReview,
+    refineReview,
     start,
     stop,
     sweep,

@@ -172,9 +172,14 @@ export class RunStore implements SubtaskRows {
    * statements, so a 200-story epic costs about as much as one story. Null when another job
    * resolved the run first.
    */
-  async recordRunStories(runId: string, resolved: readonly ResolvedRef[], problems: readonly string[]): Promise<StoryJobRef[] | null> {
+  async recordRunStories(
+    runId: string,
+    resolved: readonly ResolvedRef[],
+    problems: readonly string[],
+    instructions: readonly string[],
+  ): Promise<StoryJobRef[] | null> {
     return this.prisma
-      .$transaction((tx) => recordStories(tx, runId, resolved, problems))
+      .$transaction((tx) => recordStories(tx, runId, resolved, problems, instructions))
       .catch((error: unknown) => {
         if (error instanceof AlreadyResolved) return null;
         throw error;
@@ -350,11 +355,22 @@ export class RunStore implements SubtaskRows {
     return this.moveStory({ id: runStoryId, from: ["PENDING"], reviewState: "APPROVED" }, { status: "SAVING", jobId, startedAt });
   }
 
-  /** GENERATING → SKIPPED: there is nothing to break down (a closed story). */
-  skipStory(runStoryId: string, jobId: string, reason: string, durationMs: number): Promise<boolean> {
+  /**
+   * GENERATING → SKIPPED: there is nothing to break down (a closed story), or the model found no
+   * breakdown needed in a run that writes nothing (a dry run; then the proposal says why).
+   */
+  skipStory(runStoryId: string, jobId: string, reason: string, durationMs: number, proposal?: { proposal: object; tokensUsed: number }): Promise<boolean> {
     return this.moveStory(
       { id: runStoryId, from: ["GENERATING"], jobId },
-      { status: "SKIPPED", errorMsg: reason, completedAt: new Date(), durationMs },
+      { status: "SKIPPED", errorMsg: reason, completedAt: new Date(), durationMs, ...(proposal ?? {}) },
+    );
+  }
+
+  /** SAVING → SKIPPED once the story's "no breakdown needed" comment is posted. */
+  finishWithoutBreakdown(runStoryId: string, jobId: string, reason: string, proposal: object, durationMs: number): Promise<boolean> {
+    return this.moveStory(
+      { id: runStoryId, from: ["SAVING"], jobId },
+      { status: "SKIPPED", errorMsg: reason, proposal, completedAt: new Date(), durationMs },
     );
   }
 
@@ -435,6 +451,17 @@ export class RunStore implements SubtaskRows {
    */
   reopenReview(runStoryId: string, jobId: string): Promise<boolean> {
     return this.moveStory({ id: runStoryId, from: ["PENDING"], reviewState: "AWAITING" }, { reviewState: null, jobId });
+  }
+
+  /**
+   * Refine: out of review with a person's instruction added to the story's, and back to `jobId`,
+   * which makes a new proposal from the story, the previous proposal and the instructions.
+   */
+  refineReview(runStoryId: string, jobId: string, instruction: string): Promise<boolean> {
+    return this.moveStory(
+      { id: runStoryId, from: ["PENDING"], reviewState: "AWAITING" },
+      { reviewState: null, jobId, instructions: { push: instruction } },
+    );
   }
 
   /** Discard: PENDING → SKIPPED, nothing is created. */
@@ -536,7 +563,13 @@ async function nextStoryCodes(tx: Tx, epicId: string): Promise<() => string> {
   return () => `S${++highest}`;
 }
 
-async function recordStories(tx: Tx, runId: string, resolved: readonly ResolvedRef[], problems: readonly string[]): Promise<StoryJobRef[]> {
+async function recordStories(
+  tx: Tx,
+  runId: string,
+  resolved: readonly ResolvedRef[],
+  problems: readonly string[],
+  instructions: readonly string[],
+): Promise<StoryJobRef[]> {
   interface Entry {
     readonly tracker: TrackerKind;
     readonly item: TrackerItemSummary;
@@ -607,7 +640,7 @@ async function recordStories(tx: Tx, runId: string, resolved: readonly ResolvedR
     data: list.map((entry) => {
       const storyId = stories.get(`${entry.tracker}:${entry.item.id}`)!;
       // Each story's first job is recorded with it, so a duplicate job finds the story held.
-      return { runId, storyId, jobId: firstStoryJobId(runId, storyId) };
+      return { runId, storyId, jobId: firstStoryJobId(runId, storyId), instructions: [...instructions] };
     }),
   });
   const { count } = await tx.run.updateMany({

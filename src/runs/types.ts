@@ -1,4 +1,4 @@
-import type { CountRange } from "../generation/types.ts";
+import type { CountRange, Verdict } from "../generation/types.ts";
 import type { RunState, RunStoryState } from "./states.ts";
 import type { RunTrigger, WebhookProvider } from "../generated/prisma/enums.ts";
 import type { TrackerKind, TrackerRef } from "../trackers/types.ts";
@@ -7,12 +7,17 @@ export type RunTriggerKind = RunTrigger;
 export type { RunState, RunStoryState } from "./states.ts";
 
 export interface RunOptions {
-  /** Target subtask count per story; the engine's default when absent. */
-  readonly count?: CountRange;
+  /** Subtasks per story, as the command set it; absent: the team's setting, else adaptive. */
+  readonly count?: CountRange | "adaptive";
   /** Generate and report, create nothing in the tracker. */
   readonly dryRun?: boolean;
-  /** Generate, then wait for a person to approve each story before creating. */
+  /**
+   * true: wait for a person to approve each story before creating; false: create at once
+   * (--no-review); absent: as the story's team settings say.
+   */
   readonly review?: boolean;
+  /** A person's instruction for the plan, typed with the command (at most 1,000 characters). */
+  readonly instruction?: string;
 }
 
 export interface SlackTarget {
@@ -64,6 +69,13 @@ export interface StoryProgress {
   }[];
   readonly subtasksCreated: number;
   readonly subtasksDeleted: number;
+  /** The model's verdict on the latest proposal, and its one-sentence reason; null before one. */
+  readonly verdict: Verdict | null;
+  readonly reason: string | null;
+  /** The story's own estimate in the tracker (points), when it has one. */
+  readonly storyEstimate: number | null;
+  /** A person's instructions for the plan, oldest first. */
+  readonly instructions: readonly string[];
   readonly tokensUsed: number | null;
   readonly costUsd: number | null;
   readonly durationMs: number | null;

@@ -4,6 +4,7 @@
 import type { WebClient } from "@slack/web-api";
 import type { Router } from "express";
 import { referenceOptions, type Config, type SlackConfig } from "../config/config.ts";
+import type { SettingsStore } from "../settings/store.ts";
 import type { Trackers } from "../trackers/create-trackers.ts";
 import type { TrackerName } from "../trackers/types.ts";
 import type { Logger } from "../log/logger.ts";
@@ -12,9 +13,11 @@ import { createBoltApp } from "./bolt-app.ts";
 import { slackClientOptions, slackErrorCode } from "./client.ts";
 import { registerCommandListener } from "./listeners/command.ts";
 import { registerHomeListener } from "./listeners/home.ts";
+import { registerRefine } from "./listeners/refine.ts";
 import { registerReviewActions } from "./listeners/review-actions.ts";
+import { registerSettings } from "./listeners/settings.ts";
 import { SlackReporter } from "./reporter.ts";
-import { ReviewPermissions } from "./review-permission.ts";
+import { SlackPermissions } from "./permissions.ts";
 import type { ThreadLinks } from "./thread-links.ts";
 import { UpdateCoalescer } from "./update-coalescer.ts";
 
@@ -27,6 +30,8 @@ export interface SlackSurfaceDeps {
   readonly client: WebClient;
   /** The core's links to run threads (shared with the run layer's tracker comments). */
   readonly links: ThreadLinks;
+  /** The core's team settings, edited from App Home. */
+  readonly settings: SettingsStore;
   /** The trackers the service really has: a reference to another one is refused up front. */
   readonly trackers: Trackers;
   /** At most one parent update per message per interval (Slack: about one per second). */
@@ -48,12 +53,14 @@ export function createSlackSurface(deps: SlackSurfaceDeps): SlackSurface {
   const logger = deps.logger.child({ component: "slack" });
   const coalescer = new UpdateCoalescer({ intervalMs: deps.updateIntervalMs ?? 1000, logger });
   const reporter = new SlackReporter({ client, runs, coalescer, logger, defaultChannel: slack.defaultChannel });
-  const permissions = new ReviewPermissions(client, logger);
+  const permissions = new SlackPermissions(client, logger, config.settingsEditors);
   const bolt = createBoltApp(slack, logger, slackClientOptions(slack, logger));
 
   const refOptions = referenceOptions(config, Object.keys(deps.trackers) as TrackerName[]);
   registerCommandListener(bolt.app, { runs, reporter, links, refOptions, logger, recordWithinMs: deps.recordWithinMs });
   registerReviewActions(bolt.app, { runs, reporter, permissions, logger });
+  registerRefine(bolt.app, { client, runs, reporter, permissions, logger });
+  registerSettings(bolt.app, { client, settings: deps.settings, trackers: deps.trackers, permissions, logger });
   registerHomeListener(bolt.app, { client, runs, links, logger });
 
   let unsubscribe: (() => void) | undefined;

@@ -13,6 +13,24 @@ export interface StoryCommentInput {
   readonly threadUrl?: string | undefined;
 }
 
+/** Why a story ends without subtasks, as RunStory.errorMsg and the Slack reply say it. */
+export function noBreakdownMessage(reason: string): string {
+  return `no breakdown needed: ${reason}`;
+}
+
+/** The note left on a story the model found small enough to do as it is. */
+export function noBreakdownComment(input: {
+  readonly runId: string;
+  readonly storyKey: string;
+  readonly reason: string;
+  readonly threadUrl?: string | undefined;
+}): string {
+  const lines = [`**subtasks-bot** found no breakdown needed (run \`${input.runId}\`): ${input.reason}`];
+  lines.push("", `To get subtasks anyway, ask for a count: \`/subtasks ${input.storyKey} --count 2-4\`.`);
+  if (input.threadUrl) lines.push("", `[Discussion in Slack](${input.threadUrl})`);
+  return lines.join("\n");
+}
+
 /** The short note left on the story after its subtasks exist: a list with links. */
 export function storyComment(input: StoryCommentInput): string {
   const count = input.subtasks.length;

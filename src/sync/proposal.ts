@@ -3,7 +3,7 @@
 // dry runs and reviews can show it; validated whenever it is read back, so a row written by an
 // older version fails loudly instead of deep inside a job.
 import { z } from "zod";
-import type { GeneratedSubtask, GenerationUsage } from "../generation/types.ts";
+import { VERDICTS, type GeneratedSubtask, type GenerationUsage, type Verdict } from "../generation/types.ts";
 
 /** A child the bot made earlier and will delete on this regeneration (nobody touched it). */
 export interface PlannedDeletion {
@@ -13,8 +13,13 @@ export interface PlannedDeletion {
 }
 
 export interface Proposal {
+  /** "no_breakdown": the story needs no subtasks (then `subtasks` is empty); see `reason`. */
+  readonly verdict: Verdict;
+  readonly reason: string;
   readonly subtasks: readonly GeneratedSubtask[];
   readonly deletions: readonly PlannedDeletion[];
+  /** Labels the sub-issues get besides the bot's own (the team's settings when it was made). */
+  readonly extraLabels: readonly string[];
   readonly usage: GenerationUsage;
   readonly tokensUsed: number;
   readonly costUsd: number;
@@ -22,6 +27,10 @@ export interface Proposal {
   readonly generatedAt: string;
   /** Set once the story comment is posted, so a resumed job does not post it twice. */
   readonly commentedAt?: string;
+  /** The story's own estimate in the tracker (points), shown beside the subtasks' total. */
+  readonly storyEstimate: number | null;
+  /** How many of the story's instructions this proposal was made with: a new one means "refine this". */
+  readonly instructionCount: number;
 }
 
 const usageSchema = z.object({
@@ -32,6 +41,9 @@ const usageSchema = z.object({
 });
 
 export const proposalSchema = z.object({
+  // Proposals stored before verdicts existed were all breakdowns.
+  verdict: z.enum(VERDICTS).default("breakdown"),
+  reason: z.string().default(""),
   subtasks: z.array(
     z.object({
       code: z.string(),
@@ -43,12 +55,15 @@ export const proposalSchema = z.object({
     }),
   ),
   deletions: z.array(z.object({ id: z.string(), key: z.string(), code: z.string().nullable() })),
+  extraLabels: z.array(z.string()).default([]),
   usage: usageSchema,
   tokensUsed: z.number(),
   costUsd: z.number(),
   model: z.string(),
   generatedAt: z.string(),
   commentedAt: z.string().optional(),
+  storyEstimate: z.number().nullable().default(null),
+  instructionCount: z.number().int().min(0).default(0),
 });
 
 export function parseProposal(value: unknown): Proposal | null {

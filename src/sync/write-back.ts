@@ -114,6 +114,7 @@ export async function writeBack(deps: WriteBackDeps, input: WriteBackInput): Pro
       title: row.title,
       description: row.description ?? "",
       effort: byCode.get(row.code)?.effort ?? row.effort,
+      ...(proposal.extraLabels.length > 0 ? { labels: proposal.extraLabels } : {}),
       marker: { runId, code: row.code },
       clientId: subtaskClientId(runId, storyId, row.code),
     }));

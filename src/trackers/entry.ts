@@ -26,6 +26,8 @@ export interface TrackerEntry<V extends VariableSpecs = VariableSpecs, C = unkno
   readonly variables: V;
   /** Its rows of the README's configuration table: variables documented together share one. */
   readonly docRows: readonly (readonly (keyof V & string)[])[];
+  /** What it calls the group a story belongs to (TrackerStory.team): "team", "project". */
+  readonly teamNoun: string;
   /** A link to one of its issues as people paste it, for messages: "https://linear.app/…/issue/ENG-123". */
   readonly linkExample: string;
   /** What an operator sets to turn it on, for messages: "set LINEAR_API_KEY". */

@@ -90,6 +90,8 @@ export interface NewSubtask {
   /** Markdown; the adapter converts it (ADF for Jira) and appends the marker. */
   readonly description: string;
   readonly effort: string | null;
+  /** Labels it gets besides the bot's own (a team's settings); written as the tracker holds labels. */
+  readonly labels?: readonly string[];
   readonly marker: BotMarker;
   /**
    * A UUID derived from run, story and code. Where the tracker accepts a client-chosen id
@@ -120,8 +122,16 @@ export interface DeleteSubtasksResult {
   readonly failed: readonly ItemFailure[];
 }
 
+/** A Linear team or a Jira project, as a person picks it from a list. */
+export interface TeamSummary {
+  readonly key: string;
+  readonly name: string;
+}
+
 export interface Tracker {
   readonly name: TrackerName;
+  /** Its teams (Linear) or projects (Jira) the bot can see, by key, at most 100. */
+  listTeams(): Promise<TeamSummary[]>;
   getStory(ref: TrackerRef): Promise<TrackerStory>;
   /** Stories of an epic/project (paginated, capped); a plain story expands to itself. */
   expand(ref: TrackerRef, options?: { limit?: number }): Promise<Expansion>;

@@ -1,49 +1,76 @@
 // Claude's Messages API behind nock, answering each request with a structured-output answer
-// (JSON text, as output_config json_schema returns it) made for the story in the prompt.
+// (JSON text, as output_config json_schema returns it). By default the answer is made for the
+// story in the prompt; a test can script the answers instead, and read every request body.
 import nock from "nock";
+import type { Answer } from "../../src/generation/answer-schema.ts";
+
+export interface MessagesBody {
+  readonly model: string;
+  readonly system: { text: string }[];
+  readonly messages: { role: string; content: string }[];
+  readonly output_config?: Record<string, unknown>;
+  readonly max_tokens: number;
+}
 
 export interface PlayedClaude {
   /** The story keys Claude was asked about, in order. */
   readonly asked: string[];
+  /** Every request body, in order. */
+  readonly requests: MessagesBody[];
   stop(): void;
 }
 
-export function playClaude(baseUrl = "https://anthropic.test", subtasksPerStory = 3): PlayedClaude {
+export interface ClaudeScript {
+  readonly subtasksPerStory?: number;
+  /** The answer to the n-th request (0-based); default: `subtasksPerStory` steps of the story asked about. */
+  readonly answer?: (request: MessagesBody, n: number, key: string) => Answer;
+}
+
+function stepsOf(key: string, count: number): Answer {
+  const subtasks = Array.from({ length: count }, (_, i) => ({
+    title: `Implement part ${i + 1} of ${key}`,
+    description: `Change the ${key} code path, part ${i + 1}.\n\n**How to verify:** the part ${i + 1} test passes.`,
+    effort: ["S", "M", "L"][i % 3]!,
+    acceptanceCriteria: [],
+    dependsOn: i > 0 ? [i] : [],
+  }));
+  return { verdict: "breakdown", reason: `Split ${key} into its steps.`, subtasks };
+}
+
+export function playClaude(baseUrl = "https://anthropic.test", script: ClaudeScript = {}): PlayedClaude {
   const asked: string[] = [];
+  const requests: MessagesBody[] = [];
   let n = 0;
   const scope = nock(baseUrl)
     .persist()
     .post("/v1/messages")
     // nock 15 hands the reply function the intercepted fetch Request.
     .reply((async (intercepted: Request) => {
-      const request = (await intercepted.clone().json()) as { messages: { role: string; content: string }[] };
+      const request = (await intercepted.clone().json()) as MessagesBody;
       const prompt = String(request.messages[0]?.content ?? "");
       const key = /Break the story (\S+) into subtasks/.exec(prompt)?.[1] ?? "STORY";
       asked.push(key);
-      const subtasks = Array.from({ length: subtasksPerStory }, (_, i) => ({
-        title: `Implement part ${i + 1} of ${key}`,
-        description: `Change the ${key} code path, part ${i + 1}.\n\n**How to verify:** the part ${i + 1} test passes.`,
-        effort: ["S", "M", "L"][i % 3],
-        acceptanceCriteria: [],
-        dependsOn: i > 0 ? [i] : [],
-      }));
+      requests.push(request);
+      const index = n++;
+      const answer = script.answer?.(request, index, key) ?? stepsOf(key, script.subtasksPerStory ?? 3);
       return [
         200,
         {
-          id: `msg_${(++n).toString().padStart(6, "0")}`,
+          id: `msg_${(index + 1).toString().padStart(6, "0")}`,
           type: "message",
           role: "assistant",
           model: "claude-sonnet-5-5",
-          content: [{ type: "text", text: JSON.stringify({ subtasks }) }],
+          content: [{ type: "text", text: JSON.stringify(answer) }],
           stop_reason: "end_turn",
           stop_sequence: null,
           usage: { input_tokens: 420, output_tokens: 380, cache_creation_input_tokens: 0, cache_read_input_tokens: 1400 },
         },
-        { "request-id": `req_${n}` },
+        { "request-id": `req_${index + 1}` },
       ];
     }) as never);
   return {
     asked,
+    requests,
     stop() {
       scope.persist(false);
     },

@@ -16,6 +16,7 @@ import type {
   TrackerName,
   TrackerRef,
   TrackerStory,
+  TeamSummary,
 } from "../../src/trackers/types.ts";
 
 export interface FakeChild {
@@ -25,6 +26,8 @@ export interface FakeChild {
   state: string;
   marker: BotMarker | null;
   touched: boolean;
+  /** Labels it was created with besides the bot's own. */
+  labels?: string[];
 }
 
 export interface FakeStory {
@@ -174,6 +177,12 @@ export class FakeTracker implements Tracker {
     };
   }
 
+  async listTeams(): Promise<TeamSummary[]> {
+    await this.call("listTeams");
+    const keys = [...new Set([...this.stories.keys()].map((key) => this.teamKey(key)))].sort();
+    return keys.map((key) => ({ key, name: `Team ${key}` }));
+  }
+
   async createSubtasks(story: TrackerStory, subtasks: readonly NewSubtask[]): Promise<CreateSubtasksResult> {
     await this.call("createSubtasks", story.key);
     const parent = this.find(story.key);
@@ -192,7 +201,15 @@ export class FakeTracker implements Tracker {
       if (!child) {
         const number = ++this.sequence;
         const id = clientIds ? subtask.clientId : String(10_000 + number);
-        child = { id, key: `${this.teamKey(parent.key)}-${number}`, title: subtask.title, state: "Backlog", marker: subtask.marker, touched: false };
+        child = {
+          id,
+          key: `${this.teamKey(parent.key)}-${number}`,
+          title: subtask.title,
+          state: "Backlog",
+          marker: subtask.marker,
+          touched: false,
+          labels: [...(subtask.labels ?? [])],
+        };
         parent.children.push(child);
         this.createdTitles.push(subtask.title);
       }

@@ -199,6 +199,8 @@ export class LinearWorkspace {
       }
       case "TeamContext":
         return { team: TEAM, issueLabels: { nodes: this.labelNodes(v.labelName) } };
+      case "Teams":
+        return { teams: { nodes: [{ key: TEAM.key, name: TEAM.name }] } };
       case "LabelLookup": {
         const issue = this.find(v.issueId);
         return { issue: { id: issue.id, team: { id: TEAM.id } }, issueLabels: { nodes: this.labelNodes(v.labelName) } };

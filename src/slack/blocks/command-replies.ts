@@ -9,7 +9,7 @@ import { context, message, section, type SlackMessage } from "./message.ts";
 import { runListLine } from "./run-list.ts";
 import { runMessage } from "./run-message.ts";
 
-export const USAGE = "ENG-123 [more keys or links] [--count 3-6] [--dry-run] [--review] | status [run id] | help";
+export const USAGE = "ENG-123 [more keys or links] [--count 3-6|adaptive] [--dry-run] [--review|--no-review] [instruction] | status [run id] | help";
 
 export function helpMessage(command: string, trackers: readonly TrackerName[]): SlackMessage {
   const c = escapeMrkdwn(command);
@@ -25,14 +25,15 @@ export function helpMessage(command: string, trackers: readonly TrackerName[]): 
         `\`${c} ENG-123 ENG-124\` several stories`,
         `\`${c} https://linear.app/acme/issue/ENG-123\` a link from Linear or Jira`,
         `\`${c} ENG-100\` an epic or a Linear project link: every story in it`,
+        `\`${c} ENG-123 backend only, no UI work\` with an instruction for the plan (or in quotes: \`"split the migration out"\`)`,
       ].join("\n"),
     ),
     section(
       [
         "*Options*",
-        "`--count 3-6` how many subtasks per story (1 to 15)",
+        "`--count 3-6` how many subtasks per story (1 to 15); without it, as many as each story calls for, or none for a small one",
         "`--dry-run` show the subtasks here, create nothing",
-        "`--review` show them with Create / Regenerate / Discard buttons before anything is created",
+        "`--review` show them with Create / Refine… / Regenerate / Discard buttons before anything is created; `--no-review` creates at once even where the team reviews by default",
       ].join("\n"),
     ),
     section([`\`${c} status\` the latest runs in this channel`, `\`${c} status <run id>\` one run`, `\`${c} help\` this message`].join("\n")),
@@ -59,7 +60,10 @@ export function startedMessage(runId: string, refs: readonly TrackerRef[], optio
   const names = refs.slice(0, 10).map((ref) => `*${inlineText(ref.kind === "project" ? `project ${ref.key}` : ref.key, 80)}*`);
   const more = refs.length > names.length ? ` and ${refs.length - names.length} more` : "";
   const text = `:rocket: Starting ${names.join(", ")}${more}${modeNote(options)}. Progress goes in a thread in this channel.`;
-  return message(text, [section(text), context(`Run \`${escapeMrkdwn(runId)}\``)]);
+  const blocks = [section(text)];
+  if (options.instruction) blocks.push(context(`:pencil2: With your instruction: “${inlineText(options.instruction, 500)}”`));
+  blocks.push(context(`Run \`${escapeMrkdwn(runId)}\``));
+  return message(text, blocks);
 }
 
 /** The ack when the database has not recorded the run by the time Slack needs an answer. */

@@ -1,4 +1,5 @@
 // How numbers, durations and progress read in Slack messages.
+import { HOURS_PER_DAY } from "../../effort/effort.ts";
 
 const FILLED = "▰";
 const EMPTY = "▱";
@@ -42,4 +43,12 @@ export function formatCount(n: number | null | undefined): string {
 
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
+/** How much work hours add up to, as a person says it: "about 6 hours", "about 3.5 days" (8-hour days, half-day steps). */
+export function formatWorkTotal(hours: number): string {
+  if (hours <= 0) return "";
+  if (hours < HOURS_PER_DAY) return `about ${Math.round(hours * 2) / 2} hours`.replace("about 1 hours", "about 1 hour");
+  const days = Math.round((hours / HOURS_PER_DAY) * 2) / 2;
+  return `about ${days} day${days === 1 ? "" : "s"}`;
 }

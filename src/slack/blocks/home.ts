@@ -4,6 +4,7 @@ import type { types } from "@slack/bolt";
 import type { RunSummary } from "../../runs/types.ts";
 import { context, divider, fitBlocks, header, LIMITS, section, type Block } from "./message.ts";
 import { runListLine } from "./run-list.ts";
+import { SETTINGS_OPEN_ACTION_ID } from "./settings-modal.ts";
 
 export type HomeView = types.HomeView;
 
@@ -19,6 +20,12 @@ export function homeView(input: { runs: readonly RunSummary[]; threadUrls: Reado
         "• `/subtasks status` for the latest runs in a channel, `/subtasks help` for everything",
       ].join("\n"),
     ),
+    {
+      type: "actions",
+      block_id: "settings",
+      elements: [{ type: "button", action_id: SETTINGS_OPEN_ACTION_ID, text: { type: "plain_text", text: "Team settings" }, value: "open" }],
+    },
+    context("Guidance, subtask count, effort scale, language, review and labels per Linear team or Jira project (admins)."),
     divider,
     section("*Your recent runs*"),
   ];

@@ -19,9 +19,18 @@ export interface WentWrong {
 }
 
 export function somethingWentWrong(input: WentWrong): SlackMessage {
-  const doing = input.doing ? ` while ${input.doing}` : "";
-  const text = `:x: Something went wrong on my side${doing}. ${input.consequence} (Reference for the operator: \`${escapeMrkdwn(input.reference)}\`)`;
+  const text = `:x: ${wentWrongSentence(input, (reference) => `\`${escapeMrkdwn(reference)}\``)}`;
   return message(text, [section(text)]);
+}
+
+/** The same words as plain text, for places that show no mrkdwn (a modal's field error). */
+export function somethingWentWrongPlain(input: WentWrong): string {
+  return wentWrongSentence(input, (reference) => reference);
+}
+
+function wentWrongSentence(input: WentWrong, showReference: (reference: string) => string): string {
+  const doing = input.doing ? ` while ${input.doing}` : "";
+  return `Something went wrong on my side${doing}. ${input.consequence} (Reference for the operator: ${showReference(input.reference)})`;
 }
 
 /** The consequence of a failed command: nothing was started. */

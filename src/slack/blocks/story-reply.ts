@@ -1,9 +1,11 @@
 // One reply per story in the run's thread: its subtasks (code, title, effort, link to the
-// sub-issue) or its error; in review mode, the proposal with Create / Regenerate / Discard.
+// sub-issue), their total effort beside the story's estimate, or its error or the reason it
+// needs no breakdown; in review mode, the proposal with Create / Refine… / Regenerate / Discard.
 import type { ReviewDecision } from "../../runs/service.ts";
 import type { RunSummary, StoryProgress } from "../../runs/types.ts";
 import { escapeMrkdwn, inlineText, link, mentionUser } from "../mrkdwn.ts";
-import { formatCost, formatCount, formatDuration, plural } from "./format.ts";
+import { totalHours } from "../../effort/effort.ts";
+import { formatCost, formatCount, formatDuration, formatWorkTotal, plural } from "./format.ts";
 import { context, message, packLines, section, type Block, type SlackMessage } from "./message.ts";
 import { isAwaitingReview, storyStatus } from "./story-status.ts";
 
@@ -12,6 +14,9 @@ export const REVIEW_ACTION_IDS: Record<ReviewDecision, string> = {
   regenerate: "review_regenerate",
   discard: "review_discard",
 };
+
+/** Opens the Refine modal; not a decision by itself (the modal's submission is). */
+export const REFINE_ACTION_ID = "review_refine";
 
 const BLOCK_ID_PREFIX = "review:";
 const SUBTASK_SECTIONS = 2;
@@ -31,16 +36,29 @@ export function decisionOfAction(actionId: string): ReviewDecision | null {
   return entry ? (entry[0] as ReviewDecision) : null;
 }
 
-export interface Decided {
-  readonly decision: ReviewDecision;
-  readonly by: string;
-}
+export type Decided =
+  | { readonly decision: ReviewDecision; readonly by: string }
+  | { readonly decision: "refine"; readonly by: string; readonly instruction: string };
 
-const decisionText: Record<ReviewDecision, string> = {
+const decisionText: Record<Decided["decision"], string> = {
   create: ":white_check_mark: Create",
   regenerate: ":arrows_counterclockwise: Regenerate",
   discard: ":wastebasket: Discard",
+  refine: ":pencil2: Refine",
 };
+
+function decidedText(decided: Decided): string {
+  const what = `${decisionText[decided.decision]} chosen by ${mentionUser(decided.by)}`;
+  return decided.decision === "refine" ? `${what}: “${inlineText(decided.instruction, 300)}”` : what;
+}
+
+/** "6 subtasks · about 3.5 days · story estimate 5 points" */
+export function workSummary(story: StoryProgress): string {
+  if (story.subtasks.length === 0) return "";
+  const parts = [plural(story.subtasks.length, "subtask"), formatWorkTotal(totalHours(story.subtasks.map((subtask) => subtask.effort)))];
+  if (story.storyEstimate !== null) parts.push(`story estimate ${plural(story.storyEstimate, "point")}`);
+  return parts.filter(Boolean).join(" · ");
+}
 
 function subtaskLine(subtask: StoryProgress["subtasks"][number], withLinks: boolean): string {
   const key = withLinks && subtask.key ? ` ${link(subtask.url, subtask.key)}` : "";
@@ -72,6 +90,7 @@ function reviewButtons(run: RunSummary, story: StoryProgress): Block {
     block_id: reviewBlockId(run.runId),
     elements: [
       { type: "button", action_id: REVIEW_ACTION_IDS.create, text: { type: "plain_text", text: "Create" }, style: "primary", value: story.runStoryId },
+      { type: "button", action_id: REFINE_ACTION_ID, text: { type: "plain_text", text: "Refine…" }, value: story.runStoryId },
       { type: "button", action_id: REVIEW_ACTION_IDS.regenerate, text: { type: "plain_text", text: "Regenerate" }, value: story.runStoryId },
       {
         type: "button",
@@ -95,21 +114,31 @@ export function storyReply(run: RunSummary, story: StoryProgress, decided?: Deci
   const title = `${status.icon} *${link(story.storyUrl, story.storyKey)}* ${inlineText(story.storyTitle, TITLE_CHARS)}`;
   const blocks: Block[] = [section(`${title}\n${status.text[0]?.toUpperCase()}${status.text.slice(1)}`)];
 
-  if (story.status === "FAILED" || story.status === "SKIPPED") {
+  if (story.status === "SKIPPED" && story.verdict === "no_breakdown") {
+    blocks.push(section(`> ${inlineText(story.reason ?? "", 2000)}`));
+    blocks.push(context(`To get subtasks anyway, ask for a count: \`/subtasks ${escapeMrkdwn(story.storyKey)} --count 2-4\`.`));
+  } else if (story.status === "FAILED" || story.status === "SKIPPED") {
     if (story.errorMsg) blocks.push(section(`> ${inlineText(story.errorMsg, 2000)}`));
     if (story.status === "FAILED") blocks.push(context(`Try it again with \`/subtasks ${escapeMrkdwn(story.storyKey)}\`.`));
   } else {
     blocks.push(...subtaskBlocks(story, story.status === "COMPLETED" && !run.options.dryRun));
+    const work = workSummary(story);
+    if (work) blocks.push(context(work));
     if (story.status === "COMPLETED" && run.options.dryRun) {
       blocks.push(context(`Dry run: nothing was created. \`/subtasks ${escapeMrkdwn(story.storyKey)}\` creates them.`));
     }
   }
 
+  const instruction = story.instructions.at(-1);
+  if (instruction && story.status !== "COMPLETED") {
+    const earlier = story.instructions.length > 1 ? ` (and ${plural(story.instructions.length - 1, "earlier one")})` : "";
+    blocks.push(context(`:pencil2: Instruction: “${inlineText(instruction, 500)}”${earlier}`));
+  }
   if (isAwaitingReview(story)) {
     blocks.push(reviewButtons(run, story));
     blocks.push(context(`Only ${mentionUser(run.requestedBy)} or a workspace admin can decide.`));
   }
-  if (decided) blocks.push(context(`${decisionText[decided.decision]} chosen by ${mentionUser(decided.by)}`));
+  if (decided) blocks.push(context(decidedText(decided)));
   const usage = usageText(story);
   if (usage) blocks.push(context(usage));
 

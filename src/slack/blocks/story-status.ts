@@ -28,9 +28,13 @@ export function storyStatus(story: StoryProgress, options: RunOptions): StorySta
     case "FAILED":
       return { icon: ":x:", text: "failed" };
     case "SKIPPED":
-      return story.reviewState === "DISCARDED" ? { icon: ":wastebasket:", text: "discarded in review" } : { icon: ":next_track_button:", text: "skipped" };
+      if (story.reviewState === "DISCARDED") return { icon: ":wastebasket:", text: "discarded in review" };
+      if (story.verdict === "no_breakdown") return { icon: ":ok_hand:", text: "no breakdown needed" };
+      return { icon: ":next_track_button:", text: "skipped" };
     case "PENDING":
       if (story.reviewState === "AWAITING") return { icon: ":memo:", text: "waiting for review" };
+      // Back in the queue after Regenerate or Refine: a new proposal is being made.
+      if (story.reviewState === null && story.verdict !== null) return { icon: ":arrows_counterclockwise:", text: "making a new proposal" };
       if (story.reviewState === "APPROVED") return { icon: ":hourglass_flowing_sand:", text: "approved, creating subtasks" };
       return { icon: ":white_circle:", text: "queued" };
     case "GENERATING":

@@ -11,12 +11,12 @@ import { storyStatus } from "../blocks/story-status.ts";
 import { errorReference, somethingWentWrong } from "../blocks/something-went-wrong.ts";
 import { slackErrorCode } from "../client.ts";
 import type { SlackReporter } from "../reporter.ts";
-import type { ReviewPermissions } from "../review-permission.ts";
+import type { SlackPermissions } from "../permissions.ts";
 
 export interface ReviewDeps {
   readonly runs: Pick<RunService, "loadRunProgress" | "decideReview">;
   readonly reporter: Pick<SlackReporter, "showDecision">;
-  readonly permissions: Pick<ReviewPermissions, "check">;
+  readonly permissions: Pick<SlackPermissions, "check">;
   readonly logger: Logger;
 }
 

@@ -14,7 +14,7 @@ import { expandJira } from "./expand.ts";
 import { toAdf } from "./markdown-to-adf.ts";
 import { readJiraStory } from "./read-story.ts";
 import { jiraLabel } from "./labels.ts";
-import { ignored } from "./schemas.ts";
+import { ignored, projectPage } from "./schemas.ts";
 import { createSubtaskTypes } from "./subtask-type.ts";
 import { createJiraTransport } from "./transport.ts";
 
@@ -55,6 +55,15 @@ export function createJiraTracker(deps: JiraTrackerDeps): Tracker {
     name: "jira",
 
     getStory: (ref) => readJiraStory({ call, baseUrl }, ref),
+
+    async listTeams() {
+      // https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-projects/#api-rest-api-3-project-search-get
+      const page = await call((client) => client.projects.searchProjects({ maxResults: 100, orderBy: "key" }), projectPage, {
+        action: "list the projects",
+        permission: "Browse projects",
+      });
+      return page.values.map((project) => ({ key: project.key, name: project.name }));
+    },
 
     expand: (ref, options) => expandJira({ call, baseUrl }, ref, expandLimit(options?.limit)),
 

@@ -7,6 +7,7 @@ import { parseEffort } from "../../effort/effort.ts";
 import { isAppError } from "../../errors/app-error.ts";
 import type { Logger } from "../../log/logger.ts";
 import { appendMarker, BOT_LABEL } from "../marker.ts";
+import { jiraLabel } from "./labels.ts";
 import type { CreatedSubtask, CreateSubtasksResult, ItemFailure, NewSubtask, TrackerStory } from "../types.ts";
 import type { JiraCall } from "./call.ts";
 import { toAdf } from "./markdown-to-adf.ts";
@@ -53,7 +54,7 @@ export async function createJiraSubtasks(
         issuetype: { id: type.id },
         summary,
         description: toAdf(appendMarker(summary, subtask.description, subtask.marker)),
-        ...(labelled ? { labels: [BOT_LABEL] } : {}),
+        ...(labelled ? { labels: [...new Set([BOT_LABEL, ...(subtask.labels ?? []).map(jiraLabel)])] } : {}),
         ...(effort ? { timetracking: { originalEstimate: originalEstimate(effort) } } : {}),
       },
     };

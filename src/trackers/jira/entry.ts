@@ -9,6 +9,7 @@ export const jiraEntry = {
   ...jiraIdentity,
   variables: jiraVariables,
   docRows: [["JIRA_BASE_URL", "JIRA_EMAIL", "JIRA_API_TOKEN"], ["JIRA_WEBHOOK_SECRET"]],
+  teamNoun: "project",
   linkExample: "https://…atlassian.net/browse/PROJ-42",
   configureHint: "set JIRA_BASE_URL, JIRA_EMAIL and JIRA_API_TOKEN",
   readConfig: readJiraConfig,

@@ -114,3 +114,6 @@ export const approximateCount = z.looseObject({ count: z.number() });
 
 /** Answers the adapter does not read (204s, a created comment). */
 export const ignored = z.unknown();
+
+/** GET /rest/api/3/project/search: a page of projects (key, name). */
+export const projectPage = z.object({ values: z.array(z.object({ key: z.string(), name: z.string() })) });

@@ -11,9 +11,9 @@ import type { Tracker, TrackerItemSummary, TrackerStory } from "../types.ts";
 import { createLinearSubtasks } from "./create-subtasks.ts";
 import { expandLinear } from "./expand.ts";
 import { createLinearCall } from "./graphql.ts";
-import { addLabelMutation, createCommentMutation, deleteIssueMutation, removeLabelMutation } from "./queries.ts";
+import { addLabelMutation, createCommentMutation, deleteIssueMutation, removeLabelMutation, teamsQuery } from "./queries.ts";
 import { readLinearStory } from "./read-story.ts";
-import { addLabelAnswer, createCommentAnswer, deleteIssueAnswer, removeLabelAnswer } from "./schemas.ts";
+import { addLabelAnswer, createCommentAnswer, deleteIssueAnswer, removeLabelAnswer, teamsAnswer } from "./schemas.ts";
 import { createTeamSetups } from "./team-setup.ts";
 import { TRACKER_REQUEST_TIMEOUT_MS } from "../support/request-timeout.ts";
 
@@ -53,6 +53,11 @@ export function createLinearTracker(deps: LinearTrackerDeps): Tracker {
     name: "linear",
 
     getStory: (ref) => readLinearStory({ call, teams }, ref),
+
+    async listTeams() {
+      const answer = await call(teamsQuery, {}, teamsAnswer, { action: "list the teams" });
+      return answer.teams.nodes.map((team) => ({ key: team.key, name: team.name })).sort((a, b) => a.key.localeCompare(b.key));
+    },
 
     expand: (ref, options) => expandLinear({ call }, ref, expandLimit(options?.limit)),
 

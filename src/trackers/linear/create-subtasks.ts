@@ -39,10 +39,15 @@ export async function createLinearSubtasks(
   if (subtasks.length === 0) return { created: [], failed: [] };
   // Failures here (auth, permissions, the team gone) concern every item: nothing was created, so throw.
   const setup = await deps.teams.setup(story.team.id);
-  const labelId = await botLabelId(deps, story.team.id);
+  const labelId = await labelIdOrNone(deps, story.team.id, BOT_LABEL);
+  // A team's extra labels, found or created once for the whole batch.
+  const extraNames = [...new Set(subtasks.flatMap((subtask) => subtask.labels ?? []))];
+  const extraIds = new Map<string, string | null>();
+  for (const name of extraNames) extraIds.set(name, await labelIdOrNone(deps, story.team.id, name));
 
   const items: Item[] = subtasks.map((subtask) => {
     const estimate = linearEstimate(subtask.effort, setup.estimationType);
+    const labelIds = [labelId, ...(subtask.labels ?? []).map((name) => extraIds.get(name) ?? null)].filter((id): id is string => id !== null);
     return {
       subtask,
       input: {
@@ -51,7 +56,7 @@ export async function createLinearSubtasks(
         parentId: story.id,
         title: subtask.title,
         description: appendMarker(subtask.title, subtask.description, subtask.marker),
-        ...(labelId ? { labelIds: [labelId] } : {}),
+        ...(labelIds.length > 0 ? { labelIds: [...new Set(labelIds)] } : {}),
         ...(setup.stateId ? { stateId: setup.stateId } : {}),
         ...(estimate === null ? {} : { estimate }),
       },
@@ -78,15 +83,15 @@ export async function createLinearSubtasks(
 }
 
 /**
- * The bot label's id, created in the team when missing. When the bot may not create labels, the
- * sub-issues go without it: the footer alone still marks them.
+ * A label's id, created in the team when missing. When the bot may not create labels, the
+ * sub-issues go without it (for the bot's own label, the footer alone still marks them).
  */
-async function botLabelId(deps: { readonly teams: TeamSetups; readonly logger: Logger }, teamId: string): Promise<string | null> {
+async function labelIdOrNone(deps: { readonly teams: TeamSetups; readonly logger: Logger }, teamId: string, name: string): Promise<string | null> {
   try {
-    return await deps.teams.labelId(teamId, BOT_LABEL, { create: true });
+    return await deps.teams.labelId(teamId, name, { create: true });
   } catch (error) {
     if (!(error instanceof TrackerForbidden || error instanceof TrackerRequestRejected)) throw error;
-    deps.logger.warn({ teamId, err: error.message }, `cannot create the ${BOT_LABEL} label: sub-issues are created without it`);
+    deps.logger.warn({ teamId, label: name, err: error.message }, `cannot create the label "${name}": sub-issues are created without it`);
     return null;
   }
 }

@@ -9,6 +9,7 @@ export const linearEntry = {
   ...linearIdentity,
   variables: linearVariables,
   docRows: [["LINEAR_API_KEY"], ["LINEAR_WEBHOOK_SECRET"], ["LINEAR_API_URL"]],
+  teamNoun: "team",
   linkExample: "https://linear.app/…/issue/ENG-123",
   configureHint: "set LINEAR_API_KEY",
   readConfig: readLinearConfig,

@@ -199,3 +199,12 @@ export const removeLabelMutation = /* GraphQL */ `
 export function operationName(document: string): string {
   return /\b(?:query|mutation)\s+(\w+)/.exec(document)?.[1] ?? "anonymous";
 }
+
+/** The teams a person can pick settings for. */
+export const teamsQuery = /* GraphQL */ `
+  query Teams {
+    teams(first: 100) {
+      nodes { key name }
+    }
+  }
+`;

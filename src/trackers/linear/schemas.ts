@@ -99,3 +99,5 @@ export const deleteIssueAnswer = z.object({ issueDelete: success });
 export const createCommentAnswer = z.object({ commentCreate: success });
 export const addLabelAnswer = z.object({ issueAddLabel: success });
 export const removeLabelAnswer = z.object({ issueRemoveLabel: success });
+
+export const teamsAnswer = z.object({ teams: z.object({ nodes: z.array(z.object({ key: z.string(), name: z.string() })) }) });

@@ -28,7 +28,7 @@ function claudeAnswer(): Record<string, unknown> {
     description: `Part ${index + 1} of the CSV export.\n\n**How to verify:** the export test for part ${index + 1} passes.`,
     dependsOn: index > 0 ? [index] : [],
   }));
-  return { ...message, content: [{ type: "text", text: JSON.stringify({ subtasks }) }] };
+  return { ...message, content: [{ type: "text", text: JSON.stringify({ verdict: "breakdown", reason: "Split by layer.", subtasks }) }] };
 }
 
 /** issueBatchCreate answers with the ids the adapter chose, numbered from ENG-130. */

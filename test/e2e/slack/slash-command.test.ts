@@ -196,7 +196,7 @@ describe("/subtasks answers what it cannot do, and starts nothing", () => {
   const cases: [string, string][] = [
     ["", "breaks user stories into subtasks"],
     ["help", "`--dry-run` show the subtasks here, create nothing"],
-    ["ENG-1 --dryrun", "--dryrun is not an option I know. Options: --count 3-6, --dry-run, --review."],
+    ["ENG-1 --dryrun", "--dryrun is not an option I know. Options: --count 3-6, --dry-run, --review, --no-review."],
     ["ENG-1 --count 9-3", "--count: the count range 9-3 starts above where it ends."],
     ["ENG-1 --count", "--count needs a range after it"],
     ["deploy now please", '"deploy" is not an issue key or a link.'],

@@ -20,7 +20,7 @@ export interface PlayedClaude {
 export function answerClaudeOnce(baseUrl: string, subtasks: readonly AnswerSubtask[]): PlayedClaude {
   const envelope = JSON.parse(readFileSync(new URL("../../fixtures/anthropic/message-checkout-subtasks.json", import.meta.url), "utf8"));
   envelope.content = envelope.content.map((block: { type: string }) =>
-    block.type === "text" ? { ...block, text: JSON.stringify({ subtasks }) } : block,
+    block.type === "text" ? { ...block, text: JSON.stringify({ verdict: "breakdown", reason: "Split by layer.", subtasks }) } : block,
   );
   const requests: PlayedClaude["requests"] = [];
   nock(baseUrl)

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseAnswer } from "../../../src/generation/parse-answer.ts";
 
 describe("reading Claude's answer", () => {
-  const valid = { subtasks: [{ title: "Add it", description: "Do it. How to verify: look.", effort: "S", acceptanceCriteria: [1], dependsOn: [] }] };
+  const valid = { verdict: "breakdown", reason: "Split by layer.", subtasks: [{ title: "Add it", description: "Do it. How to verify: look.", effort: "S", acceptanceCriteria: [1], dependsOn: [] }] };
 
   it("accepts JSON that matches the schema", () => {
     expect(parseAnswer(JSON.stringify(valid))).toEqual({ ok: true, answer: valid });
@@ -13,12 +13,12 @@ describe("reading Claude's answer", () => {
   });
 
   it("fills absent criteria and dependencies with none", () => {
-    const result = parseAnswer(JSON.stringify({ subtasks: [{ title: "Add it", description: "Do it.", effort: "S" }] }));
-    expect(result).toEqual({ ok: true, answer: { subtasks: [{ title: "Add it", description: "Do it.", effort: "S", acceptanceCriteria: [], dependsOn: [] }] } });
+    const result = parseAnswer(JSON.stringify({ verdict: "breakdown", reason: "r", subtasks: [{ title: "Add it", description: "Do it.", effort: "S" }] }));
+    expect(result).toEqual({ ok: true, answer: { verdict: "breakdown", reason: "r", subtasks: [{ title: "Add it", description: "Do it.", effort: "S", acceptanceCriteria: [], dependsOn: [] }] } });
   });
 
   it("lists each schema violation with its path", () => {
-    const result = parseAnswer(JSON.stringify({ subtasks: [{ title: " ", description: "x", effort: 3, acceptanceCriteria: [0], dependsOn: [] }] }));
+    const result = parseAnswer(JSON.stringify({ verdict: "breakdown", reason: "r", subtasks: [{ title: " ", description: "x", effort: 3, acceptanceCriteria: [0], dependsOn: [] }] }));
     expect(result).toEqual({
       ok: false,
       issues: [
@@ -39,7 +39,17 @@ describe("reading Claude's answer", () => {
     expect(parseAnswer("")).toEqual({ ok: false, issues: ["(answer): the answer has no text; expected a JSON object"] });
   });
 
-  it("rejects an answer without subtasks", () => {
-    expect(parseAnswer('{"subtasks": []}')).toEqual({ ok: false, issues: ["subtasks: Too small: expected array to have >=1 items"] });
+  it("rejects an answer without a verdict or a reason", () => {
+    expect(parseAnswer('{"subtasks": []}')).toEqual({
+      ok: false,
+      issues: ['verdict: Invalid option: expected one of "breakdown"|"no_breakdown"', "reason: Invalid input: expected string, received undefined"],
+    });
+  });
+
+  it("accepts no_breakdown with no subtasks", () => {
+    expect(parseAnswer('{"verdict":"no_breakdown","reason":"One flag and its test.","subtasks":[]}')).toEqual({
+      ok: true,
+      answer: { verdict: "no_breakdown", reason: "One flag and its test.", subtasks: [] },
+    });
   });
 });

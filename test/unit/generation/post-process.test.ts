@@ -11,7 +11,7 @@ function subtask(title: string, extra: Partial<AnswerSubtask> = {}): AnswerSubta
 }
 
 function run(subtasks: AnswerSubtask[], input: Partial<Omit<PostProcessInput, "answer">> = {}) {
-  const answer: Answer = { subtasks };
+  const answer: Answer = { verdict: "breakdown", reason: "Split by layer.", subtasks };
   return postProcess({
     answer,
     existingChildren: [],
@@ -142,12 +142,36 @@ describe("post-processing an answer", () => {
 });
 
 describe("generation options", () => {
-  it("default to 3–8 subtasks, T-shirt sizes and the story's language", () => {
-    expect(resolveOptions()).toEqual({ count: { min: 3, max: 8 }, effortScale: "tshirt", language: undefined });
+  it("default to an adaptive 2–8 subtasks, T-shirt sizes and the story's language", () => {
+    expect(resolveOptions()).toEqual({ count: { min: 2, max: 8 }, adaptive: true, effortScale: "tshirt", language: undefined });
   });
 
   it("keep the count inside the hard bounds of 1 to 15", () => {
     expect(resolveOptions({ count: { min: 0, max: 40 } }).count).toEqual({ min: 1, max: 15 });
     expect(resolveOptions({ count: { min: 9, max: 4 } }).count).toEqual({ min: 9, max: 9 });
+  });
+});
+
+describe("the verdict", () => {
+  const noBreakdown: Answer = { verdict: "no_breakdown", reason: "  A one-line config change\nwith its test. ", subtasks: [] };
+
+  it("no_breakdown with an adaptive count is a usable answer: no subtasks, the reason on one line", () => {
+    const result = postProcess({ answer: noBreakdown, existingChildren: [], acceptanceCriteria: [], options: resolveOptions({}) });
+    expect(result).toEqual({ verdict: "no_breakdown", reason: "A one-line config change with its test.", subtasks: [], dropped: [], issues: [] });
+  });
+
+  it("no_breakdown where a person or team set a range is refused with the range, so the retry breaks the story down", () => {
+    const result = postProcess({ answer: noBreakdown, existingChildren: [], acceptanceCriteria: [], options: resolveOptions({ count: { min: 3, max: 6 } }) });
+    expect(result.issues).toEqual(["verdict: no_breakdown is not allowed here; the settings ask for between 3 and 6 subtasks, so answer with a breakdown"]);
+  });
+
+  it("an adaptive count takes 2 to 8 subtasks, and one alone is refused with the no_breakdown way out", () => {
+    expect(resolveOptions({})).toMatchObject({ count: { min: 2, max: 8 }, adaptive: true });
+    expect(resolveOptions({ count: "adaptive" })).toMatchObject({ count: { min: 2, max: 8 }, adaptive: true });
+    expect(resolveOptions({ count: { min: 3, max: 5 } })).toMatchObject({ count: { min: 3, max: 5 }, adaptive: false });
+    const one = postProcess({ answer: { verdict: "breakdown", reason: "x", subtasks: [subtask("Add the flag")] }, existingChildren: [], acceptanceCriteria: [], options: resolveOptions({}) });
+    expect(one.issues).toEqual([
+      "subtasks: 1 distinct new subtask(s) remain; give between 2 and 8 that do not repeat the existing subtasks, or answer no_breakdown if the story is one developer-day or less as it is",
+    ]);
   });
 });

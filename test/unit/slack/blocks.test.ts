@@ -36,6 +36,10 @@ const story = (n: number, over: Partial<StoryProgress> = {}): StoryProgress => (
   subtasks: [1, 2, 3].map((i) => ({ code: `ST${i}`, title: `Step ${i}`, effort: "M", url: `https://linear.app/acme/issue/ENG-${n * 10 + i}`, key: `ENG-${n * 10 + i}` })),
   subtasksCreated: 3,
   subtasksDeleted: 0,
+  verdict: "breakdown",
+  reason: "Split by layer.",
+  storyEstimate: null,
+  instructions: [],
   tokensUsed: 2400,
   costUsd: 0.0056,
   durationMs: 12_300,
@@ -136,6 +140,7 @@ describe("a story's reply", () => {
     expect(content.blocks).toEqual([
       { type: "section", text: { type: "mrkdwn", text: ":white_check_mark: *<https://linear.app/acme/issue/ENG-7|ENG-7>* Story 7\n1 subtask created" } },
       { type: "section", text: { type: "mrkdwn", text: "• `ST1` <https://linear.app/acme/issue/ENG-71|ENG-71> Add &lt;Export&gt; &amp; test · *S*" } },
+      { type: "context", elements: [{ type: "mrkdwn", text: "1 subtask · about 2 hours" }] },
       { type: "context", elements: [{ type: "mrkdwn", text: "2,400 tokens · $0.0056 est. · 12s" }] },
     ]);
   });
@@ -147,12 +152,13 @@ describe("a story's reply", () => {
     expect(everything(content)).toContain("2 retries");
   });
 
-  it("in review, shows the proposal with Create, Regenerate and Discard carrying the run story id", () => {
+  it("in review, shows the proposal with Create, Refine…, Regenerate and Discard carrying the run story id", () => {
     const content = storyReply(run({ options: { review: true } }), story(9, { status: "PENDING", reviewState: "AWAITING", subtasksCreated: 0 }));
     const actions = content.blocks.find((block) => block.type === "actions") as any;
     expect(actions.block_id).toBe("review:cmwvwv6en000qla7dobbqezj2");
     expect(actions.elements.map((button: any) => [button.action_id, button.text.text, button.value, button.style])).toEqual([
       ["review_create", "Create", "rs9", "primary"],
+      ["review_refine", "Refine…", "rs9", undefined],
       ["review_regenerate", "Regenerate", "rs9", undefined],
       ["review_discard", "Discard", "rs9", "danger"],
     ]);

@@ -21,6 +21,8 @@ const scopesOfMethod: Record<string, string[]> = {
   "chat.getPermalink": [],
   "users.info": ["users:read"],
   "views.publish": [],
+  "views.open": [],
+  "views.update": [],
   "auth.test": [],
 };
 
@@ -59,7 +61,7 @@ describe("manifest.yml", () => {
 
   it("asks for exactly the bot scopes the code's Web API calls need, plus commands", () => {
     const methods = methodsCalled();
-    expect(methods).toEqual(["auth.test", "chat.getPermalink", "chat.postMessage", "chat.update", "users.info", "views.publish"]);
+    expect(methods).toEqual(["auth.test", "chat.getPermalink", "chat.postMessage", "chat.update", "users.info", "views.open", "views.publish", "views.update"]);
     for (const method of methods) expect(scopesOfMethod, `scopes of ${method}`).toHaveProperty([method]);
     const needed = new Set(["commands", ...methods.flatMap((method) => scopesOfMethod[method]!)]);
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...needed].sort());

@@ -3,6 +3,7 @@
 import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../../../src/config/config.ts";
+import type { SettingsStore } from "../../../src/settings/store.ts";
 import { createSlackClient } from "../../../src/slack/client.ts";
 import { createSlackSurface } from "../../../src/slack/surface.ts";
 import { ThreadLinks } from "../../../src/slack/thread-links.ts";
@@ -31,7 +32,8 @@ describe("Socket Mode", () => {
       return [200, JSON.stringify({ ok: false, error: "invalid_auth" }), { "content-type": "application/json" }];
     } as never);
     const client = createSlackClient(config.slack!, silentLogger);
-    const surface = createSlackSurface({ config, slack: config.slack!, client, links: new ThreadLinks(client, silentLogger), logger: silentLogger, runs, trackers: {} });
+    const settings = {} as SettingsStore;
+    const surface = createSlackSurface({ config, slack: config.slack!, client, links: new ThreadLinks(client, silentLogger), settings, logger: silentLogger, runs, trackers: {} });
     expect(surface.router).toBeNull();
     // A refused app token fails the start: the operator sees it at once, not at the first command.
     await expect(surface.start()).rejects.toThrow(/invalid_auth/);

@@ -56,6 +56,7 @@ export function playSlack(): PlayedSlack {
   const queued = new Map<string, SlackAnswer[]>();
   const admins = new Set<string>();
   let ts = 1_767_000_000;
+  let views = 0;
   const nextTs = () => `${++ts}.000100`;
 
   const defaults: Record<string, (args: Record<string, any>) => Record<string, unknown>> = {
@@ -69,6 +70,8 @@ export function playSlack(): PlayedSlack {
     }),
     "users.info": (args) => ({ ok: true, user: { id: args.user, name: args.user.toLowerCase(), is_admin: admins.has(args.user), is_owner: false } }),
     "views.publish": () => ({ ok: true, view: { id: "V0HOME" } }),
+    "views.open": (args) => ({ ok: true, view: { ...args.view, id: `V0MODAL${++views}` } }),
+    "views.update": (args) => ({ ok: true, view: { ...args.view, id: args.view_id } }),
   };
 
   // nock 15 hands the reply function the fetch Request itself.

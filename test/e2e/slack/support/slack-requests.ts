@@ -143,3 +143,84 @@ export function appHomeOpenedBody(user: string): string {
 export function openAppHome(baseUrl: string, user: string): Promise<SentRequest> {
   return sendToSlackEndpoint(baseUrl, appHomeOpenedBody(user), { contentType: "application/json" });
 }
+
+export interface ViewSubmission {
+  readonly user: string;
+  readonly callbackId: string;
+  readonly privateMetadata: string;
+  /** state.values as Slack sends them: block_id → action_id → { type, value | selected_option }. */
+  readonly values: Record<string, Record<string, Record<string, unknown>>>;
+  readonly viewId?: string;
+}
+
+/** A modal's submission (view_submission), as Slack posts it to the interactivity URL. */
+export function viewSubmissionBody(submission: ViewSubmission): string {
+  const payload = {
+    type: "view_submission",
+    team: { id: "T0ACME", domain: "acme" },
+    user: { id: submission.user, username: submission.user.toLowerCase(), name: submission.user.toLowerCase(), team_id: "T0ACME" },
+    api_app_id: "A0SUBTASKS",
+    token: "deprecated-verification-token",
+    trigger_id: "13345224609.738474920.8088930838d88f008e1",
+    view: {
+      id: submission.viewId ?? "V0MODAL1",
+      team_id: "T0ACME",
+      type: "modal",
+      blocks: [],
+      private_metadata: submission.privateMetadata,
+      callback_id: submission.callbackId,
+      state: { values: submission.values },
+      hash: "1767000000.abcdef",
+      title: { type: "plain_text", text: "Modal" },
+      app_id: "A0SUBTASKS",
+      bot_id: "B0BOT",
+    },
+    response_urls: [],
+    is_enterprise_install: false,
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
+export function submitView(baseUrl: string, submission: ViewSubmission): Promise<SentRequest> {
+  return sendToSlackEndpoint(baseUrl, viewSubmissionBody(submission));
+}
+
+/** A button pressed in App Home (no channel, no response_url). */
+export function pressHomeButton(baseUrl: string, press: { user: string; actionId: string; blockId: string; value: string }): Promise<SentRequest> {
+  const payload = {
+    type: "block_actions",
+    team: { id: "T0ACME", domain: "acme" },
+    user: { id: press.user, username: press.user.toLowerCase(), team_id: "T0ACME" },
+    api_app_id: "A0SUBTASKS",
+    token: "deprecated-verification-token",
+    container: { type: "view", view_id: "V0HOME" },
+    trigger_id: "13345224609.738474920.8088930838d88f008e2",
+    view: { id: "V0HOME", type: "home", blocks: [], private_metadata: "", callback_id: "", state: { values: {} }, hash: "1767000000.home" },
+    actions: [{ type: "button", action_id: press.actionId, block_id: press.blockId, value: press.value, text: { type: "plain_text", text: "Team settings" }, action_ts: `${Date.now() / 1000}` }],
+  };
+  return sendToSlackEndpoint(baseUrl, new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
+}
+
+/** An option picked in a modal's select that dispatches actions (block_actions from a view). */
+export function pickInModal(baseUrl: string, pick: { user: string; viewId: string; actionId: string; blockId: string; value: string }): Promise<SentRequest> {
+  const payload = {
+    type: "block_actions",
+    team: { id: "T0ACME", domain: "acme" },
+    user: { id: pick.user, username: pick.user.toLowerCase(), team_id: "T0ACME" },
+    api_app_id: "A0SUBTASKS",
+    token: "deprecated-verification-token",
+    container: { type: "view", view_id: pick.viewId },
+    trigger_id: "13345224609.738474920.8088930838d88f008e3",
+    view: { id: pick.viewId, type: "modal", blocks: [], private_metadata: "", callback_id: "team_settings", state: { values: {} }, hash: "1767000000.modal" },
+    actions: [
+      {
+        type: "static_select",
+        action_id: pick.actionId,
+        block_id: pick.blockId,
+        selected_option: { text: { type: "plain_text", text: pick.value }, value: pick.value },
+        action_ts: `${Date.now() / 1000}`,
+      },
+    ],
+  };
+  return sendToSlackEndpoint(baseUrl, new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
+}

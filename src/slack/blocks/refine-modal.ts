@@ -1,0 +1,62 @@
+// The Refine modal: one multi-line input for what the next proposal should change. Opened with
+// the click's trigger_id; its submission carries the story in private_metadata.
+// https://docs.slack.dev/surfaces/modals
+import type { types } from "@slack/bolt";
+import { MAX_INSTRUCTION_CHARS } from "../../generation/limits.ts";
+import type { StoryProgress } from "../../runs/types.ts";
+import { truncate } from "../mrkdwn.ts";
+import { context, section } from "./message.ts";
+
+export const REFINE_CALLBACK_ID = "refine_story";
+export const REFINE_BLOCK_ID = "instruction";
+export const REFINE_INPUT_ID = "text";
+
+export interface RefineTarget {
+  readonly runId: string;
+  readonly runStoryId: string;
+}
+
+/** What the modal remembers between opening and submission (Slack returns it as is). */
+export function refineMetadata(target: RefineTarget): string {
+  return JSON.stringify({ runId: target.runId, runStoryId: target.runStoryId });
+}
+
+export function parseRefineMetadata(text: string | undefined): RefineTarget | null {
+  try {
+    const value = JSON.parse(text ?? "") as Partial<RefineTarget>;
+    return typeof value.runId === "string" && typeof value.runStoryId === "string" ? { runId: value.runId, runStoryId: value.runStoryId } : null;
+  } catch {
+    return null;
+  }
+}
+
+const plain = (text: string, max: number) => ({ type: "plain_text" as const, text: truncate(text, max) });
+
+export function refineModal(target: RefineTarget, story: Pick<StoryProgress, "storyKey" | "storyTitle" | "instructions">): types.ModalView {
+  const earlier = story.instructions.slice(-3).map((instruction, index) => `${index + 1}. ${instruction}`);
+  return {
+    type: "modal",
+    callback_id: REFINE_CALLBACK_ID,
+    private_metadata: refineMetadata(target),
+    title: plain(`Refine ${story.storyKey}`, 24),
+    submit: plain("Refine", 24),
+    close: plain("Cancel", 24),
+    blocks: [
+      section(`*${truncate(story.storyKey, 40)}* ${truncate(story.storyTitle, 200)}\nSay what the next proposal should change; the rest of the plan stays as it is.`),
+      {
+        type: "input",
+        block_id: REFINE_BLOCK_ID,
+        label: plain("Instruction", 2000),
+        element: {
+          type: "plain_text_input",
+          action_id: REFINE_INPUT_ID,
+          multiline: true,
+          min_length: 3,
+          max_length: MAX_INSTRUCTION_CHARS,
+          placeholder: plain("e.g. backend only, no UI work; split the migration out", 150),
+        },
+      },
+      ...(earlier.length > 0 ? [context(`Earlier instructions, still applied:\n${earlier.join("\n")}`)] : []),
+    ],
+  };
+}
