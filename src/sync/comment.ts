@@ -11,6 +11,8 @@ export interface StoryCommentInput {
   readonly subtasks: readonly CommentSubtask[];
   readonly deletedKeys: readonly string[];
   readonly threadUrl?: string | undefined;
+  /** Why the dependencies are not linked in the tracker, when they could not be. */
+  readonly linksUnavailable?: string | null | undefined;
 }
 
 /** The short note left on the story after its subtasks exist: a list with links. */
@@ -24,6 +26,7 @@ export function storyComment(input: StoryCommentInput): string {
   if (input.deletedKeys.length > 0) {
     lines.push("", `Replaced ${input.deletedKeys.length} earlier subtask${input.deletedKeys.length === 1 ? "" : "s"} nobody had touched: ${input.deletedKeys.join(", ")}.`);
   }
+  if (input.linksUnavailable) lines.push("", input.linksUnavailable);
   if (input.threadUrl) lines.push("", `[Discussion in Slack](${input.threadUrl})`);
   return lines.join("\n");
 }

@@ -22,6 +22,8 @@ export interface Proposal {
   readonly generatedAt: string;
   /** Set once the story comment is posted, so a resumed job does not post it twice. */
   readonly commentedAt?: string;
+  /** Set when the tracker could make no dependency links (a Jira site without "Blocks"): why, for people. */
+  readonly linksUnavailable?: string;
 }
 
 const usageSchema = z.object({
@@ -49,6 +51,7 @@ export const proposalSchema = z.object({
   model: z.string(),
   generatedAt: z.string(),
   commentedAt: z.string().optional(),
+  linksUnavailable: z.string().optional(),
 });
 
 export function parseProposal(value: unknown): Proposal | null {

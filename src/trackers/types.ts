@@ -147,7 +147,7 @@ export interface LinkBlocksResult {
   readonly failed: readonly ItemFailure[];
   /**
    * Set when the tracker cannot make such links at all (a Jira site without a "Blocks" link
-   * type, or with issue linking off): nothing was tried, and this says why, for people.
+   * type, or with issue linking off): nothing was tried, and this sentence says why, for people.
    */
   readonly unavailable?: string;
 }

@@ -234,7 +234,7 @@ export class FakeTracker implements Tracker {
   async linkBlocks(links: readonly BlocksLink[]): Promise<LinkBlocksResult> {
     await this.call("linkBlocks");
     if (!this.blocksLinkType) {
-      return { linked: [], failed: [], unavailable: `this ${trackerRegistry[this.name].displayName} has no "Blocks" link type` };
+      return { linked: [], failed: [], unavailable: `This ${trackerRegistry[this.name].displayName} site has no "Blocks" link type.` };
     }
     const linked: BlocksLink[] = [];
     const failed: LinkBlocksResult["failed"][number][] = [];
@@ -253,13 +253,6 @@ export class FakeTracker implements Tracker {
       await this.afterLink?.(link, index);
     }
     return { linked, failed };
-  }
-
-  /** Keys of the sub-issues `key` is blocked by. */
-  blockersOf(key: string): string[] {
-    const byId = new Map([...this.stories.values()].flatMap((story) => story.children).map((child) => [child.id, child.key]));
-    const blocked = [...byId].find(([, childKey]) => childKey === key)?.[0];
-    return this.links.filter((link) => link.blockedId === blocked).map((link) => byId.get(link.blockerId) ?? link.blockerId);
   }
 
   private missingEnd(link: BlocksLink): string | undefined {

@@ -128,6 +128,11 @@ export class JiraSite {
     this.dead = { authorization, after, dead: false };
   }
 
+  /** Whether the process played by dieAfter has died. */
+  get died(): boolean {
+    return this.dead?.dead ?? false;
+  }
+
   /** Every "Blocks" link as Jira's issue view reads it, "PROJ-4 blocks PROJ-5", sorted. */
   blocksLinks(): string[] {
     const blocks = this.linkTypes.find((type) => type.name === "Blocks");

@@ -109,6 +109,11 @@ export class LinearWorkspace {
     this.dead = { authorization, after: operation, dead: false };
   }
 
+  /** Whether the process played by dieAfter has died. */
+  get died(): boolean {
+    return this.dead?.dead ?? false;
+  }
+
   addIssue(identifier: string, init: Partial<Omit<LinearIssue, "identifier" | "labels">> & { labels?: string[] } = {}): LinearIssue {
     const issue: LinearIssue = {
       id: init.id ?? randomUUID(),

@@ -58,11 +58,11 @@ export function createBlocksLinkType(deps: { readonly call: JiraCall }): BlocksL
         { action: "read the issue link types" },
       );
       if (answer === null) {
-        return { unavailable: "issue linking is turned off on this Jira site, so the dependencies between sub-tasks are only in their descriptions" };
+        return { unavailable: "Issue linking is turned off on this Jira site, so the dependencies between sub-tasks are only in their descriptions." };
       }
       const type = answer.issueLinkTypes.find((candidate) => candidate.name.toLowerCase() === BLOCKS_LINK_TYPE.toLowerCase());
       if (!type) {
-        return { unavailable: `this Jira site has no "${BLOCKS_LINK_TYPE}" issue link type, so the dependencies between sub-tasks are only in their descriptions` };
+        return { unavailable: `This Jira site has no "${BLOCKS_LINK_TYPE}" issue link type, so the dependencies between sub-tasks are only in their descriptions.` };
       }
       const linkType = { id: type.id, name: type.name };
       found = Promise.resolve(linkType);

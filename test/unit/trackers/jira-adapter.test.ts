@@ -542,7 +542,7 @@ describe("Jira: dependencies as Blocks links", () => {
     expect(result).toEqual({
       linked: [],
       failed: [],
-      unavailable: 'this Jira site has no "Blocks" issue link type, so the dependencies between sub-tasks are only in their descriptions',
+      unavailable: 'This Jira site has no "Blocks" issue link type, so the dependencies between sub-tasks are only in their descriptions.',
     });
     expect(api.calls()).toEqual([`GET ${LINK_TYPES}`, `GET ${LINK_TYPES}`]);
   });
@@ -552,7 +552,7 @@ describe("Jira: dependencies as Blocks links", () => {
     expect(await tracker.linkBlocks([link(1, 2)])).toEqual({
       linked: [],
       failed: [],
-      unavailable: "issue linking is turned off on this Jira site, so the dependencies between sub-tasks are only in their descriptions",
+      unavailable: "Issue linking is turned off on this Jira site, so the dependencies between sub-tasks are only in their descriptions.",
     });
   });
 
