@@ -33,11 +33,9 @@ let jira: JiraSite | undefined;
 
 afterEach(async () => {
   await stopStarted();
-  linear?.stop();
-  jira?.stop();
+  for (const world of [linear, jira]) world?.stop();
+  [linear, jira] = [undefined, undefined];
   nock.cleanAll();
-  linear = undefined;
-  jira = undefined;
 });
 
 const issueRef = (tracker: "linear" | "jira", key: string): TrackerRef => ({ tracker, key, kind: "issue", input: key });

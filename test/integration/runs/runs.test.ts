@@ -124,6 +124,18 @@ describe("a run", () => {
   });
 });
 
+/** ENG-1 run twice, a person having picked up the first run's ST1 in between. */
+async function runTwiceWithSt1PickedUp(): Promise<{ first: { runId: string }; second: { runId: string } }> {
+  tracker.addStory("ENG-1");
+  const runs = await service();
+  const first = await start(runs, ["ENG-1"]);
+  await waitForRun(db, first.runId);
+  tracker.stories.get("ENG-1")!.children[0]!.touched = true;
+  const second = await start(runs, ["ENG-1"]);
+  expect(await waitForRun(db, second.runId)).toBe("COMPLETED");
+  return { first, second };
+}
+
 describe("regeneration", () => {
   it("deletes untouched bot children, keeps touched and human ones, and continues the codes", async () => {
     tracker.addStory("ENG-1", {
@@ -156,13 +168,7 @@ describe("regeneration", () => {
   });
 
   it("a second run on the same story replaces the first run's untouched subtasks locally too", async () => {
-    tracker.addStory("ENG-1");
-    const runs = await service();
-    const first = await start(runs, ["ENG-1"]);
-    await waitForRun(db, first.runId);
-    tracker.stories.get("ENG-1")!.children[0]!.touched = true; // a person picked up ST1
-    const second = await start(runs, ["ENG-1"]);
-    expect(await waitForRun(db, second.runId)).toBe("COMPLETED");
+    const { first, second } = await runTwiceWithSt1PickedUp();
     const rows = await db.prisma.subtask.findMany({ orderBy: { code: "asc" }, where: { story: { key: "ENG-1" } } });
     expect(rows.map((r) => [r.code, r.runId])).toEqual([
       ["ST1", first.runId],
@@ -258,13 +264,7 @@ describe("dependencies as tracker links", () => {
   });
 
   it("a regeneration deletes the old sub-issues with their links, links the new ones, and drops the old records", async () => {
-    tracker.addStory("ENG-1");
-    const runs = await service();
-    const first = await start(runs, ["ENG-1"]);
-    await waitForRun(db, first.runId);
-    tracker.stories.get("ENG-1")!.children[0]!.touched = true; // a person picked up ST1
-    const second = await start(runs, ["ENG-1"]);
-    expect(await waitForRun(db, second.runId)).toBe("COMPLETED");
+    const { first, second } = await runTwiceWithSt1PickedUp();
 
     // ST1 stays; the old ST2 and ST3 went with their links (ST1 → ST2 too); the new answer
     // numbers on from ST1 and links its own ST2 → ST3 → ST4.
