@@ -1,6 +1,7 @@
 import { trackerEntries, trackerRegistry, configuredTrackerNames, type TrackerConfigs } from "../trackers/registry.ts";
 import type { ParseRefOptions } from "../trackers/parse-ref.ts";
 import type { TrackerName } from "../trackers/types.ts";
+import type { ReasoningEffort } from "../generation/model-client.ts";
 import { ConfigError, requireTogether, requireWith } from "./config-error.ts";
 import { variableNames, variables, type VariableName } from "./variables.ts";
 
@@ -20,6 +21,8 @@ export interface AnthropicConfig {
   readonly apiKey: string | undefined;
   readonly baseUrl: string;
   readonly model: string;
+  /** Sent with every request as output_config.effort; unset: the API's default. */
+  readonly effort?: ReasoningEffort | undefined;
 }
 
 export interface Config {
@@ -99,7 +102,12 @@ export function parseConfig(env: Env): Config {
         }
       : null,
     trackers,
-    anthropic: { apiKey: opt("ANTHROPIC_API_KEY"), baseUrl: str("ANTHROPIC_BASE_URL"), model: str("ANTHROPIC_MODEL") },
+    anthropic: {
+      apiKey: opt("ANTHROPIC_API_KEY"),
+      baseUrl: str("ANTHROPIC_BASE_URL"),
+      model: str("ANTHROPIC_MODEL"),
+      effort: opt("ANTHROPIC_EFFORT") as ReasoningEffort | undefined,
+    },
     triggerLabel: str("TRIGGER_LABEL"),
     doneLabel: str("DONE_LABEL"),
     failedLabel: str("FAILED_LABEL"),
@@ -122,7 +130,9 @@ export function describeIntegrations(config: Config): Record<string, string> {
         return [entry.name, trackerConfig === null ? "off" : entry.describe(trackerConfig)];
       }),
     ),
-    anthropic: config.anthropic.apiKey ? `on (${config.anthropic.model})` : "off",
+    anthropic: config.anthropic.apiKey
+      ? `on (${config.anthropic.model}${config.anthropic.effort ? `, effort ${config.anthropic.effort}` : ""})`
+      : "off",
   };
 }
 

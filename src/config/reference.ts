@@ -17,6 +17,7 @@ const coreRows: (VariableName[] | typeof TRACKERS)[] = [
   ["ANTHROPIC_API_KEY"],
   ["ANTHROPIC_BASE_URL"],
   ["ANTHROPIC_MODEL"],
+  ["ANTHROPIC_EFFORT"],
   ["TRIGGER_LABEL"],
   ["DONE_LABEL"],
   ["FAILED_LABEL"],

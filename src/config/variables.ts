@@ -5,6 +5,7 @@
  * fails when the two drift apart.
  */
 import { z } from "zod";
+import { REASONING_EFFORTS } from "../generation/model-client.ts";
 import { trackerEntries, trackerNames, type TrackerRegistry } from "../trackers/registry.ts";
 import type { TrackerName } from "../trackers/types.ts";
 import { httpUrl, integer, postgresUrl, text, type VariableSpec, type VariableSpecs } from "./variable-spec.ts";
@@ -82,6 +83,12 @@ const coreVariables = {
     expected: "a model id such as claude-sonnet-5-5",
     meaning: "model id",
     defaultText: "claude-sonnet-5-5",
+  },
+  ANTHROPIC_EFFORT: {
+    schema: z.enum(REASONING_EFFORTS).optional(),
+    expected: `one of ${REASONING_EFFORTS.join(", ")}`,
+    meaning: "how much thinking Claude puts into each answer (`output_config.effort`); lower is faster and cheaper",
+    defaultText: "unset: the API's default",
   },
   TRIGGER_LABEL: {
     schema: text.max(100).default("ai:subtasks"),

@@ -8,8 +8,9 @@ import type { GenerationUsage } from "./types.ts";
 /** A JSON Schema object, as z.toJSONSchema writes it. */
 export type JsonSchema = Readonly<Record<string, unknown>>;
 
-/** How hard the model thinks before answering; unset leaves the provider's default. */
-export type ReasoningEffort = "low" | "medium" | "high";
+/** How hard the model thinks before answering, lowest first; unset leaves the provider's default. */
+export const REASONING_EFFORTS = ["low", "medium", "high"] as const;
+export type ReasoningEffort = (typeof REASONING_EFFORTS)[number];
 
 export interface ModelMessage {
   readonly role: "user" | "assistant";

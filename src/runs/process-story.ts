@@ -182,9 +182,14 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
     let finalProposal = proposal;
     if (!proposal.commentedAt) {
       const threadUrl = await deps.links?.threadUrl(row.run);
-      await tracker.comment(story, storyComment({ runId: row.runId, subtasks: result.subtasks, deletedKeys: result.deletedKeys, threadUrl }));
+      await tracker.comment(
+        story,
+        storyComment({ runId: row.runId, subtasks: result.subtasks, deletedKeys: result.deletedKeys, threadUrl, linksUnavailable: result.linksUnavailable }),
+      );
       finalProposal = { ...proposal, commentedAt: new Date().toISOString() };
     }
+    // Kept with the proposal, so the run's thread can say it once for all its stories.
+    if (result.linksUnavailable) finalProposal = { ...finalProposal, linksUnavailable: result.linksUnavailable };
     const done = await store.completeStory(row.id, jobId, {
       subtasksCreated: result.syncedCount,
       proposal: finalProposal,

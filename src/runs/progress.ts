@@ -46,6 +46,7 @@ export function toStoryProgress(row: RunStoryWithStory): StoryProgress {
     errorMsg: row.errorMsg,
     retryCount: row.retryCount,
     slackReplyTs: row.slackReplyTs,
+    linksUnavailable: proposal?.linksUnavailable ?? null,
   };
 }
 

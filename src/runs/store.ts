@@ -5,6 +5,7 @@
 import type pg from "pg";
 import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
 import type { ReviewState } from "../generated/prisma/enums.ts";
+import type { SubtaskLinkRow, SubtaskLinkRows } from "../sync/subtask-links.ts";
 import type { LinkedSubtask, NewSubtaskRow, SubtaskRow, SubtaskRows } from "../sync/subtask-rows.ts";
 import { trackerEntries, trackerRegistry } from "../trackers/registry.ts";
 import type { TrackerItemSummary, TrackerKind } from "../trackers/types.ts";
@@ -73,7 +74,7 @@ export interface RecordedBatch {
 /** How a delivery is known across batches: provider + the provider's delivery id. */
 export const deliveryKey = (delivery: { provider: string; deliveryId: string }) => `${delivery.provider}:${delivery.deliveryId}`;
 
-export class RunStore implements SubtaskRows {
+export class RunStore implements SubtaskRows, SubtaskLinkRows {
   private readonly prisma: PrismaClient;
 
   constructor(prisma: PrismaClient) {
@@ -516,6 +517,29 @@ export class RunStore implements SubtaskRows {
       FROM unnest(${links.map((i) => i.code)}::text[], ${links.map((i) => i.id)}::text[],
                   ${links.map((i) => i.key)}::text[], ${links.map((i) => i.url)}::text[]) AS v(code, id, key, url)
       WHERE s."storyId" = ${storyId} AND s."runId" = ${runId} AND s.code = v.code`;
+  }
+
+  // ── Dependency links between those subtasks (sync's port: sync/subtask-links.ts) ────────────
+
+  recordedLinks(storyId: string, runId: string): Promise<SubtaskLinkRow[]> {
+    return this.prisma.$queryRaw<SubtaskLinkRow[]>`
+      SELECT blocker.code AS blocker, blocked.code AS blocked
+      FROM "SubtaskLink" l
+      JOIN "Subtask" blocker ON blocker.id = l."blockerId"
+      JOIN "Subtask" blocked ON blocked.id = l."blockedId"
+      WHERE blocker."storyId" = ${storyId} AND blocker."runId" = ${runId}`;
+  }
+
+  async recordLinks(storyId: string, runId: string, links: readonly SubtaskLinkRow[]): Promise<void> {
+    if (links.length === 0) return;
+    // One statement for the batch; a link recorded by an earlier attempt stays as it is.
+    await this.prisma.$executeRaw`
+      INSERT INTO "SubtaskLink" ("blockerId", "blockedId")
+      SELECT blocker.id, blocked.id
+      FROM unnest(${links.map((link) => link.blocker)}::text[], ${links.map((link) => link.blocked)}::text[]) AS v(blocker, blocked)
+      JOIN "Subtask" blocker ON blocker."storyId" = ${storyId} AND blocker."runId" = ${runId} AND blocker.code = v.blocker
+      JOIN "Subtask" blocked ON blocked."storyId" = ${storyId} AND blocked."runId" = ${runId} AND blocked.code = v.blocked
+      ON CONFLICT DO NOTHING`;
   }
 
   // ── Progress, as observers see it ───────────────────────────────────────────────────────

@@ -82,6 +82,8 @@ export interface StoryProgress {
   readonly errorMsg: string | null;
   readonly retryCount: number;
   readonly slackReplyTs: string | null;
+  /** Why the tracker made no dependency links for this story's subtasks, when it could not. */
+  readonly linksUnavailable?: string | null;
 }
 
 export interface RunSummary {

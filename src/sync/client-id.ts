@@ -4,3 +4,8 @@ import { uuidFromName } from "../db/uuid-from-name.ts";
 export function subtaskClientId(runId: string, storyId: string, code: string): string {
   return uuidFromName(`subtask:${runId}:${storyId}:${code}`);
 }
+
+/** The id of the "blocks" link between two of a story's subtasks, where the tracker lets the client choose it (Linear). */
+export function subtaskLinkClientId(runId: string, storyId: string, blockerCode: string, blockedCode: string): string {
+  return uuidFromName(`subtask-link:${runId}:${storyId}:${blockerCode}:${blockedCode}`);
+}

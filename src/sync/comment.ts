@@ -11,6 +11,8 @@ export interface StoryCommentInput {
   readonly subtasks: readonly CommentSubtask[];
   readonly deletedKeys: readonly string[];
   readonly threadUrl?: string | undefined;
+  /** Why the dependencies are not linked in the tracker, when they could not be. */
+  readonly linksUnavailable?: string | null | undefined;
 }
 
 /** Why a story ends without subtasks, as RunStory.errorMsg and the Slack reply say it. */
@@ -42,6 +44,7 @@ export function storyComment(input: StoryCommentInput): string {
   if (input.deletedKeys.length > 0) {
     lines.push("", `Replaced ${input.deletedKeys.length} earlier subtask${input.deletedKeys.length === 1 ? "" : "s"} nobody had touched: ${input.deletedKeys.join(", ")}.`);
   }
+  if (input.linksUnavailable) lines.push("", input.linksUnavailable);
   if (input.threadUrl) lines.push("", `[Discussion in Slack](${input.threadUrl})`);
   return lines.join("\n");
 }

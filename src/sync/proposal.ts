@@ -31,6 +31,8 @@ export interface Proposal {
   readonly storyEstimate: number | null;
   /** How many of the story's instructions this proposal was made with: a new one means "refine this". */
   readonly instructionCount: number;
+  /** Set when the tracker could make no dependency links (a Jira site without "Blocks"): why, for people. */
+  readonly linksUnavailable?: string;
 }
 
 const usageSchema = z.object({
@@ -64,6 +66,7 @@ export const proposalSchema = z.object({
   commentedAt: z.string().optional(),
   storyEstimate: z.number().nullable().default(null),
   instructionCount: z.number().int().min(0).default(0),
+  linksUnavailable: z.string().optional(),
 });
 
 export function parseProposal(value: unknown): Proposal | null {

@@ -1,12 +1,15 @@
 // Write-back of one story's subtasks: local rows first, then the tracker, so a crash at any
-// point leaves enough behind to finish without creating anything twice.
+// point leaves enough behind to finish without creating anything twice; then the dependencies
+// between them as the tracker's own links.
 import { AppError } from "../errors/app-error.ts";
 import { ErrorCode } from "../errors/codes.ts";
 import type { Logger } from "../log/logger.ts";
 import type { ItemFailure, NewSubtask, Tracker, TrackerStory } from "../trackers/types.ts";
 import { subtaskClientId } from "./client-id.ts";
+import { linkDependencies } from "./dependency-links.ts";
 import type { Proposal } from "./proposal.ts";
 import { subtaskBody } from "./subtask-body.ts";
+import type { SubtaskLinkRows } from "./subtask-links.ts";
 import type { SubtaskRows } from "./subtask-rows.ts";
 
 /**
@@ -44,10 +47,12 @@ export interface WriteBackResult {
   /** Subtasks of this run that exist in the tracker now. */
   readonly syncedCount: number;
   readonly failures: readonly ItemFailure[];
+  /** Why the tracker made no dependency links at all (a Jira site without "Blocks"); null when it can. */
+  readonly linksUnavailable: string | null;
 }
 
 export interface WriteBackDeps {
-  readonly rows: SubtaskRows;
+  readonly rows: SubtaskRows & SubtaskLinkRows;
   readonly tracker: Tracker;
   readonly logger: Logger;
 }
@@ -87,7 +92,7 @@ export async function writeBack(deps: WriteBackDeps, input: WriteBackInput): Pro
   if (collision) throw new SubtaskCodeTaken(collision.code, trackerStory.key, collision.runId);
   const rows = [...stored].sort((x, y) => codeNumber(x.code) - codeNumber(y.code));
   /** Sub-issue of each code that exists in the tracker now. */
-  const synced = new Map(rows.filter((row) => row.trackerId).map((row) => [row.code, { key: row.trackerKey, url: row.trackerUrl }]));
+  const synced = new Map(rows.filter((row) => row.trackerId).map((row) => [row.code, { id: row.trackerId!, key: row.trackerKey, url: row.trackerUrl }]));
 
   // 3. A crash after creating in the tracker but before recording it: the children carry our
   //    marker (run + code), so they are matched instead of created again.
@@ -102,7 +107,7 @@ export async function writeBack(deps: WriteBackDeps, input: WriteBackInput): Pro
   });
   if (found.length > 0) {
     await deps.rows.linkSubtasks(storyId, runId, found);
-    for (const link of found) synced.set(link.code, { key: link.key, url: link.url });
+    for (const link of found) synced.set(link.code, { id: link.id, key: link.key, url: link.url });
   }
 
   // 4. Create what is still missing, in code order.
@@ -122,13 +127,18 @@ export async function writeBack(deps: WriteBackDeps, input: WriteBackInput): Pro
     const result = await tracker.createSubtasks(trackerStory, missing);
     if (result.created.length > 0) {
       await deps.rows.linkSubtasks(storyId, runId, result.created);
-      for (const item of result.created) synced.set(item.code, { key: item.key, url: item.url });
+      for (const item of result.created) synced.set(item.code, { id: item.id, key: item.key, url: item.url });
     }
     failures.push(...result.failed);
   }
+  // 5. Dependencies as the tracker's own "blocks" links, between sub-issues that exist now.
+  const subIssues = new Map([...synced].flatMap(([code, issue]) => (issue.key ? [[code, { id: issue.id, key: issue.key }] as const] : [])));
+  const links = await linkDependencies({ rows: deps.rows, tracker, logger: deps.logger }, { runId, storyId, subtasks: proposal.subtasks, subIssues });
+  failures.push(...links.failures);
+
   const subtasks = rows.map((row) => ({ code: row.code, title: row.title, effort: row.effort, key: synced.get(row.code)?.key ?? null, url: synced.get(row.code)?.url ?? null }));
   deps.logger.debug({ runId, story: trackerStory.key, synced: synced.size, deleted: deletedKeys.length }, "write-back done");
-  return { deletedKeys, subtasks, syncedCount: synced.size, failures };
+  return { deletedKeys, subtasks, syncedCount: synced.size, failures, linksUnavailable: links.unavailable };
 }
 
 function codeNumber(code: string): number {

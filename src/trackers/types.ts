@@ -106,7 +106,7 @@ export interface CreatedSubtask extends TrackerItemSummary {
 }
 
 export interface ItemFailure {
-  /** The subtask code (create) or tracker id (delete) that failed. */
+  /** The subtask code (create), tracker id (delete) or "ST1 blocks ST2" (link) that failed. */
   readonly ref: string;
   readonly error: string;
 }
@@ -128,6 +128,38 @@ export interface TeamSummary {
   readonly name: string;
 }
 
+/** One end of a "blocks" link: a sub-issue the bot made, and the code of its subtask. */
+export interface LinkEnd {
+  readonly code: string;
+  readonly id: string;
+  readonly key: string;
+}
+
+/**
+ * The tracker's own dependency between two sub-issues of one story: `blocker` has to be done
+ * before `blocked` (Linear's "blocks" relation, Jira's "Blocks" issue link).
+ */
+export interface BlocksLink {
+  readonly blocker: LinkEnd;
+  readonly blocked: LinkEnd;
+  /**
+   * A UUID derived from run, story and both codes. Where the tracker accepts a client-chosen id
+   * (Linear IssueRelationCreateInput.id), a repeated create cannot make a second link.
+   */
+  readonly clientId: string;
+}
+
+export interface LinkBlocksResult {
+  /** Links that exist now, made by this call or found made by an earlier one, in the order given. */
+  readonly linked: readonly BlocksLink[];
+  readonly failed: readonly ItemFailure[];
+  /**
+   * Set when the tracker cannot make such links at all (a Jira site without a "Blocks" link
+   * type, or with issue linking off): nothing was tried, and this sentence says why, for people.
+   */
+  readonly unavailable?: string;
+}
+
 export interface Tracker {
   readonly name: TrackerName;
   /** Its teams (Linear) or projects (Jira) the bot can see, by key, at most 100. */
@@ -136,7 +168,13 @@ export interface Tracker {
   /** Stories of an epic/project (paginated, capped); a plain story expands to itself. */
   expand(ref: TrackerRef, options?: { limit?: number }): Promise<Expansion>;
   createSubtasks(story: TrackerStory, subtasks: readonly NewSubtask[]): Promise<CreateSubtasksResult>;
+  /** Deleted sub-issues take their links with them: nothing is left pointing at them. */
   deleteSubtasks(ids: readonly string[]): Promise<DeleteSubtasksResult>;
+  /**
+   * Makes each blocker block its blocked sub-issue. A link that exists already (made by an
+   * earlier attempt that died before recording it) is reported linked and not made again.
+   */
+  linkBlocks(links: readonly BlocksLink[]): Promise<LinkBlocksResult>;
   comment(story: TrackerItemSummary, markdown: string): Promise<void>;
   addLabel(story: TrackerItemSummary, label: string): Promise<void>;
   removeLabel(story: TrackerItemSummary, label: string): Promise<void>;

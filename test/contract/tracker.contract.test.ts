@@ -4,10 +4,10 @@
 // worlds of their provider's API. A behaviour that holds for the adapters and not for the fake
 // means the fake has drifted, and tests built on it prove less than they say.
 
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { subtaskClientId } from "../../src/sync/client-id.ts";
+import { afterEach, describe, expect, it } from "vitest";
+import { subtaskClientId, subtaskLinkClientId } from "../../src/sync/client-id.ts";
 import { StoryNotFound } from "../../src/trackers/errors.ts";
-import type { NewSubtask, TrackerItemSummary, TrackerRef, TrackerStory } from "../../src/trackers/types.ts";
+import type { BlocksLink, CreatedSubtask, NewSubtask, TrackerItemSummary, TrackerRef, TrackerStory } from "../../src/trackers/types.ts";
 import { fakeHarness } from "../support/contract/fake-harness.ts";
 import type { HarnessFactory, StorySeed, TrackerHarness } from "../support/contract/harness.ts";
 import { jiraHarness } from "../support/contract/jira-harness.ts";
@@ -64,6 +64,19 @@ async function storyWithBotSubIssues(h: TrackerHarness, codes: readonly string[]
   return { seeded, before, created: result.created, keyOf };
 }
 
+/** "blocker blocks blocked" between sub-issues made through the port, as write-back asks for them. */
+function blocks(story: TrackerStory, created: readonly CreatedSubtask[], pairs: readonly (readonly [string, string])[]): BlocksLink[] {
+  const end = (code: string) => {
+    const { id, key } = created.find((item) => item.code === code)!;
+    return { code, id, key };
+  };
+  return pairs.map(([blocker, blocked]) => ({
+    blocker: end(blocker),
+    blocked: end(blocked),
+    clientId: subtaskLinkClientId(RUN_ID, story.id, blocker, blocked),
+  }));
+}
+
 /** What the run layer reads of a child, by key. */
 async function childrenByKey(h: TrackerHarness, storyKey: string) {
   const story = await read(h, storyKey);
@@ -77,6 +90,8 @@ interface Behaviour {
   readonly name: string;
   /** Only where this holds: behaviours that differ by tracker say so, instead of being left out. */
   readonly where?: (factory: HarnessFactory) => boolean;
+  /** The world it runs in; default: the factory's usual one. */
+  readonly world?: (factory: HarnessFactory) => TrackerHarness;
   readonly check: (h: TrackerHarness) => Promise<void>;
 }
 
@@ -245,6 +260,61 @@ const behaviours: readonly Behaviour[] = [
     },
   },
 
+  // Dependencies as the tracker's own links (sync/dependency-links, after write-back step 4).
+  {
+    name: "a blocks link reads as the blocker blocking the blocked sub-issue, never the other way round",
+    async check(h) {
+      const { before, created, keyOf } = await storyWithBotSubIssues(h);
+      const links = blocks(before, created, [["ST1", "ST2"], ["ST1", "ST3"], ["ST2", "ST3"]]);
+      expect(await h.tracker.linkBlocks(links)).toEqual({ linked: links, failed: [] });
+      expect(h.blocksLinks()).toEqual(
+        [`${keyOf("ST1")} blocks ${keyOf("ST2")}`, `${keyOf("ST1")} blocks ${keyOf("ST3")}`, `${keyOf("ST2")} blocks ${keyOf("ST3")}`].sort(),
+      );
+    },
+  },
+  {
+    name: "linking the same sub-issues again after a crash reports them linked and makes no second link",
+    async check(h) {
+      const { before, created, keyOf } = await storyWithBotSubIssues(h);
+      const [first, second] = blocks(before, created, [["ST1", "ST2"], ["ST2", "ST3"]]) as [BlocksLink, BlocksLink];
+      await h.tracker.linkBlocks([first]);
+      expect(await h.tracker.linkBlocks([first, second])).toEqual({ linked: [first, second], failed: [] });
+      expect(h.blocksLinks()).toEqual([`${keyOf("ST1")} blocks ${keyOf("ST2")}`, `${keyOf("ST2")} blocks ${keyOf("ST3")}`].sort());
+    },
+  },
+  {
+    name: "a deleted sub-issue takes its links with it, in both directions, and the others stay",
+    async check(h) {
+      const { before, created, keyOf } = await storyWithBotSubIssues(h);
+      await h.tracker.linkBlocks(blocks(before, created, [["ST1", "ST2"], ["ST2", "ST3"], ["ST1", "ST3"]]));
+      expect(await h.tracker.deleteSubtasks([created.find((item) => item.code === "ST2")!.id])).toMatchObject({ failed: [] });
+      expect(h.blocksLinks()).toEqual([`${keyOf("ST1")} blocks ${keyOf("ST3")}`]);
+    },
+  },
+  {
+    name: "a link to a sub-issue that is gone fails alone, named by its codes, and the others are made",
+    async check(h) {
+      const { before, created, keyOf } = await storyWithBotSubIssues(h);
+      const [kept, lost] = blocks(before, created, [["ST1", "ST2"], ["ST2", "ST3"]]) as [BlocksLink, BlocksLink];
+      await h.tracker.deleteSubtasks([lost.blocked.id]);
+      const result = await h.tracker.linkBlocks([kept, lost]);
+      expect(result.linked).toEqual([kept]);
+      expect(result.failed).toEqual([{ ref: "ST2 blocks ST3", error: expect.stringContaining(keyOf("ST3")) }]);
+      expect(h.blocksLinks()).toEqual([`${keyOf("ST1")} blocks ${keyOf("ST2")}`]);
+    },
+  },
+  {
+    name: "where the site has no Blocks link type, nothing is linked, nothing fails, and the result says why",
+    where: (factory) => factory.createWithoutBlocksLinkType !== undefined,
+    world: (factory) => factory.createWithoutBlocksLinkType!(),
+    async check(h) {
+      const { before, created } = await storyWithBotSubIssues(h);
+      const result = await h.tracker.linkBlocks(blocks(before, created, [["ST1", "ST2"]]));
+      expect(result).toEqual({ linked: [], failed: [], unavailable: expect.stringContaining('"Blocks"') });
+      expect(h.blocksLinks()).toEqual([]);
+    },
+  },
+
   // Commenting (process-story, after write-back).
   {
     name: "a comment reaches the story as the markdown the bot wrote",
@@ -348,18 +418,20 @@ const behaviours: readonly Behaviour[] = [
 
 for (const factory of harnesses) {
   describe(`the Tracker contract on ${factory.label}`, () => {
-    let h: TrackerHarness;
-    beforeEach(() => {
-      h = factory.create();
-    });
+    let h: TrackerHarness | undefined;
     afterEach(() => {
+      if (!h) return;
       const unexpected = h.unexpected();
       h.stop();
+      h = undefined;
       expect(unexpected).toEqual([]);
     });
     for (const behaviour of behaviours) {
       if (behaviour.where && !behaviour.where(factory)) continue;
-      it(behaviour.name, () => behaviour.check(h));
+      it(behaviour.name, () => {
+        h = behaviour.world ? behaviour.world(factory) : factory.create();
+        return behaviour.check(h);
+      });
     }
   });
 }

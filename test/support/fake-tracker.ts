@@ -1,14 +1,18 @@
 // An in-memory tracker with the behaviour the run layer relies on: children carry the bot's
 // marker, a client-chosen id makes a repeated create return the existing issue (as Linear; as
-// Jira it makes another), and every call is recorded so tests can assert what the tracker saw.
+// Jira it makes another), "blocks" links are made once and go with a deleted sub-issue, and
+// every call is recorded so tests can assert what the tracker saw.
 // test/contract/tracker.contract.test.ts holds it to the same behaviours as the real adapters.
 import { StoryNotFound } from "../../src/trackers/errors.ts";
+import { blocksLinkRef } from "../../src/trackers/support/blocks-link.ts";
 import { trackerRegistry } from "../../src/trackers/registry.ts";
 import type {
+  BlocksLink,
   BotMarker,
   CreateSubtasksResult,
   DeleteSubtasksResult,
   Expansion,
+  LinkBlocksResult,
   NewSubtask,
   Tracker,
   TrackerChild,
@@ -42,6 +46,12 @@ export interface FakeStory {
   parentKey: string | null;
 }
 
+/** "blocker blocks blocked", by sub-issue id. */
+export interface FakeLink {
+  readonly blockerId: string;
+  readonly blockedId: string;
+}
+
 export interface FakeEpic {
   id: string;
   key: string;
@@ -68,6 +78,16 @@ export class FakeTracker implements Tracker {
   failItem: ((subtask: NewSubtask) => string | undefined) | undefined;
   /** Called after each item is created; throw to simulate the process dying mid-call. */
   afterItem: ((subtask: NewSubtask, index: number) => void | Promise<void>) | undefined;
+  /** Every "blocks" link between sub-issues, as the tracker holds them. */
+  readonly links: FakeLink[] = [];
+  /** How many links were ever made (a link made twice would count twice). */
+  linksMade = 0;
+  /** false: like a Jira site without a "Blocks" link type, nothing can be linked. */
+  blocksLinkType = true;
+  /** Called before each link is made; return an error message to fail that link. */
+  failLink: ((link: BlocksLink) => string | undefined) | undefined;
+  /** Called after each link is made; hang or throw to simulate the process dying mid-call. */
+  afterLink: ((link: BlocksLink, index: number) => void | Promise<void>) | undefined;
   private readonly latencyMs: number;
   private sequence = 1000;
 
@@ -222,7 +242,40 @@ export class FakeTracker implements Tracker {
   async deleteSubtasks(ids: readonly string[]): Promise<DeleteSubtasksResult> {
     await this.call("deleteSubtasks");
     for (const story of this.stories.values()) story.children = story.children.filter((child) => !ids.includes(child.id));
+    // A deleted sub-issue takes its links with it, in both directions.
+    const kept = this.links.filter((link) => !ids.includes(link.blockerId) && !ids.includes(link.blockedId));
+    this.links.splice(0, this.links.length, ...kept);
     return { deleted: [...ids], failed: [] };
+  }
+
+  async linkBlocks(links: readonly BlocksLink[]): Promise<LinkBlocksResult> {
+    await this.call("linkBlocks");
+    if (!this.blocksLinkType) {
+      return { linked: [], failed: [], unavailable: `This ${trackerRegistry[this.name].displayName} site has no "Blocks" link type.` };
+    }
+    const linked: BlocksLink[] = [];
+    const failed: LinkBlocksResult["failed"][number][] = [];
+    for (const [index, link] of links.entries()) {
+      const error = this.failLink?.(link) ?? this.missingEnd(link);
+      if (error) {
+        failed.push({ ref: blocksLinkRef(link), error });
+        continue;
+      }
+      const exists = this.links.some((made) => made.blockerId === link.blocker.id && made.blockedId === link.blocked.id);
+      if (!exists) {
+        this.links.push({ blockerId: link.blocker.id, blockedId: link.blocked.id });
+        this.linksMade += 1;
+      }
+      linked.push(link);
+      await this.afterLink?.(link, index);
+    }
+    return { linked, failed };
+  }
+
+  private missingEnd(link: BlocksLink): string | undefined {
+    const ids = new Set([...this.stories.values()].flatMap((story) => story.children.map((child) => child.id)));
+    const gone = [link.blocker, link.blocked].find((end) => !ids.has(end.id));
+    return gone ? `${trackerRegistry[this.name].displayName} has no issue ${gone.key}` : undefined;
   }
 
   async comment(story: TrackerItemSummary, markdown: string): Promise<void> {

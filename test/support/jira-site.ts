@@ -1,7 +1,12 @@
 // A small Jira Cloud site behind nock: the REST v3 endpoints the Jira adapter calls, answered from
-// an in-memory model (issues with their type, status, parent, labels, assignee and comments), with
-// bodies shaped like Jira's (see test/fixtures/jira). The same scenario gets its answers from the
-// state, so a test can read a story, create its sub-tasks, let a person change one and read again.
+// an in-memory model (issues with their type, status, parent, labels, assignee, comments and
+// links), with bodies shaped like Jira's (see test/fixtures/jira). The same scenario gets its
+// answers from the state, so a test can read a story, create its sub-tasks, let a person change
+// one and read again.
+// Links are kept as created (POST /issueLink's inwardIssue and outwardIssue) and shown on each
+// issue as the issue-linking model describes: the other end under `inwardIssue` when this issue
+// reads "<type.inward> <other>", under `outwardIssue` when it reads "<type.outward> <other>".
+// https://developer.atlassian.com/cloud/jira/platform/issue-linking-model/
 // https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/
 
 import { playApi, type ApiPlayer, type RecordedRequest, type Reply } from "../unit/trackers/support/api-player.ts";
@@ -59,6 +64,32 @@ const FIELD_NAMES = {
   assignee: "Assignee",
 };
 
+export interface JiraSiteLink {
+  readonly id: string;
+  readonly typeId: string;
+  /** POST /issueLink's inwardIssue: for "Blocks", the issue that blocks. */
+  readonly inwardId: string;
+  readonly outwardId: string;
+}
+
+interface LinkedIssueBrief {
+  readonly id: string;
+  readonly key: string;
+}
+
+/** One entry of an issue's `issuelinks` field. */
+interface IssueLinkEntry {
+  readonly id: string;
+  readonly type: { readonly id: string; readonly name: string };
+  readonly inwardIssue?: LinkedIssueBrief;
+  readonly outwardIssue?: LinkedIssueBrief;
+}
+
+export interface JiraSiteOptions {
+  /** The site's link types; default: Jira Cloud's own (test/fixtures/jira/issue-link-types.json). */
+  readonly linkTypes?: readonly { id: string; name: string; inward: string; outward: string }[];
+}
+
 const SUMMARY_MAX = 255;
 const ISSUE_PATH = /^\/rest\/api\/3\/issue\/([^/]+)$/;
 const COMMENT_PATH = /^\/rest\/api\/3\/issue\/([^/]+)\/comment$/;
@@ -75,11 +106,56 @@ export function adfParagraphs(text: string): AdfDoc {
 
 export class JiraSite {
   readonly issues = new Map<string, JiraSiteIssue>();
+  readonly links: JiraSiteLink[] = [];
+  /** How many links POST /issueLink ever made (one made twice counts twice). */
+  linksMade = 0;
   readonly api: ApiPlayer;
+  private readonly linkTypes: readonly { id: string; name: string; inward: string; outward: string }[];
   private next = 1;
+  private dead: { readonly authorization: string; readonly after: (request: RecordedRequest) => boolean; dead: boolean } | null = null;
 
-  constructor() {
-    this.api = playApi(JIRA_BASE_URL, { otherwise: (request) => this.answer(request) });
+  constructor(options: JiraSiteOptions = {}) {
+    this.linkTypes = options.linkTypes ?? fixture("jira/issue-link-types.json").issueLinkTypes;
+    this.api = playApi(JIRA_BASE_URL, { otherwise: (request) => this.answerUnlessDead(request) });
+  }
+
+  /**
+   * Plays a bot process killed at one point: the first request sent with this Authorization
+   * header that `after` picks takes effect, and from then on nothing sent with that header is
+   * answered. Another process, with other credentials, goes on being answered.
+   */
+  dieAfter(after: (request: RecordedRequest) => boolean, authorization: string): void {
+    this.dead = { authorization, after, dead: false };
+  }
+
+  /** Whether the process played by dieAfter has died. */
+  get died(): boolean {
+    return this.dead?.dead ?? false;
+  }
+
+  /** Every "Blocks" link as Jira's issue view reads it, "PROJ-4 blocks PROJ-5", sorted. */
+  blocksLinks(): string[] {
+    const blocks = this.linkTypes.find((type) => type.name === "Blocks");
+    const read: string[] = [];
+    // Read from the blocked issue's side, as its own issuelinks list shows it.
+    for (const issue of this.issues.values()) {
+      for (const entry of this.issueLinksOf(issue)) {
+        if (entry.type.id === blocks?.id && entry.inwardIssue) read.push(`${entry.inwardIssue.key} blocks ${issue.key}`);
+      }
+    }
+    return read.sort();
+  }
+
+  private answerUnlessDead(request: RecordedRequest): Reply | undefined {
+    const dying = this.dead !== null && request.headers.get("authorization") === this.dead.authorization;
+    if (dying && this.dead!.dead) return { hang: true };
+    const reply = this.answer(request);
+    if (dying && this.dead!.after(request)) {
+      // The change is made, but the process that asked never hears of it.
+      this.dead!.dead = true;
+      return { hang: true };
+    }
+    return reply;
   }
 
   stop(): void {
@@ -141,6 +217,8 @@ export class JiraSite {
     if (method === "GET" && path === "/rest/api/3/search/jql") return this.search(request.query);
     if (method === "POST" && path === "/rest/api/3/search/approximate-count") return this.count(request.body);
     if (method === "POST" && commentPath?.[1]) return this.comment(commentPath[1], request.body);
+    if (method === "GET" && path === "/rest/api/3/issueLinkType") return { body: { issueLinkTypes: this.linkTypes.map((type) => this.linkTypeBody(type)) } };
+    if (method === "POST" && path === "/rest/api/3/issueLink") return this.link(request.body);
     if (issuePath?.[1] && issuePath[1] !== "bulk") {
       const issue = this.find(issuePath[1]);
       if (!issue) return { status: 404, body: fixture("jira/error-404.json") };
@@ -178,6 +256,7 @@ export class JiraSite {
         .filter((child) => child.type === "Sub-task")
         .map((child) => ({ id: child.id, key: child.key, fields: { summary: child.summary, status: statusOf(child.status) } })),
       assignee: issue.assigneeAccountId ? { accountId: issue.assigneeAccountId } : null,
+      issuelinks: this.issueLinksOf(issue),
     };
     const names = (requested ?? "*navigable").split(",");
     if (names.includes("*navigable") || names.includes("*all")) return all;
@@ -279,9 +358,55 @@ export class JiraSite {
     if (children.length > 0 && query.get("deleteSubtasks") !== "true") {
       return { status: 400, body: { errorMessages: ["The issue has subtasks; delete them first or set deleteSubtasks."], errors: {} } };
     }
+    const gone = new Set([issue, ...children].map((deleted) => deleted.id));
     for (const child of children) this.issues.delete(child.key);
     this.issues.delete(issue.key);
+    // An issue's links go with it.
+    const kept = this.links.filter((link) => !gone.has(link.inwardId) && !gone.has(link.outwardId));
+    this.links.splice(0, this.links.length, ...kept);
     return { status: 204 };
+  }
+
+  private linkTypeBody(type: { id: string; name: string; inward: string; outward: string }) {
+    return { id: type.id, name: type.name, inward: type.inward, outward: type.outward, self: `${JIRA_BASE_URL}/rest/api/3/issueLinkType/${type.id}` };
+  }
+
+  /** The issue's links as GET /issue/{key}?fields=issuelinks shows them. */
+  private issueLinksOf(issue: JiraSiteIssue): IssueLinkEntry[] {
+    const brief = (other: JiraSiteIssue) => ({
+      id: other.id,
+      key: other.key,
+      self: `${JIRA_BASE_URL}/rest/api/3/issue/${other.id}`,
+      fields: { summary: other.summary, status: statusOf(other.status), issuetype: ISSUE_TYPES[other.type] },
+    });
+    return this.links.flatMap((link): IssueLinkEntry[] => {
+      const type = this.linkTypes.find((candidate) => candidate.id === link.typeId);
+      if (!type) return [];
+      const base = { id: link.id, self: `${JIRA_BASE_URL}/rest/api/3/issueLink/${link.id}`, type: this.linkTypeBody(type) };
+      const inward = this.find(link.inwardId);
+      const outward = this.find(link.outwardId);
+      if (!inward || !outward) return [];
+      // This issue reads "<type.inward> <inward end>" from the outward end, and the other way round.
+      if (link.outwardId === issue.id) return [{ ...base, inwardIssue: brief(inward) }];
+      if (link.inwardId === issue.id) return [{ ...base, outwardIssue: brief(outward) }];
+      return [];
+    });
+  }
+
+  /** POST /rest/api/3/issueLink: 201 with no body; a link that exists already is not made again. */
+  private link(body: unknown): Reply {
+    const request = body as { type?: { id?: string; name?: string }; inwardIssue?: { id?: string; key?: string }; outwardIssue?: { id?: string; key?: string } };
+    const type = this.linkTypes.find((candidate) => candidate.id === request.type?.id || candidate.name === request.type?.name);
+    if (!type) return { status: 404, body: { errorMessages: ["No issue link type with name or id given was found."], errors: {} } };
+    const inward = this.find(request.inwardIssue?.key ?? request.inwardIssue?.id ?? "");
+    const outward = this.find(request.outwardIssue?.key ?? request.outwardIssue?.id ?? "");
+    if (!inward || !outward) return { status: 404, body: fixture("jira/error-404.json") };
+    const exists = this.links.some((link) => link.typeId === type.id && link.inwardId === inward.id && link.outwardId === outward.id);
+    if (!exists) {
+      this.linksMade += 1;
+      this.links.push({ id: String(20_000 + this.linksMade), typeId: type.id, inwardId: inward.id, outwardId: outward.id });
+    }
+    return { status: 201 };
   }
 
   private comment(idOrKey: string, body: unknown): Reply {

@@ -1,5 +1,8 @@
 // A small Linear workspace behind nock: GraphQL operations of the Linear adapter answered from
 // an in-memory model, with response bodies shaped like Linear's (see test/fixtures/linear).
+// Issue relations are kept as Linear's schema describes them (`issue` relates to `relatedIssue`
+// by `type`); a deleted issue goes to the trash with its relations, as nothing in the schema
+// says they go, so whoever deletes must remove them.
 // End-to-end tests use it to let a whole run read stories, create sub-issues, comment and
 // change labels, then assert on the workspace afterwards; the tracker contract
 // (test/contract/) runs the Linear adapter against it.
@@ -41,8 +44,21 @@ const STATE_NAMES: Record<LinearIssue["stateType"], string> = {
   canceled: "Canceled",
 };
 
+export interface LinearRelation {
+  readonly id: string;
+  readonly type: string;
+  /** The source: for "blocks", the blocker. */
+  readonly issueId: string;
+  readonly relatedIssueId: string;
+}
+
 export class LinearWorkspace {
   readonly issues = new Map<string, LinearIssue>();
+  /** Issues deleted with issueDelete: in the trash, no longer found by id. */
+  readonly trashed = new Map<string, LinearIssue>();
+  readonly relations = new Map<string, LinearRelation>();
+  /** How many relations issueRelationCreate ever made (one made twice counts twice). */
+  relationsMade = 0;
   /** Operation names of every request, in order. */
   readonly operations: string[] = [];
   readonly labelIds = new Map<string, string>();
@@ -50,6 +66,7 @@ export class LinearWorkspace {
   readonly unanswered: string[] = [];
   private next = 500;
   private readonly scope: nock.Scope;
+  private dead: { readonly authorization: string; readonly after: string; dead: boolean } | null = null;
 
   constructor(origin = "https://api.linear.app") {
     this.scope = nock(origin)
@@ -59,19 +76,42 @@ export class LinearWorkspace {
       .reply((async (request: Request) => {
         const { query, variables } = (await request.clone().json()) as { query: string; variables: Record<string, any> };
         const operation = /\b(?:query|mutation)\s+(\w+)/.exec(query)?.[1] ?? "?";
+        const dead = this.dead !== null && request.headers.get("authorization") === this.dead.authorization;
+        if (dead && this.dead!.dead) return never();
         this.operations.push(operation);
+        let reply: [number, unknown];
         try {
-          return [200, { data: this.answer(operation, variables) }];
+          reply = [200, { data: this.answer(operation, variables) }];
         } catch (error) {
-          if (error instanceof Refusal) return [error.status, error.body];
-          return [200, { errors: [{ message: (error as Error).message, extensions: { type: "invalid input", code: "INPUT_ERROR" } }] }];
+          if (error instanceof Refusal) reply = [error.status, error.body];
+          else reply = [200, { errors: [{ message: (error as Error).message, extensions: { type: "invalid input", code: "INPUT_ERROR" } }] }];
         }
+        if (dead && operation === this.dead!.after) {
+          // The change is made, but the process that asked never hears of it.
+          this.dead!.dead = true;
+          return never();
+        }
+        return reply;
       }) as never);
   }
 
   stop(): void {
     this.scope.persist(false);
     nock.cleanAll();
+  }
+
+  /**
+   * Plays a bot process killed at one point: the first `operation` sent with this Authorization
+   * header (an API key) takes effect, and from then on nothing sent with that key is answered.
+   * Another process on another key goes on being answered.
+   */
+  dieAfter(operation: string, authorization: string): void {
+    this.dead = { authorization, after: operation, dead: false };
+  }
+
+  /** Whether the process played by dieAfter has died. */
+  get died(): boolean {
+    return this.dead?.dead ?? false;
   }
 
   addIssue(identifier: string, init: Partial<Omit<LinearIssue, "identifier" | "labels">> & { labels?: string[] } = {}): LinearIssue {
@@ -105,6 +145,11 @@ export class LinearWorkspace {
 
   count(operation: string): number {
     return this.operations.filter((name) => name === operation).length;
+  }
+
+  /** Identifier of an issue, trashed or not. */
+  identifierOf(id: string): string {
+    return (this.issues.get(id) ?? this.trashed.get(id))?.identifier ?? id;
   }
 
   private find(id: string): LinearIssue {
@@ -219,9 +264,48 @@ export class LinearWorkspace {
         return { issueCreate: { success: true, issue: this.create(v.input) } };
       case "IssuesById":
         return { issues: { nodes: (v.ids as string[]).filter((id) => this.issues.has(id)).map((id) => this.summary(this.issues.get(id)!)) } };
-      case "DeleteIssue":
-        this.issues.delete(this.find(v.id).id);
+      case "DeleteIssue": {
+        const issue = this.find(v.id);
+        this.issues.delete(issue.id);
+        this.trashed.set(issue.id, issue);
         return { issueDelete: { success: true } };
+      }
+      case "CreateIssueRelation": {
+        const input = v.input as { id?: string; issueId: string; relatedIssueId: string; type: string };
+        if (input.id && this.relations.has(input.id)) {
+          // Linear's refusal of an id that exists, as for issues (error-id-exists.json); the
+          // adapter relies only on it being a refusal, not on its wording.
+          const refusal = fixture("linear/error-id-exists.json");
+          refusal.errors[0].path = ["issueRelationCreate"];
+          refusal.errors[0].extensions.userPresentableMessage = "An issue relation with this id already exists.";
+          throw new Refusal(400, refusal);
+        }
+        const relation = { id: input.id ?? randomUUID(), type: input.type, issueId: this.find(input.issueId).id, relatedIssueId: this.find(input.relatedIssueId).id };
+        this.relations.set(relation.id, relation);
+        this.relationsMade += 1;
+        return { issueRelationCreate: { success: true, issueRelation: { id: relation.id, type: relation.type } } };
+      }
+      case "IssueRelation": {
+        const relation = this.relations.get(v.id);
+        if (!relation) throw new Error("Entity not found: IssueRelation");
+        return { issueRelation: { id: relation.id, type: relation.type, issue: { id: relation.issueId }, relatedIssue: { id: relation.relatedIssueId } } };
+      }
+      case "IssueRelations": {
+        const all = [...this.relations.values()];
+        const nodes = (v.ids as string[]).flatMap((id) => {
+          const issue = this.issues.get(id);
+          if (!issue) return [];
+          return [{
+            id,
+            relations: { nodes: all.filter((relation) => relation.issueId === id).slice(0, 50).map((relation) => ({ id: relation.id })) },
+            inverseRelations: { nodes: all.filter((relation) => relation.relatedIssueId === id).slice(0, 50).map((relation) => ({ id: relation.id })) },
+          }];
+        });
+        return { issues: { nodes } };
+      }
+      case "DeleteIssueRelation":
+        if (!this.relations.delete(v.id)) throw new Error("Entity not found: IssueRelation");
+        return { issueRelationDelete: { success: true } };
       case "CreateComment":
         this.find(v.input.issueId).comments.push(v.input.body);
         return { commentCreate: { success: true, comment: { id: randomUUID() } } };
@@ -268,6 +352,11 @@ class Refusal extends Error {
     this.status = status;
     this.body = body;
   }
+}
+
+/** An answer that never comes: the asking process has died. */
+function never(): Promise<never> {
+  return new Promise(() => undefined);
 }
 
 /** Relay pagination over `first`/`after`; the cursor is the last node's id. */

@@ -62,6 +62,13 @@ describe("configuration", () => {
     expect(config.runConcurrency).toBe(8);
   });
 
+  it("takes ANTHROPIC_EFFORT as the model's effort, names it in the start-up log, and leaves it unset by default", () => {
+    expect(parseConfig({}).anthropic.effort).toBeUndefined();
+    const config = parseConfig({ ANTHROPIC_API_KEY: "sk-ant-123456", ANTHROPIC_EFFORT: "medium" });
+    expect(config.anthropic).toMatchObject({ model: "claude-sonnet-5-5", effort: "medium" });
+    expect(describeIntegrations(config).anthropic).toBe("on (claude-sonnet-5-5, effort medium)");
+  });
+
   it("treats an empty value as unset", () => {
     expect(parseConfig({ PORT: "", LINEAR_API_KEY: "" })).toMatchObject({ port: 3000, trackers: { linear: null } });
   });
@@ -75,6 +82,7 @@ describe("configuration", () => {
     [{ RUN_CONCURRENCY: "65" }, "RUN_CONCURRENCY", "RUN_CONCURRENCY must be an integer from 0 to 64"],
     [{ DEFAULT_TRACKER: "trello" }, "DEFAULT_TRACKER", "DEFAULT_TRACKER must be linear or jira"],
     [{ JIRA_EMAIL: "not-an-email" }, "JIRA_EMAIL", "JIRA_EMAIL must be an email address"],
+    [{ ANTHROPIC_EFFORT: "max" }, "ANTHROPIC_EFFORT", "ANTHROPIC_EFFORT must be one of low, medium, high"],
   ])("rejects %o with one line naming the variable", (env, variable, message) => {
     const error = configError(env);
     expect(error.variable).toBe(variable);

@@ -23,7 +23,11 @@ export interface AnthropicModelClientDeps {
   readonly random?: () => number;
 }
 
-/** The client for the configured model, or null when ANTHROPIC_API_KEY is unset. */
+/**
+ * The client for the configured model, or null when ANTHROPIC_API_KEY is unset. The configured
+ * effort (ANTHROPIC_EFFORT) goes with every request that does not name its own; without one the
+ * request is sent as before, so the API's default applies.
+ */
 export function createAnthropicModelClient(config: AnthropicConfig, deps: AnthropicModelClientDeps): ModelClient | null {
   const sdk = createAnthropicClient(config);
   if (!sdk) return null;
@@ -41,7 +45,8 @@ export function createAnthropicModelClient(config: AnthropicConfig, deps: Anthro
     priceKnown: isPriceKnown(model),
     async complete(request, options) {
       const logger = options?.logger ?? deps.logger;
-      const message = await sendMessage(toMessagesRequest(model, request), { ...sendDeps, logger });
+      const effort = request.effort ?? config.effort;
+      const message = await sendMessage(toMessagesRequest(model, effort ? { ...request, effort } : request), { ...sendDeps, logger });
       logger.debug({ requestId: message._request_id, stopReason: message.stop_reason, usage: message.usage }, "claude answered");
       return toModelResponse(message);
     },

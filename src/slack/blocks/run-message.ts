@@ -130,6 +130,9 @@ export function runMessage({ run, stories }: RunProgress): SlackMessage {
     if (omitted > 0) blocks.push(context(`… and ${plural(omitted, "more story", "more stories")}: each has its reply in the thread`));
   }
   if (run.errorMsg) blocks.push(section(`:warning: ${inlineText(run.errorMsg, 1000)}`));
+  // Said once for the run, however many of its stories it concerns.
+  const linkNotes = new Set(stories.flatMap((story) => (story.linksUnavailable ? [story.linksUnavailable] : [])));
+  for (const note of linkNotes) blocks.push(context(`:link: ${inlineText(note, 500)}`));
   // A run that failed before it had stories has no totals worth a table.
   if (over && tally.total > 0) blocks.push(totals(run, tally));
   blocks.push(context(`Run \`${escapeMrkdwn(run.runId)}\`${over ? "" : " · replies per story in the thread"}`));

@@ -11,6 +11,7 @@ import type { Tracker } from "../types.ts";
 import { createJiraCall } from "./call.ts";
 import { createJiraSubtasks } from "./create-subtasks.ts";
 import { expandJira } from "./expand.ts";
+import { createBlocksLinkType, linkJiraBlocks } from "./link-blocks.ts";
 import { toAdf } from "./markdown-to-adf.ts";
 import { readJiraStory } from "./read-story.ts";
 import { jiraLabel } from "./labels.ts";
@@ -42,6 +43,7 @@ export function createJiraTracker(deps: JiraTrackerDeps): Tracker {
   );
   const call = createJiraCall({ jira, logger, sleep: deps.sleep ?? sleep, now: deps.now ?? Date.now });
   const types = createSubtaskTypes({ call });
+  const linkType = createBlocksLinkType({ call });
 
   async function editLabels(key: string, operation: { add: string } | { remove: string }, action: string): Promise<void> {
     await call((client) => client.issues.editIssue({ issueIdOrKey: key, update: { labels: [operation] } }), ignored, {
@@ -69,6 +71,7 @@ export function createJiraTracker(deps: JiraTrackerDeps): Tracker {
 
     createSubtasks: (story, subtasks) => createJiraSubtasks({ call, types, baseUrl, logger }, story, subtasks),
 
+    // Jira deletes an issue's links with the issue.
     async deleteSubtasks(ids) {
       return deleteEach(ids, DELETE_CONCURRENCY, async (id) => {
         await call((client) => client.issues.deleteIssue({ issueIdOrKey: id }), ignored, {
@@ -78,6 +81,8 @@ export function createJiraTracker(deps: JiraTrackerDeps): Tracker {
         });
       });
     },
+
+    linkBlocks: (links) => linkJiraBlocks({ call, linkType }, links),
 
     async comment(story, markdown) {
       await call(

@@ -112,6 +112,36 @@ export type BulkCreateAnswer = z.infer<typeof bulkCreateAnswer>;
 
 export const approximateCount = z.looseObject({ count: z.number() });
 
+/** GET /rest/api/3/issueLinkType. */
+export const issueLinkTypes = z.looseObject({
+  issueLinkTypes: z
+    .array(z.looseObject({ id: z.string(), name: z.string(), inward: z.string().optional(), outward: z.string().optional() }))
+    .default([]),
+});
+
+const linkedIssue = z.looseObject({ id: z.string(), key: z.string() });
+
+/**
+ * GET /rest/api/3/issue/{key}?fields=issuelinks. Each entry names the issue at the other end:
+ * under `inwardIssue` when this issue reads "<type.inward> <it>" ("is blocked by"), under
+ * `outwardIssue` when it reads "<type.outward> <it>" ("blocks").
+ * https://developer.atlassian.com/cloud/jira/platform/issue-linking-model/
+ */
+export const jiraIssueLinks = z.looseObject({
+  fields: z.looseObject({
+    issuelinks: z
+      .array(
+        z.looseObject({
+          id: z.string().optional(),
+          type: z.looseObject({ id: z.string().optional(), name: z.string() }),
+          inwardIssue: linkedIssue.optional(),
+          outwardIssue: linkedIssue.optional(),
+        }),
+      )
+      .default([]),
+  }),
+});
+
 /** Answers the adapter does not read (204s, a created comment). */
 export const ignored = z.unknown();
 

@@ -4,16 +4,17 @@ import { randomUUID } from "node:crypto";
 import { LinearClient } from "@linear/sdk";
 import type { LinearConfig } from "./config.ts";
 import type { Logger } from "../../log/logger.ts";
-import { deleteEach } from "../support/delete-each.ts";
 import { expandLimit } from "../support/expand-limit.ts";
 import { sleep, type Sleep } from "../../async/sleep.ts";
 import type { Tracker, TrackerItemSummary, TrackerStory } from "../types.ts";
 import { createLinearSubtasks } from "./create-subtasks.ts";
+import { deleteLinearSubtasks } from "./delete-subtasks.ts";
 import { expandLinear } from "./expand.ts";
 import { createLinearCall } from "./graphql.ts";
-import { addLabelMutation, createCommentMutation, deleteIssueMutation, removeLabelMutation, teamsQuery } from "./queries.ts";
+import { linkLinearBlocks } from "./link-blocks.ts";
+import { addLabelMutation, createCommentMutation, removeLabelMutation, teamsQuery } from "./queries.ts";
 import { readLinearStory } from "./read-story.ts";
-import { addLabelAnswer, createCommentAnswer, deleteIssueAnswer, removeLabelAnswer, teamsAnswer } from "./schemas.ts";
+import { addLabelAnswer, createCommentAnswer, removeLabelAnswer, teamsAnswer } from "./schemas.ts";
 import { createTeamSetups } from "./team-setup.ts";
 import { TRACKER_REQUEST_TIMEOUT_MS } from "../support/request-timeout.ts";
 
@@ -25,8 +26,6 @@ export interface LinearTrackerDeps {
   /** Per request; default TRACKER_REQUEST_TIMEOUT_MS. */
   readonly requestTimeoutMs?: number;
 }
-
-const DELETE_CONCURRENCY = 3;
 
 export function createLinearTracker(deps: LinearTrackerDeps): Tracker {
   const logger = deps.logger.child({ tracker: "linear" });
@@ -63,12 +62,9 @@ export function createLinearTracker(deps: LinearTrackerDeps): Tracker {
 
     createSubtasks: (story, subtasks) => createLinearSubtasks({ call, teams, logger }, story, subtasks),
 
-    async deleteSubtasks(ids) {
-      // issueDelete moves the issue to the trash, where people can restore it for 30 days.
-      return deleteEach(ids, DELETE_CONCURRENCY, async (id) => {
-        await call(deleteIssueMutation, { id }, deleteIssueAnswer, { action: `delete ${id}`, notFoundKey: id });
-      });
-    },
+    deleteSubtasks: (ids) => deleteLinearSubtasks({ call }, ids),
+
+    linkBlocks: (links) => linkLinearBlocks({ call }, links),
 
     async comment(story, markdown) {
       // A comment id of our own makes the retries of this one call safe: Linear refuses a second comment with the same id.

@@ -3,9 +3,10 @@ import { createHash } from "node:crypto";
 const uuidV4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
 /**
- * The id the bot gives a new Linear issue, derived from the subtask's clientId. Linear takes a
- * client-chosen `IssueCreateInput.id` "in UUID v4 format", so a clientId that is another kind of
- * UUID (a v5 derived from run, story and code) is hashed into a v4-shaped one. The same clientId
+ * The id the bot gives a new Linear issue or relation, derived from its clientId. Linear takes a
+ * client-chosen `IssueCreateInput.id` and `IssueRelationCreateInput.id` "in UUID v4 format", so
+ * a clientId that is another kind of UUID (a v5 derived from run, story and code) is hashed into
+ * a v4-shaped one. The same clientId
  * always gives the same id, so a repeated create can be recognised.
  */
 export function linearIssueId(clientId: string): string {

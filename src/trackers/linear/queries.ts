@@ -174,6 +174,50 @@ export const deleteIssueMutation = /* GraphQL */ `
   }
 `;
 
+/**
+ * One "blocks" relation: `issueId` blocks `relatedIssueId` ("The type of relation of the issue
+ * to the related issue"), with an id the bot chose so a repeat cannot make a second one.
+ */
+export const createIssueRelationMutation = /* GraphQL */ `
+  mutation CreateIssueRelation($input: IssueRelationCreateInput!) {
+    issueRelationCreate(input: $input) {
+      success
+      issueRelation { id type }
+    }
+  }
+`;
+
+/** A relation by the id the bot chose for it, to tell whether an earlier create went through. */
+export const issueRelationQuery = /* GraphQL */ `
+  query IssueRelation($id: String!) {
+    issueRelation(id: $id) {
+      id
+      type
+      issue { id }
+      relatedIssue { id }
+    }
+  }
+`;
+
+/** The relations of issues about to be deleted, both those they hold and those pointing at them. */
+export const issueRelationsQuery = /* GraphQL */ `
+  query IssueRelations($ids: [ID!]!, $first: Int!) {
+    issues(first: $first, filter: { id: { in: $ids } }) {
+      nodes {
+        id
+        relations(first: 50) { nodes { id } }
+        inverseRelations(first: 50) { nodes { id } }
+      }
+    }
+  }
+`;
+
+export const deleteIssueRelationMutation = /* GraphQL */ `
+  mutation DeleteIssueRelation($id: String!) {
+    issueRelationDelete(id: $id) { success }
+  }
+`;
+
 export const createCommentMutation = /* GraphQL */ `
   mutation CreateComment($input: CommentCreateInput!) {
     commentCreate(input: $input) {

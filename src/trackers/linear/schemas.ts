@@ -94,7 +94,20 @@ export const createIssueAnswer = z.object({
 
 export const issuesByIdAnswer = z.object({ issues: z.object({ nodes: z.array(linkedIssue) }) });
 
+export const createIssueRelationAnswer = z.object({
+  issueRelationCreate: z.object({ success: z.boolean(), issueRelation: z.object({ id: z.string(), type: z.string() }).nullish() }),
+});
+
+export const issueRelationAnswer = z.object({
+  issueRelation: z.object({ id: z.string(), type: z.string(), issue: z.object({ id: z.string() }), relatedIssue: z.object({ id: z.string() }) }),
+});
+
+export const issueRelationsAnswer = z.object({
+  issues: z.object({ nodes: z.array(z.object({ id: z.string(), relations: ids, inverseRelations: ids })) }),
+});
+
 const success = z.object({ success: z.boolean() });
+export const deleteIssueRelationAnswer = z.object({ issueRelationDelete: success });
 export const deleteIssueAnswer = z.object({ issueDelete: success });
 export const createCommentAnswer = z.object({ commentCreate: success });
 export const addLabelAnswer = z.object({ issueAddLabel: success });

@@ -71,6 +71,8 @@ describe("a /subtasks run on the real Linear and Claude clients", () => {
       .graphql("ExpandIssue", data(fixture("linear/expand-ENG-123.json")))
       .graphql("Story", data(story))
       .graphql("CreateIssues", createdIssues)
+      // ST2 waits for ST1, ST3 for ST2: one blocks relation each.
+      .graphql("CreateIssueRelation", data(fixture("linear/create-issue-relation.json")), data(fixture("linear/create-issue-relation.json")))
       .graphql("CreateComment", data(fixture("linear/create-comment.json")));
     const claudeRequests: unknown[] = [];
     nock(ANTHROPIC_URL)
@@ -143,9 +145,9 @@ describe("a /subtasks run on the real Linear and Claude clients", () => {
       ["ST3", "ENG-132", "S"],
     ]);
 
-    // What the providers saw: Linear four operations, Claude one request, the story comment
+    // What the providers saw: Linear six operations, Claude one request, the story comment
     // with the thread's permalink.
-    expect(linear.operations()).toEqual(["ExpandIssue", "Story", "CreateIssues", "CreateComment"]);
+    expect(linear.operations()).toEqual(["ExpandIssue", "Story", "CreateIssues", "CreateIssueRelation", "CreateIssueRelation", "CreateComment"]);
     expect(claudeRequests).toHaveLength(1);
     expect(linear.variablesOf("CreateComment")[0]!.input.body).toContain(`[Discussion in Slack](https://acme.slack.test/archives/${CHANNEL}/p${parentTs.replace(".", "")})`);
     expect(linear.unexpected).toEqual([]);

@@ -60,6 +60,12 @@ function playStory(api: JiraApi): void {
     }));
     return json({ issues, errors: [] }, 201);
   });
+  // ST2 and ST3 wait for ST1: the Blocks type, each blocked sub-task's links, then one link each.
+  api.route("GET", "/rest/api/3/issueLinkType", json(fixture("jira/issue-link-types.json")));
+  for (const key of ["PROJ-202", "PROJ-203"]) {
+    api.route("GET", `/rest/api/3/issue/${key}`, json({ id: String(10000 + Number(key.slice(5))), key, fields: { issuelinks: [] } }));
+  }
+  api.route("POST", "/rest/api/3/issueLink", { status: 201 }, { status: 201 });
   api.route("POST", `${ISSUE}/comment`, json(fixture("jira/comment-created.json"), 201));
   // Label edits answer 204 No Content.
   api.route("PUT", ISSUE, { status: 204 }, { status: 204 });
@@ -81,7 +87,8 @@ describe("a Jira label, end to end", () => {
     expect(jira.pending()).toEqual([]);
     expect(claude.requests).toHaveLength(1);
     expect(JSON.stringify(claude.requests[0]!.messages)).toContain("Refund a payment");
-    expect(jira.calls()).toEqual([
+    const links = jira.calls().filter((call) => /issueLink|PROJ-20[23]/.test(call));
+    expect(jira.calls().filter((call) => !links.includes(call))).toEqual([
       `GET ${ISSUE}`,
       `GET ${ISSUE}`,
       "GET /rest/api/3/issue/createmeta/PROJ/issuetypes",
@@ -92,6 +99,21 @@ describe("a Jira label, end to end", () => {
       `PUT ${ISSUE}`,
     ]);
 
+    // After the bulk create and before the comment: the dependencies, as "Blocks" links with the
+    // blocker as inwardIssue (the blocked sub-tasks are read side by side, in no fixed order).
+    expect(links.sort()).toEqual(
+      ["GET /rest/api/3/issueLinkType", "GET /rest/api/3/issue/PROJ-202", "GET /rest/api/3/issue/PROJ-203", "POST /rest/api/3/issueLink", "POST /rest/api/3/issueLink"].sort(),
+    );
+    const linkCalls = jira.calls().map((call, index) => (links.includes(call) ? index : -1)).filter((index) => index >= 0);
+    expect(Math.min(...linkCalls)).toBeGreaterThan(jira.calls().indexOf("POST /rest/api/3/issue/bulk"));
+    expect(Math.max(...linkCalls)).toBeLessThan(jira.calls().indexOf(`POST ${ISSUE}/comment`));
+    const linkBodies = jira.requests.filter((request) => request.path === "/rest/api/3/issueLink").map((request) => request.body);
+    expect(linkBodies).toEqual(
+      expect.arrayContaining([
+        { inwardIssue: { key: "PROJ-201" }, outwardIssue: { key: "PROJ-202" }, type: { id: "10000" } },
+        { inwardIssue: { key: "PROJ-201" }, outwardIssue: { key: "PROJ-203" }, type: { id: "10000" } },
+      ]),
+    );
     const bulk = jira.requests.find((request) => request.path === "/rest/api/3/issue/bulk")!.body as { issueUpdates: { fields: any }[] };
     expect(bulk.issueUpdates.map((update) => update.fields.summary)).toEqual(SUBTASKS.map((subtask) => subtask.title));
     for (const update of bulk.issueUpdates) {

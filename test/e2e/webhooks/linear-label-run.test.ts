@@ -63,6 +63,9 @@ function playStory(api: LinearApi): void {
     }));
     return data({ data: { issueBatchCreate: { success: true, issues } } });
   });
+  // ST3, ST4 and ST5 wait for ST1, ST5 for ST2 too: one relation each.
+  const relation = data(fixture("linear/create-issue-relation.json"));
+  api.graphql("CreateIssueRelation", relation, relation, relation, relation);
   api.graphql("CreateComment", data(fixture("linear/create-comment.json")));
   // Finishing labels: each name is looked up for the story (its team is not at hand there).
   const lookup = (request: { body: unknown }) => {
@@ -111,7 +114,27 @@ describe("a Linear label, end to end", () => {
     expect(comment!.input.body).toContain(`created 5 subtasks (run \`${runId}\`)`);
     for (let n = 130; n < 135; n++) expect(comment!.input.body).toContain(`[ENG-${n}](https://linear.app/acme/issue/ENG-${n})`);
     // After the comment, the trigger label comes off, then the done label goes on.
-    expect(linear.operations()).toEqual(["ExpandIssue", "Story", "CreateIssues", "CreateComment", "LabelLookup", "RemoveLabel", "LabelLookup", "AddLabel"]);
+    expect(linear.operations()).toEqual([
+      "ExpandIssue",
+      "Story",
+      "CreateIssues",
+      ...Array(4).fill("CreateIssueRelation"),
+      "CreateComment",
+      "LabelLookup",
+      "RemoveLabel",
+      "LabelLookup",
+      "AddLabel",
+    ]);
+    // Each dependency as a blocks relation from the earlier sub-issue to the later one.
+    const idOf = (n: number) => created!.input.issues[n - 1].id as string;
+    expect(linear.variablesOf("CreateIssueRelation").map(({ input }) => [input.issueId, input.relatedIssueId, input.type])).toEqual(
+      expect.arrayContaining([
+        [idOf(1), idOf(3), "blocks"],
+        [idOf(1), idOf(4), "blocks"],
+        [idOf(1), idOf(5), "blocks"],
+        [idOf(2), idOf(5), "blocks"],
+      ]),
+    );
     expect(linear.variablesOf("RemoveLabel")).toEqual([{ id: STORY_ID, labelId: TRIGGER_ID }]);
     expect(linear.variablesOf("AddLabel")).toEqual([{ id: STORY_ID, labelId: DONE_ID }]);
 

@@ -124,6 +124,18 @@ describe("a run", () => {
   });
 });
 
+/** ENG-1 run twice, a person having picked up the first run's ST1 in between. */
+async function runTwiceWithSt1PickedUp(): Promise<{ first: { runId: string }; second: { runId: string } }> {
+  tracker.addStory("ENG-1");
+  const runs = await service();
+  const first = await start(runs, ["ENG-1"]);
+  await waitForRun(db, first.runId);
+  tracker.stories.get("ENG-1")!.children[0]!.touched = true;
+  const second = await start(runs, ["ENG-1"]);
+  expect(await waitForRun(db, second.runId)).toBe("COMPLETED");
+  return { first, second };
+}
+
 describe("regeneration", () => {
   it("deletes untouched bot children, keeps touched and human ones, and continues the codes", async () => {
     tracker.addStory("ENG-1", {
@@ -156,13 +168,7 @@ describe("regeneration", () => {
   });
 
   it("a second run on the same story replaces the first run's untouched subtasks locally too", async () => {
-    tracker.addStory("ENG-1");
-    const runs = await service();
-    const first = await start(runs, ["ENG-1"]);
-    await waitForRun(db, first.runId);
-    tracker.stories.get("ENG-1")!.children[0]!.touched = true; // a person picked up ST1
-    const second = await start(runs, ["ENG-1"]);
-    expect(await waitForRun(db, second.runId)).toBe("COMPLETED");
+    const { first, second } = await runTwiceWithSt1PickedUp();
     const rows = await db.prisma.subtask.findMany({ orderBy: { code: "asc" }, where: { story: { key: "ENG-1" } } });
     expect(rows.map((r) => [r.code, r.runId])).toEqual([
       ["ST1", first.runId],
@@ -210,6 +216,78 @@ describe("failures", () => {
     expect(tracker.createdTitles.sort()).toEqual(["ENG-1: step 1", "ENG-1: step 2", "ENG-1: step 3"]);
     expect(await db.prisma.runStory.findFirstOrThrow({ where: { runId } })).toMatchObject({ retryCount: 1, subtasksCreated: 3 });
     expect(generator.calls).toHaveLength(1);
+  });
+});
+
+describe("dependencies as tracker links", () => {
+  /** "ST1 blocks ST2" for each link the tracker holds under a story, by the codes in the markers. */
+  function linksIn(key: string): string[] {
+    const code = new Map(tracker.stories.get(key)!.children.map((child) => [child.id, child.marker?.code ?? child.key]));
+    return tracker.links.map((link) => `${code.get(link.blockerId)} blocks ${code.get(link.blockedId)}`).sort();
+  }
+
+  async function recorded(runId: string): Promise<string[]> {
+    const rows = await db.prisma.subtaskLink.findMany({ where: { blocker: { runId } }, include: { blocker: true, blocked: true } });
+    return rows.map((row) => `${row.blocker.code} blocks ${row.blocked.code}`).sort();
+  }
+
+  it("each dependsOn becomes one blocks link from the earlier sub-issue to the later one, recorded once made", async () => {
+    tracker.addStory("ENG-1");
+    const runs = await service();
+    const { runId } = await start(runs, ["ENG-1"]);
+    expect(await waitForRun(db, runId)).toBe("COMPLETED");
+    // FakeGenerator: ST2 after ST1, ST3 after ST2.
+    expect(linksIn("ENG-1")).toEqual(["ST1 blocks ST2", "ST2 blocks ST3"]);
+    expect(await recorded(runId)).toEqual(["ST1 blocks ST2", "ST2 blocks ST3"]);
+    expect(tracker.countCalls("linkBlocks")).toBe(1);
+  });
+
+  it("a link that fails is asked for again alone on the retry; the recorded one is not asked for twice", async () => {
+    tracker.addStory("ENG-1");
+    const asked: string[][] = [];
+    let failures = 1;
+    tracker.failLink = (link) => (link.blocked.code === "ST3" && failures-- > 0 ? "Linear said: conflict" : undefined);
+    const linkBlocks = tracker.linkBlocks.bind(tracker);
+    tracker.linkBlocks = async (links) => {
+      asked.push(links.map((link) => `${link.blocker.code} blocks ${link.blocked.code}`));
+      return linkBlocks(links);
+    };
+    const runs = await service();
+    const { runId } = await start(runs, ["ENG-1"]);
+
+    expect(await waitForRun(db, runId)).toBe("COMPLETED");
+    expect(asked).toEqual([["ST1 blocks ST2", "ST2 blocks ST3"], ["ST2 blocks ST3"]]);
+    expect(tracker.linksMade).toBe(2);
+    expect(await recorded(runId)).toEqual(["ST1 blocks ST2", "ST2 blocks ST3"]);
+    expect(await db.prisma.runStory.findFirstOrThrow({ where: { runId } })).toMatchObject({ status: "COMPLETED", retryCount: 1, subtasksCreated: 3 });
+    expect(tracker.stories.get("ENG-1")!.comments).toHaveLength(1);
+  });
+
+  it("a regeneration deletes the old sub-issues with their links, links the new ones, and drops the old records", async () => {
+    const { first, second } = await runTwiceWithSt1PickedUp();
+
+    // ST1 stays; the old ST2 and ST3 went with their links (ST1 → ST2 too); the new answer
+    // numbers on from ST1 and links its own ST2 → ST3 → ST4.
+    expect(linksIn("ENG-1")).toEqual(["ST2 blocks ST3", "ST3 blocks ST4"]);
+    const markers = new Map(tracker.stories.get("ENG-1")!.children.map((child) => [child.id, child.marker?.runId]));
+    expect(tracker.links.flatMap((link) => [markers.get(link.blockerId), markers.get(link.blockedId)])).toEqual(Array(4).fill(second.runId));
+    expect(await recorded(first.runId)).toEqual([]);
+    expect(await recorded(second.runId)).toEqual(["ST2 blocks ST3", "ST3 blocks ST4"]);
+  });
+
+  it("where the tracker has no Blocks link type, the story completes without links and keeps the reason for its thread and comment", async () => {
+    tracker = new FakeTracker({ name: "jira" });
+    tracker.blocksLinkType = false;
+    tracker.addStory("PROJ-1");
+    const runs = await startCore({ db, trackers: { jira: tracker }, generator }).then((core) => core.runs);
+    const result = await runs.startRun({ trigger: "CLI", refs: [{ tracker: "jira", key: "PROJ-1", kind: "issue", input: "PROJ-1" }], requestedBy: "tester" });
+
+    expect(await waitForRun(db, result.runId!)).toBe("COMPLETED");
+    expect(tracker.links).toEqual([]);
+    const progress = (await runs.loadRunProgress(result.runId!))!;
+    expect(progress.stories[0]).toMatchObject({ status: "COMPLETED", subtasksCreated: 3, linksUnavailable: 'This Jira site has no "Blocks" link type.' });
+    expect(tracker.stories.get("PROJ-1")!.comments[0]).toContain('This Jira site has no "Blocks" link type.');
+    expect(await recorded(result.runId!)).toEqual([]);
   });
 });
 

@@ -11,11 +11,13 @@ export function fakeHarness(flavour: TrackerName): HarnessFactory {
     label: `FakeTracker as ${flavour === "linear" ? "Linear" : "Jira"}`,
     createsOncePerClientId: flavour === "linear",
     create: () => createFakeHarness(flavour),
+    ...(flavour === "jira" ? { createWithoutBlocksLinkType: () => createFakeHarness(flavour, false) } : {}),
   };
 }
 
-function createFakeHarness(flavour: TrackerName): TrackerHarness {
+function createFakeHarness(flavour: TrackerName, blocksLinkType = true): TrackerHarness {
   const tracker = new FakeTracker({ name: flavour });
+  tracker.blocksLinkType = blocksLinkType;
   const project = PROJECT_KEYS[flavour];
   let next = 1;
   const newKey = () => `${project}-${next++}`;
@@ -68,6 +70,10 @@ function createFakeHarness(flavour: TrackerName): TrackerHarness {
     subIssueKeysOf: (storyKey) => tracker.stories.get(storyKey)?.children.map((subIssue) => subIssue.key) ?? [],
     labelsOf: (key) => [...(tracker.stories.get(key)?.labels ?? [])],
     commentsOn: (key) => [...(tracker.stories.get(key)?.comments ?? [])],
+    blocksLinks() {
+      const keys = new Map([...tracker.stories.values()].flatMap((story) => story.children).map((subIssue) => [subIssue.id, subIssue.key]));
+      return tracker.links.map((link) => `${keys.get(link.blockerId) ?? link.blockerId} blocks ${keys.get(link.blockedId) ?? link.blockedId}`).sort();
+    },
     unexpected: () => [],
     stop: () => undefined,
   };

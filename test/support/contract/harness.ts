@@ -46,6 +46,11 @@ export interface TrackerHarness {
   labelsOf(key: string): string[];
   /** Comments on an issue, as markdown. */
   commentsOn(key: string): string[];
+  /**
+   * Every "blocks" link the tracker holds, as its issue view reads it: "ENG-5 blocks ENG-6",
+   * sorted. A link to or from a deleted issue still shows here if the tracker kept it.
+   */
+  blocksLinks(): string[];
   /** Requests the world could not answer: a harness that gets one is out of step with its adapter. */
   unexpected(): string[];
   stop(): void;
@@ -60,4 +65,6 @@ export interface HarnessFactory {
    */
   readonly createsOncePerClientId: boolean;
   create(): TrackerHarness;
+  /** Where a site can lack the "Blocks" link type (Jira): a world without it. */
+  readonly createWithoutBlocksLinkType?: () => TrackerHarness;
 }

@@ -4,6 +4,7 @@
 import { adfToMarkdown } from "../../../src/trackers/jira/adf-to-markdown.ts";
 import { createJiraTracker } from "../../../src/trackers/jira/adapter.ts";
 import { JIRA_BASE_URL } from "../../unit/trackers/support/jira-api.ts";
+import { fixture } from "../../unit/trackers/support/fixtures.ts";
 import { adfParagraphs, JiraSite } from "../jira-site.ts";
 import { silentLogger } from "../logger.ts";
 import type { HarnessFactory, SeededStory, StorySeed, TrackerHarness } from "./harness.ts";
@@ -11,11 +12,13 @@ import type { HarnessFactory, SeededStory, StorySeed, TrackerHarness } from "./h
 export const jiraHarness: HarnessFactory = {
   label: "the Jira adapter on a played Jira site",
   createsOncePerClientId: false,
-  create: createJiraHarness,
+  create: () => createJiraHarness(),
+  createWithoutBlocksLinkType: () => createJiraHarness({ withoutBlocks: true }),
 };
 
-function createJiraHarness(): TrackerHarness {
-  const site = new JiraSite();
+function createJiraHarness(options: { withoutBlocks?: boolean } = {}): TrackerHarness {
+  const linkTypes = fixture("jira/issue-link-types.json").issueLinkTypes as { id: string; name: string; inward: string; outward: string }[];
+  const site = new JiraSite(options.withoutBlocks ? { linkTypes: linkTypes.filter((type) => type.name !== "Blocks") } : {});
   const tracker = createJiraTracker({
     config: { baseUrl: JIRA_BASE_URL, email: "bot@acme.example", apiToken: "jira-contract-token", webhookSecret: undefined },
     logger: silentLogger,
@@ -60,6 +63,7 @@ function createJiraHarness(): TrackerHarness {
     subIssueKeysOf: (storyKey) => site.childrenOf(storyKey).map((issue) => issue.key),
     labelsOf: (key) => [...site.byKey(key).labels],
     commentsOn: (key) => site.byKey(key).comments.map((body) => adfToMarkdown(body)),
+    blocksLinks: () => site.blocksLinks(),
     unexpected: () => site.api.unexpected.map((request) => `${request.method} ${request.path}`),
     stop: () => site.stop(),
   };

@@ -61,6 +61,11 @@ function createLinearHarness(): TrackerHarness {
     subIssueKeysOf: (storyKey) => workspace.childrenOf(storyKey).map((issue) => issue.identifier),
     labelsOf: (key) => [...workspace.byKey(key).labels],
     commentsOn: (key) => [...workspace.byKey(key).comments],
+    blocksLinks: () =>
+      [...workspace.relations.values()]
+        .filter((relation) => relation.type === "blocks")
+        .map((relation) => `${workspace.identifierOf(relation.issueId)} blocks ${workspace.identifierOf(relation.relatedIssueId)}`)
+        .sort(),
     unexpected: () => [...workspace.unanswered],
     stop: () => workspace.stop(),
   };

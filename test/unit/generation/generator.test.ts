@@ -5,6 +5,8 @@
 import { readFileSync } from "node:fs";
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parseConfig } from "../../../src/config/config.ts";
+import { configuredGenerator } from "../../../src/core.ts";
 import { createAnthropicModelClient } from "../../../src/generation/anthropic/model-client.ts";
 import { DEFAULT_MAX_TOKENS } from "../../../src/generation/breakdown-task.ts";
 import { GenerationUnavailable, InvalidOutput, OutputTruncated, Refused } from "../../../src/generation/errors.ts";
@@ -88,6 +90,18 @@ describe("generating subtasks with Claude", () => {
     expect(result.costUsd).toBeCloseTo((1187 * 2 + 2315 * 10 + 1642 * 2.5) / 1_000_000, 9);
     expect(result.model).toBe(MODEL);
     expect(result.durationMs).toBe(700);
+  });
+
+  it("the configured generator sends the pinned request byte for byte without ANTHROPIC_EFFORT, and with it only output_config.effort added", async () => {
+    const { bodies } = playApi(ok("message-checkout-subtasks.json"), ok("message-checkout-subtasks.json"));
+    const env = { ANTHROPIC_API_KEY: API_KEY, ANTHROPIC_BASE_URL: BASE_URL, ANTHROPIC_MODEL: MODEL };
+
+    await configuredGenerator(parseConfig(env), silentLogger).generate(story);
+    await configuredGenerator(parseConfig({ ...env, ANTHROPIC_EFFORT: "low" }), silentLogger).generate(story);
+
+    const pinned = JSON.parse(pinnedBody);
+    expect(JSON.stringify(bodies[0])).toBe(JSON.stringify(pinned));
+    expect(JSON.stringify(bodies[1])).toBe(JSON.stringify({ ...pinned, output_config: { ...pinned.output_config, effort: "low" } }));
   });
 
   it("answers from the prompt cache are counted as cache reads", async () => {

@@ -132,6 +132,15 @@ describe("the parent message", () => {
     expect(progressBar(60, 200)).toBe("▰▰▰▱▱▱▱▱▱▱ 60/200");
     expect(progressBar(200, 200)).toBe("▰▰▰▰▰▰▰▰▰▰ 200/200");
   });
+
+  it("says once, for all its stories, that the tracker could not link their dependencies", () => {
+    const note = 'This Jira site has no "Blocks" issue link type, so the dependencies between sub-tasks are only in their descriptions.';
+    const content = runMessage({ run: run({ status: "COMPLETED" }), stories: [story(1, { linksUnavailable: note }), story(2, { linksUnavailable: note }), story(3)] });
+    expect(everything(content).split("no \\\"Blocks\\\" issue link type").length - 1).toBe(1);
+    expect(content.blocks).toContainEqual({ type: "context", elements: [{ type: "mrkdwn", text: `:link: ${note}` }] });
+    expect(everything(runMessage({ run: run({ status: "COMPLETED" }), stories: [story(1), story(2)] }))).not.toContain(":link:");
+    expectWithinLimits(content);
+  });
 });
 
 describe("a story's reply", () => {

@@ -486,6 +486,98 @@ describe("Jira: deleting, commenting and labelling", () => {
   });
 });
 
+describe("Jira: dependencies as Blocks links", () => {
+  const LINK_TYPES = "/rest/api/3/issueLinkType";
+  const end = (n: number) => ({ code: `ST${n}`, id: String(10200 + n), key: `PROJ-${200 + n}` });
+  const link = (blocker: number, blocked: number) => ({ blocker: end(blocker), blocked: end(blocked), clientId: `0b6a8f5e-6a1c-4f0e-9d3a-2b8c6e1f4b${blocker}${blocked}` });
+  const noLinks = (key: string) => json({ id: String(10000 + Number(key.split("-")[1])), key, fields: { issuelinks: [] } });
+  // In the order jira.js writes them.
+  const blocksBody = (blocker: number, blocked: number) => ({
+    inwardIssue: { key: `PROJ-${200 + blocker}` },
+    outwardIssue: { key: `PROJ-${200 + blocked}` },
+    type: { id: "10000" },
+  });
+
+  it("finds the Blocks type once, reads each blocked sub-task's links once, and posts the blocker as inwardIssue", async () => {
+    api.route("GET", LINK_TYPES, json(fixture("jira/issue-link-types.json")));
+    api.route("GET", "/rest/api/3/issue/PROJ-202", noLinks("PROJ-202"));
+    api.route("GET", "/rest/api/3/issue/PROJ-203", noLinks("PROJ-203"), noLinks("PROJ-203"));
+    api.route("POST", "/rest/api/3/issueLink", { status: 201 }, { status: 201 }, { status: 201 }, { status: 201 });
+    const links = [link(1, 2), link(1, 3), link(2, 3)];
+
+    expect(await tracker.linkBlocks(links)).toEqual({ linked: links, failed: [] });
+    // The type is kept: a second story's links need no second look-up.
+    expect(await tracker.linkBlocks([link(2, 3)])).toMatchObject({ linked: [link(2, 3)] });
+
+    expect(api.calls().filter((call) => call === `GET ${LINK_TYPES}`)).toHaveLength(1);
+    expect(api.requests.filter((request) => request.path === "/rest/api/3/issue/PROJ-203").map((request) => request.query.get("fields"))).toEqual([
+      "issuelinks",
+      "issuelinks",
+    ]);
+    // Jira shows {inwardIssue: A, outwardIssue: B} of "Blocks" as "A blocks B", "B is blocked by A".
+    // Blocked sub-tasks are worked on side by side, so the posts come in no fixed order.
+    const posted = [0, 1, 2, 3].map((index) => JSON.stringify(bodyOf("POST /rest/api/3/issueLink", index)));
+    expect(posted.sort()).toEqual([blocksBody(1, 2), blocksBody(1, 3), blocksBody(2, 3), blocksBody(2, 3)].map((body) => JSON.stringify(body)).sort());
+  });
+
+  it("a link the blocked sub-task already shows (made before a crash) is reported linked and not posted again", async () => {
+    api.route("GET", LINK_TYPES, json(fixture("jira/issue-link-types.json")));
+    // PROJ-203 is blocked by PROJ-201 already, and merely relates to PROJ-202.
+    api.route("GET", "/rest/api/3/issue/PROJ-203", json(fixture("jira/issue-PROJ-203-links.json")));
+    api.route("POST", "/rest/api/3/issueLink", { status: 201 });
+
+    expect(await tracker.linkBlocks([link(1, 3), link(2, 3)])).toEqual({ linked: [link(1, 3), link(2, 3)], failed: [] });
+
+    expect(api.requests.filter((request) => request.method === "POST").map((request) => request.body)).toEqual([blocksBody(2, 3)]);
+  });
+
+  it("on a site without a Blocks type, nothing is read or made, the result says why, and the next call asks again", async () => {
+    const types = fixture("jira/issue-link-types.json");
+    types.issueLinkTypes = types.issueLinkTypes.filter((type: { name: string }) => type.name !== "Blocks");
+    api.route("GET", LINK_TYPES, json(types), json(types));
+
+    const result = await tracker.linkBlocks([link(1, 2)]);
+    await tracker.linkBlocks([link(1, 2)]);
+
+    expect(result).toEqual({
+      linked: [],
+      failed: [],
+      unavailable: 'This Jira site has no "Blocks" issue link type, so the dependencies between sub-tasks are only in their descriptions.',
+    });
+    expect(api.calls()).toEqual([`GET ${LINK_TYPES}`, `GET ${LINK_TYPES}`]);
+  });
+
+  it("with issue linking turned off (the link types answer 404), nothing is made and the result says so", async () => {
+    api.route("GET", LINK_TYPES, json({ errorMessages: ["Issue linking is disabled."], errors: {} }, 404));
+    expect(await tracker.linkBlocks([link(1, 2)])).toEqual({
+      linked: [],
+      failed: [],
+      unavailable: "Issue linking is turned off on this Jira site, so the dependencies between sub-tasks are only in their descriptions.",
+    });
+  });
+
+  it("a link Jira refuses fails alone and names the Link issues permission", async () => {
+    api.route("GET", LINK_TYPES, json(fixture("jira/issue-link-types.json")));
+    api.route("GET", "/rest/api/3/issue/PROJ-202", noLinks("PROJ-202"));
+    api.route("GET", "/rest/api/3/issue/PROJ-203", noLinks("PROJ-203"));
+    const refuseProj202 = (request: { body: unknown }) =>
+      (request.body as { outwardIssue: { key: string } }).outwardIssue.key === "PROJ-202"
+        ? json({ errorMessages: ["You do not have the permission to link issues."], errors: {} }, 403)
+        : { status: 201 };
+    api.route("POST", "/rest/api/3/issueLink", refuseProj202, refuseProj202);
+
+    const result = await tracker.linkBlocks([link(1, 2), link(2, 3)]);
+
+    expect(result.linked).toEqual([link(2, 3)]);
+    expect(result.failed).toEqual([
+      {
+        ref: "ST1 blocks ST2",
+        error: 'Jira did not allow the bot to link PROJ-201 as blocking PROJ-202: You do not have the permission to link issues. The bot\'s account needs the "Link issues" project permission.',
+      },
+    ]);
+  });
+});
+
 describe("Jira: errors never leak raw", () => {
   it("every failure is one of the port's typed errors", async () => {
     api.route("GET", ISSUE, { status: 418, body: "teapot" });

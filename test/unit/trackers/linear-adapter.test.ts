@@ -444,6 +444,7 @@ describe("Linear: creating sub-issues", () => {
 describe("Linear: deleting, commenting and labelling", () => {
   it("deletes each sub-issue; one already gone counts as deleted, a refused one is reported", async () => {
     const ids = ["e0000124-1111-4222-8333-444455556666", "e0000125-1111-4222-8333-444455556666", "e0000126-1111-4222-8333-444455556666"];
+    api.graphql("IssueRelations", data({ data: { issues: { nodes: [] } } }));
     const reply = (request: { body: unknown }) => {
       const id = (request.body as { variables: { id: string } }).variables.id;
       if (id === ids[1]) return data(fixture("linear/error-entity-not-found.json"));
@@ -452,11 +453,41 @@ describe("Linear: deleting, commenting and labelling", () => {
     };
     api.graphql("DeleteIssue", reply, reply, reply);
     const result = await tracker.deleteSubtasks(ids);
+    expect(api.variablesOf("IssueRelations")).toEqual([{ ids, first: 3 }]);
     expect(api.variablesOf("DeleteIssue").map((variables) => variables.id).sort()).toEqual([...ids].sort());
     expect(result.deleted).toEqual([ids[0], ids[1]]);
     expect(result.failed).toEqual([
       { ref: ids[2], error: `Linear did not allow the bot to delete ${ids[2]}: You don't have permission to create issues in the team ENG.` },
     ]);
+  });
+
+  it("deletes the relations of each sub-issue before the sub-issue, a relation between two of them once", async () => {
+    // ENG-124 blocks ENG-125 (one relation, listed on both), and another issue blocks ENG-125.
+    const ids = ["e0000124-1111-4222-8333-444455556666", "e0000125-1111-4222-8333-444455556666"];
+    api.graphql("IssueRelations", data(fixture("linear/issue-relations.json")));
+    api.graphql("DeleteIssueRelation", data(fixture("linear/delete-issue-relation.json")), data(fixture("linear/delete-issue-relation.json")));
+    api.graphql("DeleteIssue", data(fixture("linear/delete-issue.json")), data(fixture("linear/delete-issue.json")));
+
+    expect(await tracker.deleteSubtasks(ids)).toEqual({ deleted: ids, failed: [] });
+
+    expect(api.variablesOf("DeleteIssueRelation").map((variables) => variables.id).sort()).toEqual(
+      ["6b1f0c2e-93a4-4d57-8e21-0f4c7a9b3d18", "a4c9e1d7-2b58-4f03-9c6e-7d1b8a2f5e40"].sort(),
+    );
+    // Each issue only after its own relations are gone.
+    const operations = api.operations();
+    const order = (operation: string, id: string) =>
+      api.requests.findIndex((request, index) => operations[index] === operation && (request.body as { variables: { id: string } }).variables.id === id);
+    expect(order("DeleteIssue", ids[0]!)).toBeGreaterThan(order("DeleteIssueRelation", "6b1f0c2e-93a4-4d57-8e21-0f4c7a9b3d18"));
+    expect(order("DeleteIssue", ids[1]!)).toBeGreaterThan(order("DeleteIssueRelation", "a4c9e1d7-2b58-4f03-9c6e-7d1b8a2f5e40"));
+  });
+
+  it("a sub-issue whose relations cannot be read is not deleted, and says why", async () => {
+    const ids = ["e0000124-1111-4222-8333-444455556666"];
+    api.graphql("IssueRelations", { status: 400, body: fixture("linear/error-forbidden.json") });
+    const result = await tracker.deleteSubtasks(ids);
+    expect(result.deleted).toEqual([]);
+    expect(result.failed).toEqual([{ ref: ids[0], error: expect.stringContaining("Linear did not allow the bot to read the relations") }]);
+    expect(api.operations()).toEqual(["IssueRelations"]);
   });
 
   it("comments in markdown on the story", async () => {
@@ -496,5 +527,53 @@ describe("Linear: deleting, commenting and labelling", () => {
     // The bot label's id came with the story read; the unknown label was looked up and not found.
     expect(api.operations()).toEqual(["Story", "RemoveLabel", "TeamContext"]);
     expect(api.variablesOf("RemoveLabel")).toEqual([{ id: STORY_ID, labelId: BOT_LABEL_ID }]);
+  });
+});
+
+describe("Linear: dependencies as blocks relations", () => {
+  const [first, second, third] = created as unknown as [{ id: string }, { id: string }, { id: string }];
+  const link = (blocker: { id: string }, blockerCode: string, blocked: { id: string }, blockedCode: string, clientId: string) => ({
+    blocker: { code: blockerCode, id: blocker.id, key: `ENG-${blockerCode.slice(2)}` },
+    blocked: { code: blockedCode, id: blocked.id, key: `ENG-${blockedCode.slice(2)}` },
+    clientId,
+  });
+  const st1BlocksSt2 = link(first, "ST1", second, "ST2", "2ed6657d-e927-568b-95e1-2665a8aea6a2");
+  const st2BlocksSt3 = link(second, "ST2", third, "ST3", "9c4e1b7a-3d2f-5a60-8b19-4e7d2c0f6a35");
+
+  it("makes one issueRelationCreate per link: the blocker as issueId, the blocked issue as relatedIssueId, type blocks, an id of the bot's", async () => {
+    api.graphql("CreateIssueRelation", data(fixture("linear/create-issue-relation.json")), data(fixture("linear/create-issue-relation.json")));
+
+    expect(await tracker.linkBlocks([st1BlocksSt2, st2BlocksSt3])).toEqual({ linked: [st1BlocksSt2, st2BlocksSt3], failed: [] });
+
+    expect(api.variablesOf("CreateIssueRelation")).toEqual([
+      { input: { id: linearIssueId(st1BlocksSt2.clientId), issueId: first.id, relatedIssueId: second.id, type: "blocks" } },
+      { input: { id: linearIssueId(st2BlocksSt3.clientId), issueId: second.id, relatedIssueId: third.id, type: "blocks" } },
+    ]);
+  });
+
+  it("a create refused because its id exists (made before a crash) is found by that id and reported linked", async () => {
+    // Linear's refusal of an id that exists, as it answers for issues (error-id-exists.json).
+    const refusal = fixture("linear/error-id-exists.json");
+    refusal.errors[0].path = ["issueRelationCreate"];
+    api.graphql("CreateIssueRelation", { status: 400, body: refusal });
+    api.graphql("IssueRelation", data(fixture("linear/issue-relation.json")));
+
+    expect(await tracker.linkBlocks([st1BlocksSt2])).toEqual({ linked: [st1BlocksSt2], failed: [] });
+
+    expect(api.operations()).toEqual(["CreateIssueRelation", "IssueRelation"]);
+    expect(api.variablesOf("IssueRelation")).toEqual([{ id: linearIssueId(st1BlocksSt2.clientId) }]);
+  });
+
+  it("a refused link that was not made earlier fails alone, with Linear's reason", async () => {
+    api.graphql("CreateIssueRelation", data(fixture("linear/error-entity-not-found.json")), data(fixture("linear/create-issue-relation.json")));
+    const noRelation = fixture("linear/error-entity-not-found.json");
+    noRelation.errors[0].message = "Entity not found: IssueRelation";
+    noRelation.errors[0].path = ["issueRelation"];
+    api.graphql("IssueRelation", data(noRelation));
+
+    const result = await tracker.linkBlocks([st1BlocksSt2, st2BlocksSt3]);
+
+    expect(result.linked).toEqual([st2BlocksSt3]);
+    expect(result.failed).toEqual([{ ref: "ST1 blocks ST2", error: "Linear could not link ENG-1 as blocking ENG-2: Could not find referenced Issue." }]);
   });
 });

@@ -76,6 +76,14 @@ describe("the Anthropic model client", () => {
     expect(bodies[0]!.output_config).toEqual({ format: { type: "json_schema", schema: toStructuredOutputSchema(request.schema) }, effort: "low" });
   });
 
+  it("sends the configured effort with every request, and a request's own effort instead when it names one", async () => {
+    const { bodies } = playApi(ok("message-checkout-subtasks.json"), ok("message-checkout-subtasks.json"));
+    const client = createAnthropicModelClient({ apiKey: API_KEY, baseUrl: BASE_URL, model: MODEL, effort: "medium" }, { logger: silentLogger })!;
+    await client.complete(request);
+    await client.complete({ ...request, effort: "high" });
+    expect(bodies.map((body) => body.output_config.effort)).toEqual(["medium", "high"]);
+  });
+
   it("answers with the text blocks, not the thinking, and with the usage and request id", async () => {
     playApi(ok("message-checkout-subtasks.json"));
     const response = await anthropic().client.complete(request);

@@ -22,6 +22,8 @@ export interface Reply {
   readonly headers?: Record<string, string>;
   /** Fail at the network level instead of answering. */
   readonly networkError?: string;
+  /** Never answer: the process that asked has died (its requests time out, if anything). */
+  readonly hang?: boolean;
 }
 
 export type Replier = Reply | ((request: RecordedRequest) => Reply);
@@ -73,6 +75,7 @@ export function playApi(origin: string, options: PlayApiOptions = {}): ApiPlayer
       }
       const reply = typeof replier === "function" ? replier(recorded) : replier;
       if (reply.networkError) throw Object.assign(new Error(reply.networkError), { code: "ECONNRESET" });
+      if (reply.hang) return new Promise<never>(() => undefined);
       const status = reply.status ?? 200;
       if (reply.body === undefined) return [status, "", reply.headers ?? {}];
       if (typeof reply.body === "string") return [status, reply.body, { "Content-Type": "text/plain", ...reply.headers }];
