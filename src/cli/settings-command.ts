@@ -5,6 +5,7 @@ import type { Config } from "../config/config.ts";
 import { configuredTrackers } from "../config/config.ts";
 import type { SettingsStore, StoredSettings } from "../settings/store.ts";
 import {
+  changedFields,
   countToText,
   describeScope,
   effectiveSettings,
@@ -81,7 +82,7 @@ export async function showSettings(store: SettingsStore, scope: SettingsScope | 
   if (history.length > 0) {
     output.out("\nchanges:");
     for (const change of history) {
-      output.out(`  ${change.changedAt.toISOString().slice(0, 16).replace("T", " ")} UTC  ${change.changedByName ?? change.changedBy} (${change.via}): ${Object.keys(change.changes).join(", ")}`);
+      output.out(`  ${change.changedAt.toISOString().slice(0, 16).replace("T", " ")} UTC  ${change.changedByName ?? change.changedBy} (${change.via}): ${changedFields(change.changes).join(", ")}`);
     }
   }
   return EXIT_OK;

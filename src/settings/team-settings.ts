@@ -44,6 +44,14 @@ export interface TeamSettingsValues {
   readonly extraLabels: readonly string[];
 }
 
+/** The fields, in the order people read them (the change log's JSON keeps no order). */
+export const SETTINGS_FIELD_ORDER = ["guidance", "count", "effortScale", "language", "reviewByDefault", "extraLabels"] as const satisfies readonly (keyof TeamSettingsValues)[];
+
+/** The fields a change touched, in reading order. */
+export function changedFields(changes: Readonly<Record<string, unknown>>): string[] {
+  return SETTINGS_FIELD_ORDER.filter((field) => field in changes);
+}
+
 export const NO_SETTINGS: TeamSettingsValues = {
   guidance: null,
   count: null,

@@ -102,6 +102,16 @@ const personActs = [
 ] as const;
 
 const behaviours: readonly Behaviour[] = [
+  // Team settings are picked from this list (slack/listeners/settings.ts).
+  {
+    name: "its teams or projects are listed by key and name, the story's own among them",
+    async check(h) {
+      const { key } = h.seedStory(invoiceStory);
+      const teams = await h.tracker.listTeams();
+      expect(teams.map((team) => team.key)).toContain(key.split("-")[0]);
+      for (const team of teams) expect(team).toEqual({ key: expect.stringMatching(/^[A-Z][A-Z0-9_]*$/), name: expect.stringMatching(/\S/) });
+    },
+  },
   // Reading a story (process-story reads it before generating, and again before writing back).
   {
     name: "a story reads back with its title, description, labels, epic and team",

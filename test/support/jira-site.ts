@@ -214,6 +214,11 @@ export class JiraSite {
       return { body: fixture("jira/createmeta-PROJ-10003-fields.json") };
     }
     if (method === "POST" && path === "/rest/api/3/issue/bulk") return this.bulkCreate(request.body);
+    if (method === "GET" && path === "/rest/api/3/project/search") {
+      // https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-projects/#api-rest-api-3-project-search-get
+      const project = { self: `${JIRA_BASE_URL}/rest/api/3/project/${PROJECT.id}`, ...PROJECT, projectTypeKey: "software", simplified: false, style: "classic" };
+      return { body: { self: `${JIRA_BASE_URL}/rest/api/3/project/search`, maxResults: 100, startAt: 0, total: 1, isLast: true, values: [project] } };
+    }
     if (method === "GET" && path === "/rest/api/3/search/jql") return this.search(request.query);
     if (method === "POST" && path === "/rest/api/3/search/approximate-count") return this.count(request.body);
     if (method === "POST" && commentPath?.[1]) return this.comment(commentPath[1], request.body);

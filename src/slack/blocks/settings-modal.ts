@@ -6,7 +6,7 @@ import type { types } from "@slack/bolt";
 import { EFFORT_SCALES, type EffortScale } from "../../effort/effort.ts";
 import { MAX_GUIDANCE_CHARS } from "../../generation/limits.ts";
 import type { SettingsChangeRecord, StoredSettings } from "../../settings/store.ts";
-import { countToText, describeScope, WORKSPACE_SCOPE, type SettingsEdit, type SettingsScope } from "../../settings/team-settings.ts";
+import { changedFields, countToText, describeScope, WORKSPACE_SCOPE, type SettingsEdit, type SettingsScope } from "../../settings/team-settings.ts";
 import type { TeamSummary, TrackerName } from "../../trackers/types.ts";
 import { trackerRegistry } from "../../trackers/registry.ts";
 import { escapeMrkdwn, mentionUser, truncate } from "../mrkdwn.ts";
@@ -99,7 +99,7 @@ function textInput(blockId: string, label: string, value: string | null, options
 function changeLine(change: SettingsChangeRecord): string {
   const who = /^[UW][A-Z0-9]{2,}$/.test(change.changedBy) ? mentionUser(change.changedBy) : escapeMrkdwn(change.changedByName ?? change.changedBy);
   const when = change.changedAt.toISOString().slice(0, 16).replace("T", " ");
-  return `• ${when} UTC · ${who} (${escapeMrkdwn(change.via)}): ${Object.keys(change.changes).map(escapeMrkdwn).join(", ")}`;
+  return `• ${when} UTC · ${who} (${escapeMrkdwn(change.via)}): ${changedFields(change.changes).join(", ")}`;
 }
 
 export function settingsModal(input: { choices: ScopeChoices; current: StoredSettings; history: readonly SettingsChangeRecord[] }): types.ModalView {

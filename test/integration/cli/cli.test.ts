@@ -54,6 +54,16 @@ describe("subtasks generate", () => {
     expect(run).toMatchObject({ trigger: "CLI", requestedBy: "ada" });
   });
 
+  it("with --instruction sends the instruction with every story and keeps it on each RunStory", async () => {
+    tracker.addStory("ENG-1");
+    tracker.addStory("ENG-2");
+    const output = capture();
+    const code = await generateCommand({ runs, requestedBy: "ada", output, pollMs: 50 }, [linearRef("ENG-1"), linearRef("ENG-2")], { dryRun: true, instruction: "backend only" });
+    expect(code).toBe(0);
+    expect(generator.calls.map((context) => context.instructions)).toEqual([["backend only"], ["backend only"]]);
+    expect((await db.prisma.runStory.findMany()).map((story) => story.instructions)).toEqual([["backend only"], ["backend only"]]);
+  });
+
   it("with --dry-run prints the proposed subtasks and creates nothing", async () => {
     tracker.addStory("ENG-1", { title: "Export orders" });
     const output = capture();
