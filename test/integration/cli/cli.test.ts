@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { generateCommand, runsCommand, showCommand, type Output } from "../../../src/cli/commands.ts";
+import { generateCommand, runsCommand, showCommand } from "../../../src/cli/commands.ts";
 import { AppError } from "../../../src/errors/app-error.ts";
 import { ErrorCode } from "../../../src/errors/codes.ts";
 import type { RunService } from "../../../src/runs/service.ts";
@@ -10,14 +10,9 @@ import { FakeGenerator } from "../../support/fake-generator.ts";
 import { FakeTracker } from "../../support/fake-tracker.ts";
 import { startCore, stopStarted } from "../../support/app.ts";
 import { linearRef } from "../../support/runs.ts";
+import { captureOutput } from "../../support/output.ts";
 
 const bin = fileURLToPath(new URL("../../../bin/subtasks.js", import.meta.url));
-
-function capture(): Output & { stdout: () => string; stderr: () => string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out: (t) => void out.push(t), err: (t) => void err.push(t), stdout: () => out.join("\n"), stderr: () => err.join("\n") };
-}
 
 let db: TestDatabase;
 let runs: RunService;
@@ -40,7 +35,7 @@ describe("subtasks generate", () => {
   it("runs the stories end to end, prints a table and exits 0", async () => {
     tracker.addStory("ENG-1");
     tracker.addStory("ENG-2");
-    const output = capture();
+    const output = captureOutput();
     const code = await generateCommand({ runs, requestedBy: "ada", output, pollMs: 50 }, [linearRef("ENG-1"), linearRef("ENG-2")], { dryRun: false });
     expect(code).toBe(0);
     const table = output.stdout();
@@ -57,7 +52,7 @@ describe("subtasks generate", () => {
   it("with --instruction sends the instruction with every story and keeps it on each RunStory", async () => {
     tracker.addStory("ENG-1");
     tracker.addStory("ENG-2");
-    const output = capture();
+    const output = captureOutput();
     const code = await generateCommand({ runs, requestedBy: "ada", output, pollMs: 50 }, [linearRef("ENG-1"), linearRef("ENG-2")], { dryRun: true, instruction: "backend only" });
     expect(code).toBe(0);
     expect(generator.calls.map((context) => context.instructions)).toEqual([["backend only"], ["backend only"]]);
@@ -66,7 +61,7 @@ describe("subtasks generate", () => {
 
   it("with --dry-run prints the proposed subtasks and creates nothing", async () => {
     tracker.addStory("ENG-1", { title: "Export orders" });
-    const output = capture();
+    const output = captureOutput();
     const code = await generateCommand({ runs, requestedBy: "ada", output, pollMs: 50 }, [linearRef("ENG-1")], { dryRun: true, count: { min: 3, max: 3 } });
     expect(code).toBe(0);
     expect(output.stdout()).toContain("ENG-1 Export orders\n  ST1  ENG-1: step 1 (S)\n  ST2  ENG-1: step 2 (M)\n  ST3  ENG-1: step 3 (L)");
@@ -77,7 +72,7 @@ describe("subtasks generate", () => {
     tracker.addStory("ENG-1");
     tracker.addStory("ENG-2");
     generator.failFor = (context) => (context.key === "ENG-2" ? new AppError(ErrorCode.ModelRefused, "Claude declined to break down ENG-2") : undefined);
-    const output = capture();
+    const output = captureOutput();
     const code = await generateCommand({ runs, requestedBy: "ada", output, pollMs: 50 }, [linearRef("ENG-1"), linearRef("ENG-2")], { dryRun: false });
     expect(code).toBe(1);
     expect(output.stdout()).toMatch(/^ENG-2\s+FAILED\s+0\s+-\s+-\s+Claude declined to break down ENG-2$/m);
@@ -88,20 +83,20 @@ describe("subtasks generate", () => {
 describe("subtasks runs and show", () => {
   it("list the latest runs and show one with its stories and subtasks", async () => {
     tracker.addStory("ENG-7", { title: "Invoice PDF" });
-    const first = capture();
+    const first = captureOutput();
     await generateCommand({ runs, requestedBy: "ada", output: first, pollMs: 50 }, [linearRef("ENG-7")], { dryRun: false });
     const run = await db.prisma.run.findFirstOrThrow();
 
-    const listed = capture();
+    const listed = captureOutput();
     expect(await runsCommand(runs, 5, listed)).toBe(0);
     expect(listed.stdout()).toMatch(new RegExp(`^${run.id}\\s+\\S+ \\S+\\s+COMPLETED\\s+cli\\s+ada\\s+ENG-7\\s+3\\s+2400\\s+\\$0\\.0056$`, "m"));
 
-    const shown = capture();
+    const shown = captureOutput();
     expect(await showCommand(runs, run.id, shown)).toBe(0);
     expect(shown.stdout()).toContain(`run ${run.id} · COMPLETED · cli by ada`);
     expect(shown.stdout()).toMatch(/ENG-7 Invoice PDF  https:\/\/tracker\.test\/issue\/ENG-7\n  ST1  ENG-\d+  ENG-7: step 1 \(S\)/);
 
-    const missing = capture();
+    const missing = captureOutput();
     expect(await showCommand(runs, "nope", missing)).toBe(2);
     expect(missing.stderr()).toBe("subtasks: no run nope");
   });

@@ -5,17 +5,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../../../src/config/config.ts";
-import type { Output } from "../../../src/cli/commands.ts";
 import { resolveScope, setSettings, showSettings } from "../../../src/cli/settings-command.ts";
 import { UsageError } from "../../../src/cli/usage-error.ts";
 import { SettingsStore } from "../../../src/settings/store.ts";
 import { migratedTestDatabase, type TestDatabase } from "../../support/database.ts";
-
-function capture(): Output & { stdout: () => string; stderr: () => string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out: (t) => void out.push(t), err: (t) => void err.push(t), stdout: () => out.join("\n"), stderr: () => err.join("\n") };
-}
+import { captureOutput } from "../../support/output.ts";
 
 let db: TestDatabase;
 let store: SettingsStore;
@@ -34,9 +28,9 @@ describe("subtasks settings", () => {
     const dir = await mkdtemp(path.join(tmpdir(), "settings-"));
     const dod = path.join(dir, "dod.md");
     await writeFile(dod, "Definition of done:\n- a test\n- a changelog line\n");
-    expect(await setSettings(store, "*", { count: "3-6", extraLabels: ["from-bot"] }, undefined, "ops", capture())).toBe(0);
+    expect(await setSettings(store, "*", { count: "3-6", extraLabels: ["from-bot"] }, undefined, "ops", captureOutput())).toBe(0);
 
-    const output = capture();
+    const output = captureOutput();
     const code = await setSettings(store, "linear:ENG", { count: "adaptive", reviewByDefault: true, extraLabels: ["backend"] }, dod, "ada", output);
     expect(code).toBe(0);
     const printed = output.stdout();
@@ -50,11 +44,11 @@ describe("subtasks settings", () => {
 
     const effective = await store.effectiveFor("LINEAR", "ENG");
     expect(effective).toMatchObject({ guidance: "Definition of done:\n- a test\n- a changelog line", count: "adaptive", reviewByDefault: true, extraLabels: ["from-bot", "backend"] });
-    console.info(`subtasks settings show linear:ENG\n${(await (async () => { const o = capture(); await showSettings(store, "linear:ENG", o); return o.stdout(); })())}`);
+    console.info(`subtasks settings show linear:ENG\n${(await (async () => { const o = captureOutput(); await showSettings(store, "linear:ENG", o); return o.stdout(); })())}`);
   });
 
   it("set refuses a value that cannot be used and stores nothing", async () => {
-    const output = capture();
+    const output = captureOutput();
     expect(await setSettings(store, "linear:ENG", { count: "0-99" }, undefined, "ada", output)).toBe(2);
     expect(output.stderr()).toContain('count: the count must stay within 1-15 (got 0-99), or "adaptive"');
     expect(await db.prisma.teamSettings.count()).toBe(0);

@@ -96,13 +96,20 @@ export interface ButtonPress {
   readonly messageTs: string;
 }
 
+/** What every interaction payload says of where it comes from: the workspace, the person, the app. */
+function interaction(user: string) {
+  return {
+    team: { id: "T0ACME", domain: "acme" },
+    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: "T0ACME" },
+    api_app_id: "A0SUBTASKS",
+    token: "deprecated-verification-token",
+  };
+}
+
 export function blockActionsBody(press: ButtonPress): string {
   const payload = {
     type: "block_actions",
-    team: { id: "T0ACME", domain: "acme" },
-    user: { id: press.user, username: press.user.toLowerCase(), team_id: "T0ACME" },
-    api_app_id: "A0SUBTASKS",
-    token: "deprecated-verification-token",
+    ...interaction(press.user),
     container: { type: "message", message_ts: press.messageTs, channel_id: press.channel, is_ephemeral: false },
     trigger_id: "13345224609.738474920.8088930838d88f008e0",
     channel: { id: press.channel, name: "runs" },
@@ -157,10 +164,7 @@ export interface ViewSubmission {
 export function viewSubmissionBody(submission: ViewSubmission): string {
   const payload = {
     type: "view_submission",
-    team: { id: "T0ACME", domain: "acme" },
-    user: { id: submission.user, username: submission.user.toLowerCase(), name: submission.user.toLowerCase(), team_id: "T0ACME" },
-    api_app_id: "A0SUBTASKS",
-    token: "deprecated-verification-token",
+    ...interaction(submission.user),
     trigger_id: "13345224609.738474920.8088930838d88f008e1",
     view: {
       id: submission.viewId ?? "V0MODAL1",
@@ -189,10 +193,7 @@ export function submitView(baseUrl: string, submission: ViewSubmission): Promise
 export function pressHomeButton(baseUrl: string, press: { user: string; actionId: string; blockId: string; value: string }): Promise<SentRequest> {
   const payload = {
     type: "block_actions",
-    team: { id: "T0ACME", domain: "acme" },
-    user: { id: press.user, username: press.user.toLowerCase(), team_id: "T0ACME" },
-    api_app_id: "A0SUBTASKS",
-    token: "deprecated-verification-token",
+    ...interaction(press.user),
     container: { type: "view", view_id: "V0HOME" },
     trigger_id: "13345224609.738474920.8088930838d88f008e2",
     view: { id: "V0HOME", type: "home", blocks: [], private_metadata: "", callback_id: "", state: { values: {} }, hash: "1767000000.home" },
@@ -205,10 +206,7 @@ export function pressHomeButton(baseUrl: string, press: { user: string; actionId
 export function pickInModal(baseUrl: string, pick: { user: string; viewId: string; actionId: string; blockId: string; value: string }): Promise<SentRequest> {
   const payload = {
     type: "block_actions",
-    team: { id: "T0ACME", domain: "acme" },
-    user: { id: pick.user, username: pick.user.toLowerCase(), team_id: "T0ACME" },
-    api_app_id: "A0SUBTASKS",
-    token: "deprecated-verification-token",
+    ...interaction(pick.user),
     container: { type: "view", view_id: pick.viewId },
     trigger_id: "13345224609.738474920.8088930838d88f008e3",
     view: { id: pick.viewId, type: "modal", blocks: [], private_metadata: "", callback_id: "team_settings", state: { values: {} }, hash: "1767000000.modal" },
