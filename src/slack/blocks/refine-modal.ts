@@ -4,7 +4,7 @@
 import type { types } from "@slack/bolt";
 import { MAX_INSTRUCTION_CHARS } from "../../generation/limits.ts";
 import type { StoryProgress } from "../../runs/types.ts";
-import { truncate } from "../mrkdwn.ts";
+import { inlineText, truncate } from "../mrkdwn.ts";
 import { context, section } from "./message.ts";
 
 export const REFINE_CALLBACK_ID = "refine_story";
@@ -42,7 +42,7 @@ export function refineModal(target: RefineTarget, story: Pick<StoryProgress, "st
     submit: plain("Refine", 24),
     close: plain("Cancel", 24),
     blocks: [
-      section(`*${truncate(story.storyKey, 40)}* ${truncate(story.storyTitle, 200)}\nSay what the next proposal should change; the rest of the plan stays as it is.`),
+      section(`*${inlineText(story.storyKey, 40)}* ${inlineText(story.storyTitle, 200)}\nSay what the next proposal should change; the rest of the plan stays as it is.`),
       {
         type: "input",
         block_id: REFINE_BLOCK_ID,
@@ -56,7 +56,7 @@ export function refineModal(target: RefineTarget, story: Pick<StoryProgress, "st
           placeholder: plain("e.g. backend only, no UI work; split the migration out", 150),
         },
       },
-      ...(earlier.length > 0 ? [context(`Earlier instructions, still applied:\n${earlier.join("\n")}`)] : []),
+      ...(earlier.length > 0 ? [context(`Earlier instructions, still applied:\n${earlier.map((line) => inlineText(line, 400)).join("\n")}`)] : []),
     ],
   };
 }
