@@ -1,5 +1,6 @@
 // Progress as observers see it, rebuilt from rows the store reads (runs/store.ts): a restarted
 // process (or another one) renders exactly what the process that did the work would have.
+import { codeNumber } from "../generation/codes.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { parseProposal } from "../sync/proposal.ts";
 import { parseRunOptions } from "./run-options.ts";
@@ -10,10 +11,6 @@ export const progressInclude = { story: { include: { subtasks: { orderBy: { crea
 type RunStoryWithStory = Prisma.RunStoryGetPayload<{ include: typeof progressInclude }>;
 type RunRow = Prisma.RunGetPayload<object>;
 
-function codeOrder(code: string): number {
-  return Number(code.replace(/^ST/, "")) || 0;
-}
-
 export function toStoryProgress(row: RunStoryWithStory): StoryProgress {
   const proposal = parseProposal(row.proposal);
   const saved = row.story.subtasks.filter((subtask) => subtask.runId === row.runId);
@@ -22,7 +19,7 @@ export function toStoryProgress(row: RunStoryWithStory): StoryProgress {
     saved.length > 0
       ? saved
           .map((s) => ({ code: s.code, title: s.title, effort: s.effort, url: s.trackerUrl, key: s.trackerKey }))
-          .sort((a, b) => codeOrder(a.code) - codeOrder(b.code))
+          .sort((a, b) => codeNumber(a.code) - codeNumber(b.code))
       : (proposal?.subtasks ?? []).map((s) => ({ code: s.code, title: s.title, effort: s.effort, url: null, key: null }));
   return {
     runId: row.runId,
