@@ -8,6 +8,7 @@ const trigger: LabelTrigger = {
   provider: "LINEAR",
   deliveryId: "8e2c4a60-1f3b-4d5e-9a7c-6b8d0e2f4a61",
   event: "Issue.update",
+  type: "GENERATE_SUBTASKS",
   ref: { tracker: "linear", key: "ENG-123", kind: "issue", input: "ENG-123" },
   requestedBy: "2e8f5a1c",
   requestedByName: "Maya Fischer",
