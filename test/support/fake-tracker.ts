@@ -60,6 +60,8 @@ export interface FakeStory {
   touched: boolean;
   /** Story points. */
   points: number | null;
+  /** Criteria in a field of their own (a Jira site with an "Acceptance Criteria" field). */
+  acceptanceCriteria: string[];
 }
 
 /** "blocker blocks blocked", by sub-issue id. */
@@ -80,7 +82,7 @@ export interface FakeEpic {
   /** The team's estimate scale; null: it uses none. */
   pointScale: number[] | null;
   /**
-   * Sibling epics as the tracker would list them; when unset, the other epics of the same
+   * Sibling epics as the tracker would list them; when unset, the other open epics of the same
    * team (the prefix of the key), as the adapters find them.
    */
   siblings?: { key: string; title: string }[];
@@ -92,6 +94,11 @@ export interface FakeTrackerOptions {
   readonly name?: TrackerName;
   /** Every call waits this long, like a real API round trip. */
   readonly latencyMs?: number;
+  /**
+   * Like a Jira site whose Story create screen has an "Acceptance Criteria" field: createStories
+   * puts criteria there instead of under a heading of the description.
+   */
+  readonly criteriaField?: boolean;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -122,11 +129,13 @@ export class FakeTracker implements Tracker {
   /** Called after each link is made; hang or throw to simulate the process dying mid-call. */
   afterLink: ((link: BlocksLink, index: number) => void | Promise<void>) | undefined;
   private readonly latencyMs: number;
+  private readonly criteriaField: boolean;
   private sequence = 1000;
 
   constructor(options: FakeTrackerOptions = {}) {
     this.name = options.name ?? "linear";
     this.latencyMs = options.latencyMs ?? 0;
+    this.criteriaField = options.criteriaField ?? false;
   }
 
   addStory(key: string, init: Partial<Omit<FakeStory, "key" | "labels">> & { labels?: string[] } = {}): FakeStory {
@@ -144,6 +153,7 @@ export class FakeTracker implements Tracker {
       marker: init.marker ?? null,
       touched: init.touched ?? false,
       points: init.points ?? null,
+      acceptanceCriteria: init.acceptanceCriteria ?? [],
     };
     this.stories.set(key, story);
     return story;
@@ -156,7 +166,7 @@ export class FakeTracker implements Tracker {
       id: options.id ?? `id-${key}`,
       key,
       title: options.title ?? `Epic ${key}`,
-      storyKeys,
+      storyKeys: [...storyKeys],
       kind: options.kind ?? "issue",
       description: options.description ?? `The ${key} epic.`,
       closed: options.closed ?? false,
@@ -166,7 +176,8 @@ export class FakeTracker implements Tracker {
     this.epics.set(key, epic);
     for (const storyKey of storyKeys) {
       const story = this.stories.get(storyKey) ?? this.addStory(storyKey);
-      story.parentKey = key;
+      // A project's issues are in it, not under it.
+      if (epic.kind === "issue") story.parentKey = key;
     }
     return epic;
   }
@@ -207,7 +218,7 @@ export class FakeTracker implements Tracker {
       ...this.summary(story),
       tracker: this.name,
       description: story.description,
-      acceptanceCriteria: [],
+      acceptanceCriteria: [...story.acceptanceCriteria],
       labels: [...story.labels],
       estimate: story.points,
       parent: parent ? this.summary(parent) : null,
@@ -299,7 +310,7 @@ export class FakeTracker implements Tracker {
     const siblings =
       epic.siblings ??
       [...this.epics.values()]
-        .filter((other) => other.key !== epic.key && this.teamKey(other.key) === team)
+        .filter((other) => other.key !== epic.key && !other.closed && this.teamKey(other.key) === team)
         .map((other) => ({ key: other.key, title: other.title }));
     return {
       ...this.summary(epic),
@@ -323,7 +334,8 @@ export class FakeTracker implements Tracker {
       marker: story.marker,
       // A person's story is theirs; a bot story with sub-issues has work started on it.
       touchedByPerson: !madeByBot || story.touched || story.children.length > 0,
-      description: story.description,
+      // As the Jira adapter gives a criteria field's items: under a heading after the description.
+      description: withAcceptanceCriteria(story.description, story.acceptanceCriteria),
     };
   }
 
@@ -347,9 +359,10 @@ export class FakeTracker implements Tracker {
         made = this.addStory(`${epic.team.key}-${number}`, {
           id: clientIds ? story.clientId : String(10_000 + number),
           title: story.title,
-          description: withAcceptanceCriteria(story.description, story.acceptanceCriteria),
+          description: this.criteriaField ? story.description : withAcceptanceCriteria(story.description, story.acceptanceCriteria),
+          acceptanceCriteria: this.criteriaField ? [...story.acceptanceCriteria] : [],
           labels: [BOT_STORY_LABEL, ...(story.labels ?? [])],
-          parentKey: target.key,
+          parentKey: target.kind === "issue" ? target.key : null,
           state: "Backlog",
           marker: story.marker,
           points: story.points,
