@@ -12,6 +12,7 @@ import type { HarnessFactory, SeededStory, StorySeed, TrackerHarness } from "./h
 export const jiraHarness: HarnessFactory = {
   label: "the Jira adapter on a played Jira site",
   createsOncePerClientId: false,
+  epicProjects: false,
   create: () => createJiraHarness(),
   createWithoutBlocksLinkType: () => createJiraHarness({ withoutBlocks: true }),
 };
@@ -41,10 +42,11 @@ function createJiraHarness(options: { withoutBlocks?: boolean } = {}): TrackerHa
 
   return {
     tracker,
+    pointScale: null,
     unknownKey: "PROJ-9999",
     seedStory: (seed) => seedStory(seed),
-    seedEpic(title, stories) {
-      const epic = site.addIssue({ summary: title, type: "Epic" });
+    seedEpic(title, stories, seed = {}) {
+      const epic = site.addIssue({ summary: title, type: "Epic", description: seed.description ?? null, status: seed.closed ? "Done" : "To Do" });
       return { key: epic.key, storyKeys: stories.map((seed) => seedStory(seed, epic.key).key) };
     },
     person: {
