@@ -3,6 +3,7 @@
 // queue and the event fan-out stay inside.
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
+import { createStoryGenerator } from "../generation/stories/generator.ts";
 import type { StoryGenerator } from "../generation/stories/types.ts";
 import type { SubtaskGenerator } from "../generation/types.ts";
 import type { PrismaClient } from "../generated/prisma/client.ts";
@@ -45,8 +46,8 @@ export interface RunServiceDeps {
   readonly logger: Logger;
   readonly trackers: Trackers;
   readonly generator: SubtaskGenerator;
-  /** Writes an epic's stories (stories runs). */
-  readonly storyGenerator: StoryGenerator;
+  /** Writes an epic's stories (stories runs); default: none configured (every stories run fails with GenerationUnavailable). */
+  readonly storyGenerator?: StoryGenerator;
   /** Labels for epics of runs the stories label started (trigger: STORIES_LABEL). */
   readonly storiesFinishLabels?: FinishLabels | null;
   /** Stories generated at once by this process (RUN_CONCURRENCY). */
@@ -99,7 +100,7 @@ export function createRunService(deps: RunServiceDeps) {
     events,
     logger,
     trackers: deps.trackers,
-    generator: deps.storyGenerator,
+    generator: deps.storyGenerator ?? createStoryGenerator({ client: null, logger }),
     finishLabels: deps.storiesFinishLabels ?? null,
     ...(deps.links ? { links: deps.links } : {}),
     ...(deps.settings ? { settings: deps.settings } : {}),

@@ -80,6 +80,8 @@ export class LinearWorkspace {
   relationsMade = 0;
   /** Operation names of every request, in order. */
   readonly operations: string[] = [];
+  /** Every request's operation and variables, in order (what a test asserts request bodies with). */
+  readonly sent: { readonly operation: string; readonly variables: Record<string, any> }[] = [];
   readonly labelIds = new Map<string, string>();
   /** Operations the workspace has no answer for (the adapter sent something it does not model). */
   readonly unanswered: string[] = [];
@@ -98,6 +100,7 @@ export class LinearWorkspace {
         const dead = this.dead !== null && request.headers.get("authorization") === this.dead.authorization;
         if (dead && this.dead!.dead) return never();
         this.operations.push(operation);
+        this.sent.push({ operation, variables: variables ?? {} });
         let reply: [number, unknown];
         try {
           reply = [200, { data: this.answer(operation, variables) }];
