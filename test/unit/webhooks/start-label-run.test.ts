@@ -27,6 +27,7 @@ describe("starting a run from a label delivery", () => {
     expect(await startLabelRun(starter, captureLogger().logger, trigger)).toEqual({ status: "started", runId: "run-1" });
     expect(inputs).toEqual([
       {
+        type: "GENERATE_SUBTASKS",
         trigger: "TRACKER_LABEL",
         refs: [trigger.ref],
         requestedBy: "2e8f5a1c",
