@@ -459,7 +459,8 @@ export class LinearWorkspace {
       title: input.title,
       description: input.description ?? "",
       stateType: "backlog",
-      parentId: input.parentId ?? null,
+      // Linear refuses a parent it does not know, as it does any missing entity.
+      parentId: input.parentId ? this.find(input.parentId).id : null,
       labels: ((input.labelIds ?? []) as string[]).map((id) => this.labelName(id)),
       estimate: input.estimate ?? null,
       projectId: input.projectId === undefined ? null : this.findProject(input.projectId).id,
