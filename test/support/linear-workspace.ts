@@ -214,6 +214,19 @@ export class LinearWorkspace {
     return { nodes: open.slice(0, first).map((project) => ({ id: project.id, slugId: project.slugId, name: project.name })) };
   }
 
+  /** What the Story and EpicIssue queries both read of the issue itself. */
+  private issueFields(issue: LinearIssue) {
+    return {
+      id: issue.id,
+      identifier: issue.identifier,
+      title: issue.title,
+      description: issue.description,
+      url: this.url(issue),
+      state: { name: STATE_NAMES[issue.stateType], type: issue.stateType },
+      labels: { nodes: [...issue.labels].map((name) => ({ name })) },
+    };
+  }
+
   private childrenPage(issue: LinearIssue, first: number, after: string | null | undefined) {
     const { nodes, pageInfo } = page([...this.issues.values()].filter((c) => c.parentId === issue.id), first, after);
     return { nodes: nodes.map((c) => this.child(c)), pageInfo };
@@ -278,14 +291,8 @@ export class LinearWorkspace {
         const children = [...this.issues.values()].filter((c) => c.parentId === issue.id);
         return {
           issue: {
-            id: issue.id,
-            identifier: issue.identifier,
-            title: issue.title,
-            description: issue.description,
-            url: this.url(issue),
+            ...this.issueFields(issue),
             estimate: issue.estimate,
-            state: { name: STATE_NAMES[issue.stateType], type: issue.stateType },
-            labels: { nodes: [...issue.labels].map((name) => ({ name })) },
             parent: parent ? { id: parent.id, identifier: parent.identifier, title: parent.title, url: this.url(parent) } : null,
             project: null,
             team: TEAM,
@@ -323,13 +330,7 @@ export class LinearWorkspace {
         const issue = this.find(v.id);
         return {
           issue: {
-            id: issue.id,
-            identifier: issue.identifier,
-            title: issue.title,
-            description: issue.description,
-            url: this.url(issue),
-            state: { name: STATE_NAMES[issue.stateType], type: issue.stateType },
-            labels: { nodes: [...issue.labels].map((name) => ({ name })) },
+            ...this.issueFields(issue),
             team: TEAM,
             children: this.childrenPage(issue, 50, null),
           },

@@ -6,8 +6,10 @@
 // https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/#api-rest-api-3-issue-bulk-post
 
 import { isAppError } from "../../errors/app-error.ts";
-import type { ItemFailure, TrackerItemSummary } from "../types.ts";
+import type { Logger } from "../../log/logger.ts";
+import type { CreateStoriesResult, CreateSubtasksResult, ItemFailure } from "../types.ts";
 import type { JiraCall } from "./call.ts";
+import type { CreateScreen, IssueType } from "./issue-types.ts";
 import { browseUrl } from "./read-story.ts";
 import { bulkCreateAnswer, type BulkCreateAnswer } from "./schemas.ts";
 import { JiraHttpError } from "./transport.ts";
@@ -24,14 +26,9 @@ export interface JiraIssueDraft {
   readonly fields: Readonly<Record<string, unknown>> & { readonly summary: string };
 }
 
-export interface CreatedJiraIssue extends TrackerItemSummary {
-  readonly code: string;
-}
-
-export interface CreateJiraIssuesResult {
-  readonly created: readonly CreatedJiraIssue[];
-  readonly failed: readonly ItemFailure[];
-}
+/** Sub-tasks and stories come back alike: each created one with its code, and the failures. */
+export type CreateJiraIssuesResult = CreateSubtasksResult & CreateStoriesResult;
+type CreatedJiraIssue = CreateJiraIssuesResult["created"][number];
 
 /** The story or epic they belong to (for messages), and the words for them. */
 export interface JiraIssueBatch {
@@ -112,4 +109,23 @@ function elementError(batch: JiraIssueBatch, error: BulkCreateAnswer["errors"][n
 /** A title as Jira's summary holds it. */
 export function asSummary(text: string): string {
   return text.length <= SUMMARY_MAX ? text : `${text.slice(0, SUMMARY_MAX - 1)}…`;
+}
+
+/**
+ * Whether the issues may carry labels: without Labels on the create screen Jira would refuse
+ * every one of them, so they go without (the footer still marks them), and the log says so.
+ */
+export function screenTakesLabels(
+  logger: Logger,
+  screen: CreateScreen,
+  about: { readonly project: string; readonly type: IssueType; readonly label: string; readonly noun: string },
+): boolean {
+  const labelled = screen.has("labels") || screen.size === 0;
+  if (!labelled) {
+    logger.warn(
+      { project: about.project, issueType: about.type.name },
+      `the ${about.type.name} create screen has no Labels field: ${about.noun} are created without the ${about.label} label`,
+    );
+  }
+  return labelled;
 }

@@ -13,7 +13,7 @@ import { appendMarker, BOT_STORY_LABEL } from "../marker.ts";
 import { withAcceptanceCriteria } from "../story-description.ts";
 import type { CreateStoriesResult, NewStory, TrackerEpic } from "../types.ts";
 import type { JiraCall } from "./call.ts";
-import { asSummary, createJiraIssues } from "./create-issues.ts";
+import { asSummary, createJiraIssues, screenTakesLabels } from "./create-issues.ts";
 import type { IssueTypes } from "./issue-types.ts";
 import { jiraLabel } from "./labels.ts";
 import { toAdf } from "./markdown-to-adf.ts";
@@ -31,13 +31,7 @@ export async function createJiraStories(
   if (!type) throw new NoStoryIssueType(project);
   const screen = await deps.types.createFields(project, type);
   const { criteria, points } = storyFieldsOf(screen);
-  const labelled = screen.has("labels") || screen.size === 0;
-  if (!labelled) {
-    deps.logger.warn(
-      { project, issueType: type.name },
-      `the Story create screen has no Labels field: stories are created without the ${BOT_STORY_LABEL} label`,
-    );
-  }
+  const labelled = screenTakesLabels(deps.logger, screen, { project, type, label: BOT_STORY_LABEL, noun: "stories" });
 
   return createJiraIssues(
     deps,

@@ -7,7 +7,7 @@ import type { Logger } from "../../log/logger.ts";
 import { appendMarker, BOT_LABEL } from "../marker.ts";
 import type { CreateSubtasksResult, NewSubtask, TrackerStory } from "../types.ts";
 import type { JiraCall } from "./call.ts";
-import { asSummary, createJiraIssues } from "./create-issues.ts";
+import { asSummary, createJiraIssues, screenTakesLabels } from "./create-issues.ts";
 import type { IssueTypes } from "./issue-types.ts";
 import { jiraLabel } from "./labels.ts";
 import { toAdf } from "./markdown-to-adf.ts";
@@ -24,14 +24,7 @@ export async function createJiraSubtasks(
   const type = await deps.types.subtaskType(project);
   const screen = await deps.types.createFields(project, type);
   const estimates = screen.has("timetracking");
-  // Without Labels on the create screen Jira would refuse every sub-task; the footer still marks them.
-  const labelled = screen.has("labels") || screen.size === 0;
-  if (!labelled) {
-    deps.logger.warn(
-      { project, issueType: type.name },
-      `the sub-task create screen has no Labels field: sub-tasks are created without the ${BOT_LABEL} label`,
-    );
-  }
+  const labelled = screenTakesLabels(deps.logger, screen, { project, type, label: BOT_LABEL, noun: "sub-tasks" });
 
   return createJiraIssues(
     deps,
