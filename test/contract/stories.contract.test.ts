@@ -8,7 +8,7 @@ import { parseAcceptanceCriteria } from "../../src/generation/acceptance-criteri
 import { NotAnEpic, StoryNotFound } from "../../src/trackers/errors.ts";
 import { BOT_STORY_LABEL } from "../../src/trackers/marker.ts";
 import type { CreatedStory, NewStory, TrackerEpic, TrackerRef, TrackerStory } from "../../src/trackers/types.ts";
-import { runContract, trackerHarnesses, type Behaviour } from "../support/contract/behaviour.ts";
+import { expectRejectionNaming, personActs, runContract, trackerHarnesses, type Behaviour } from "../support/contract/behaviour.ts";
 import type { SeededEpic, StorySeed, TrackerHarness } from "../support/contract/harness.ts";
 
 const RUN_ID = "9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d";
@@ -80,12 +80,6 @@ function expectCreatedInOrder(created: readonly CreatedStory[], codes: readonly 
   expect(new Set(created.map((item) => item.id)).size).toBe(codes.length);
 }
 
-const personActs = [
-  { act: "moved on", apply: (h: TrackerHarness, key: string) => h.person.moveOn(key) },
-  { act: "took on", apply: (h: TrackerHarness, key: string) => h.person.assign(key) },
-  { act: "edited", apply: (h: TrackerHarness, key: string) => h.person.edit(key) },
-] as const;
-
 const behaviours: readonly Behaviour[] = [
   // Reading the epic (a stories run reads it before generating, and again before writing back).
   {
@@ -143,18 +137,12 @@ const behaviours: readonly Behaviour[] = [
     name: "reading a story as an epic rejects with NotAnEpic naming the key, even when it has sub-issues",
     async check(h) {
       const { key } = h.seedStory({ ...invoiceStory, personSubIssues: ["Ask finance about payment terms"] });
-      const error = await readEpic(h, key).catch((caught: unknown) => caught);
-      expect(error).toBeInstanceOf(NotAnEpic);
-      expect((error as NotAnEpic).key).toBe(key);
+      await expectRejectionNaming(readEpic(h, key), NotAnEpic, key);
     },
   },
   {
     name: "reading an epic nobody knows rejects with StoryNotFound naming the key",
-    async check(h) {
-      const error = await readEpic(h, h.unknownKey).catch((caught: unknown) => caught);
-      expect(error).toBeInstanceOf(StoryNotFound);
-      expect((error as StoryNotFound).key).toBe(h.unknownKey);
-    },
+    check: (h) => expectRejectionNaming(readEpic(h, h.unknownKey), StoryNotFound, h.unknownKey),
   },
 
   // Creating stories (a stories run's write-back).

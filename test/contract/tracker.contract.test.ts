@@ -8,7 +8,7 @@ import { expect } from "vitest";
 import { subtaskClientId, subtaskLinkClientId } from "../../src/sync/client-id.ts";
 import { StoryNotFound } from "../../src/trackers/errors.ts";
 import type { BlocksLink, CreatedSubtask, NewSubtask, TrackerItemSummary, TrackerRef, TrackerStory } from "../../src/trackers/types.ts";
-import { runContract, trackerHarnesses, type Behaviour } from "../support/contract/behaviour.ts";
+import { expectRejectionNaming, personActs, runContract, trackerHarnesses, type Behaviour } from "../support/contract/behaviour.ts";
 import type { HarnessFactory, StorySeed, TrackerHarness } from "../support/contract/harness.ts";
 
 const RUN_ID = "5f0c8a2e-1b3d-4e6f-8a9b-0c1d2e3f4a5b";
@@ -82,12 +82,6 @@ async function childrenByKey(h: TrackerHarness, storyKey: string) {
 const untouchedBotChild = (code: string) => ({ createdByBot: true, marker: { runId: RUN_ID, code }, touchedByPerson: false });
 const touchedBotChild = (code: string) => ({ createdByBot: true, marker: { runId: RUN_ID, code }, touchedByPerson: true });
 
-const personActs = [
-  { act: "moved on", apply: (h: TrackerHarness, key: string) => h.person.moveOn(key) },
-  { act: "took on", apply: (h: TrackerHarness, key: string) => h.person.assign(key) },
-  { act: "edited", apply: (h: TrackerHarness, key: string) => h.person.edit(key) },
-] as const;
-
 const behaviours: readonly Behaviour[] = [
   // Team settings are picked from this list (slack/listeners/settings.ts).
   {
@@ -131,11 +125,7 @@ const behaviours: readonly Behaviour[] = [
   },
   {
     name: "reading a story nobody knows rejects with StoryNotFound naming the key",
-    async check(h) {
-      const error = await read(h, h.unknownKey).catch((caught: unknown) => caught);
-      expect(error).toBeInstanceOf(StoryNotFound);
-      expect((error as StoryNotFound).key).toBe(h.unknownKey);
-    },
+    check: (h) => expectRejectionNaming(read(h, h.unknownKey), StoryNotFound, h.unknownKey),
   },
 
   // Telling children apart (sync/regeneration deletes only the bot's untouched ones).

@@ -266,22 +266,10 @@ export class FakeTracker implements Tracker {
   async createSubtasks(story: TrackerStory, subtasks: readonly NewSubtask[]): Promise<CreateSubtasksResult> {
     await this.call("createSubtasks", story.key);
     const parent = this.find(story.key);
-    const created: CreateSubtasksResult["created"][number][] = [];
-    const failed: CreateSubtasksResult["failed"][number][] = [];
-    for (const [index, subtask] of subtasks.entries()) {
-      const error = this.failItem?.(subtask);
-      if (error) {
-        failed.push({ ref: subtask.code, error });
-        continue;
-      }
-      // Linear takes a client-chosen id, so the same id never makes a second issue; Jira has no
-      // such id and makes another sub-task (the run layer then matches children by marker).
-      const clientIds = this.name === "linear";
-      let child = clientIds ? parent.children.find((c) => c.id === subtask.clientId) : undefined;
-      if (!child) {
-        const number = ++this.sequence;
-        const id = clientIds ? subtask.clientId : String(10_000 + number);
-        child = {
+    return this.createEach(subtasks, this.failItem, this.afterItem, {
+      existing: (id) => parent.children.find((child) => child.id === id),
+      make: (subtask, id, number) => {
+        const child: FakeChild = {
           id,
           key: `${this.teamKey(parent.key)}-${number}`,
           title: subtask.title,
@@ -291,13 +279,11 @@ export class FakeTracker implements Tracker {
           labels: [...(subtask.labels ?? [])],
         };
         parent.children.push(child);
-        this.createdTitles.push(subtask.title);
-      }
-      created.push({ ...this.summary(child), code: subtask.code });
-      await this.afterItem?.(subtask, index);
-    }
-    return { created, failed };
+        return child;
+      },
+    });
   }
+
 
   async readEpic(ref: TrackerRef): Promise<TrackerEpic> {
     await this.call("readEpic", ref.key);
@@ -343,21 +329,11 @@ export class FakeTracker implements Tracker {
     await this.call("createStories", epic.key);
     const target = this.epics.get(epic.key);
     if (!target) throw new StoryNotFound(trackerRegistry[this.name], epic.key, { kind: epic.kind });
-    const created: CreateStoriesResult["created"][number][] = [];
-    const failed: CreateStoriesResult["failed"][number][] = [];
-    for (const [index, story] of stories.entries()) {
-      const error = this.failStory?.(story);
-      if (error) {
-        failed.push({ ref: story.code, error });
-        continue;
-      }
-      // As createSubtasks: Linear keeps the client id, Jira makes another issue.
-      const clientIds = this.name === "linear";
-      let made = clientIds ? [...this.stories.values()].find((existing) => existing.id === story.clientId) : undefined;
-      if (!made) {
-        const number = ++this.sequence;
-        made = this.addStory(`${epic.team.key}-${number}`, {
-          id: clientIds ? story.clientId : String(10_000 + number),
+    return this.createEach(stories, this.failStory, this.afterStory, {
+      existing: (id) => [...this.stories.values()].find((story) => story.id === id),
+      make: (story, id, number) => {
+        const made = this.addStory(`${epic.team.key}-${number}`, {
+          id,
           title: story.title,
           description: this.criteriaField ? story.description : withAcceptanceCriteria(story.description, story.acceptanceCriteria),
           acceptanceCriteria: this.criteriaField ? [...story.acceptanceCriteria] : [],
@@ -368,10 +344,42 @@ export class FakeTracker implements Tracker {
           points: story.points,
         });
         target.storyKeys.push(made.key);
-        this.createdTitles.push(story.title);
+        return made;
+      },
+    });
+  }
+
+  /**
+   * Creates each item in order, keeping successes when some fail. Linear takes a client-chosen
+   * id, so the same id never makes a second issue; Jira has no such id and makes another (the
+   * run layer then matches by marker).
+   */
+  private async createEach<I extends { readonly code: string; readonly clientId: string; readonly title: string }>(
+    items: readonly I[],
+    fail: ((item: I) => string | undefined) | undefined,
+    after: ((item: I, index: number) => void | Promise<void>) | undefined,
+    issues: {
+      existing: (id: string) => { id: string; key: string; title: string } | undefined;
+      make: (item: I, id: string, number: number) => { id: string; key: string; title: string };
+    },
+  ): Promise<CreateSubtasksResult & CreateStoriesResult> {
+    const created: CreateSubtasksResult["created"][number][] = [];
+    const failed: CreateSubtasksResult["failed"][number][] = [];
+    const clientIds = this.name === "linear";
+    for (const [index, item] of items.entries()) {
+      const error = fail?.(item);
+      if (error) {
+        failed.push({ ref: item.code, error });
+        continue;
       }
-      created.push({ ...this.summary(made), code: story.code });
-      await this.afterStory?.(story, index);
+      let issue = clientIds ? issues.existing(item.clientId) : undefined;
+      if (!issue) {
+        const number = ++this.sequence;
+        issue = issues.make(item, clientIds ? item.clientId : String(10_000 + number), number);
+        this.createdTitles.push(item.title);
+      }
+      created.push({ ...this.summary(issue), code: item.code });
+      await after?.(item, index);
     }
     return { created, failed };
   }

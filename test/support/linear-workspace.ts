@@ -217,6 +217,19 @@ export class LinearWorkspace {
     return { nodes: open.slice(0, first).map((project) => ({ id: project.id, slugId: project.slugId, name: project.name })) };
   }
 
+  /** What the Story and EpicIssue queries both read of the issue itself. */
+  private issueFields(issue: LinearIssue) {
+    return {
+      id: issue.id,
+      identifier: issue.identifier,
+      title: issue.title,
+      description: issue.description,
+      url: this.url(issue),
+      state: { name: STATE_NAMES[issue.stateType], type: issue.stateType },
+      labels: { nodes: [...issue.labels].map((name) => ({ name })) },
+    };
+  }
+
   private childrenPage(issue: LinearIssue, first: number, after: string | null | undefined) {
     const { nodes, pageInfo } = page([...this.issues.values()].filter((c) => c.parentId === issue.id), first, after);
     return { nodes: nodes.map((c) => this.child(c)), pageInfo };
@@ -281,14 +294,8 @@ export class LinearWorkspace {
         const children = [...this.issues.values()].filter((c) => c.parentId === issue.id);
         return {
           issue: {
-            id: issue.id,
-            identifier: issue.identifier,
-            title: issue.title,
-            description: issue.description,
-            url: this.url(issue),
+            ...this.issueFields(issue),
             estimate: issue.estimate,
-            state: { name: STATE_NAMES[issue.stateType], type: issue.stateType },
-            labels: { nodes: [...issue.labels].map((name) => ({ name })) },
             parent: parent ? { id: parent.id, identifier: parent.identifier, title: parent.title, url: this.url(parent) } : null,
             project: null,
             team: TEAM,
@@ -326,13 +333,7 @@ export class LinearWorkspace {
         const issue = this.find(v.id);
         return {
           issue: {
-            id: issue.id,
-            identifier: issue.identifier,
-            title: issue.title,
-            description: issue.description,
-            url: this.url(issue),
-            state: { name: STATE_NAMES[issue.stateType], type: issue.stateType },
-            labels: { nodes: [...issue.labels].map((name) => ({ name })) },
+            ...this.issueFields(issue),
             team: TEAM,
             children: this.childrenPage(issue, 50, null),
           },
@@ -462,7 +463,8 @@ export class LinearWorkspace {
       title: input.title,
       description: input.description ?? "",
       stateType: "backlog",
-      parentId: input.parentId ?? null,
+      // Linear refuses a parent it does not know, as it does any missing entity.
+      parentId: input.parentId ? this.find(input.parentId).id : null,
       labels: ((input.labelIds ?? []) as string[]).map((id) => this.labelName(id)),
       estimate: input.estimate ?? null,
       projectId: input.projectId === undefined ? null : this.findProject(input.projectId).id,

@@ -10,7 +10,7 @@ import { isAppError, type AppError } from "../../errors/app-error.ts";
 import type { Logger } from "../../log/logger.ts";
 import { TrackerForbidden, TrackerRequestRejected } from "../errors.ts";
 import { mapWithLimit } from "../support/map-with-limit.ts";
-import type { ItemFailure, TrackerItemSummary } from "../types.ts";
+import type { CreateStoriesResult, CreateSubtasksResult, ItemFailure } from "../types.ts";
 import type { LinearCall } from "./graphql.ts";
 import { linearIdentity } from "./identity.ts";
 import { linearIssueId } from "./issue-id.ts";
@@ -49,14 +49,9 @@ export interface LinearIssueBatch {
   readonly noun: { readonly one: string; readonly many: string };
 }
 
-export interface CreatedLinearIssue extends TrackerItemSummary {
-  readonly code: string;
-}
-
-export interface CreateLinearIssuesResult {
-  readonly created: readonly CreatedLinearIssue[];
-  readonly failed: readonly ItemFailure[];
-}
+/** Sub-issues and stories come back alike: each created one with its code, and the failures. */
+export type CreateLinearIssuesResult = CreateSubtasksResult & CreateStoriesResult;
+type CreatedLinearIssue = CreateLinearIssuesResult["created"][number];
 
 export interface CreateIssuesDeps {
   readonly call: LinearCall;

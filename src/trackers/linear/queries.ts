@@ -20,6 +20,9 @@ const childFields = /* GraphQL */ `
   }
 `;
 
+/** One page of child issues (sub-issues, or a project's issues), each read with ChildFields. */
+const childPage = "nodes { ...ChildFields } pageInfo { hasNextPage endCursor }";
+
 /**
  * What creating sub-issues in a team needs: its estimate scale and the state new issues start in.
  * Read with the story, so that creating sub-issues right after needs no extra request.
@@ -57,8 +60,7 @@ export const storyQuery = /* GraphQL */ `
       project { id name }
       team { ...TeamContextFields }
       children(first: 50) {
-        nodes { ...ChildFields }
-        pageInfo { hasNextPage endCursor }
+        ${childPage}
       }
     }
     ${labelsNamed}
@@ -71,8 +73,7 @@ export const storyChildrenQuery = /* GraphQL */ `
   query StoryChildren($id: String!, $after: String) {
     issue(id: $id) {
       children(first: 50, after: $after) {
-        nodes { ...ChildFields }
-        pageInfo { hasNextPage endCursor }
+        ${childPage}
       }
     }
   }
@@ -137,8 +138,7 @@ export const epicIssueQuery = /* GraphQL */ `
       labels(first: 50) { nodes { name } }
       team { ...EpicTeamFields }
       children(first: 50) {
-        nodes { ...ChildFields }
-        pageInfo { hasNextPage endCursor }
+        ${childPage}
       }
     }
     ${labelsNamed}
@@ -197,8 +197,7 @@ export const epicProjectQuery = /* GraphQL */ `
         nodes { projects(first: $siblings, ${openProjects}) { nodes { id slugId name } } }
       }
       issues(first: 50, filter: { parent: { null: true } }) {
-        nodes { ...ChildFields }
-        pageInfo { hasNextPage endCursor }
+        ${childPage}
       }
     }
     ${labelsNamed}
@@ -212,8 +211,7 @@ export const projectStoriesQuery = /* GraphQL */ `
   query ProjectStories($id: String!, $after: String) {
     project(id: $id) {
       issues(first: 50, after: $after, filter: { parent: { null: true } }) {
-        nodes { ...ChildFields }
-        pageInfo { hasNextPage endCursor }
+        ${childPage}
       }
     }
   }

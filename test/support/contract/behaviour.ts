@@ -18,6 +18,24 @@ export interface Behaviour {
   readonly check: (h: TrackerHarness) => Promise<void>;
 }
 
+/** What people do to what the bot made, by name for test names. */
+export const personActs = [
+  { act: "moved on", apply: (h: TrackerHarness, key: string) => h.person.moveOn(key) },
+  { act: "took on", apply: (h: TrackerHarness, key: string) => h.person.assign(key) },
+  { act: "edited", apply: (h: TrackerHarness, key: string) => h.person.edit(key) },
+] as const;
+
+/** A read that must fail with this error, naming the key it was asked for. */
+export async function expectRejectionNaming(
+  reading: Promise<unknown>,
+  type: abstract new (...args: never[]) => Error & { readonly key: string },
+  key: string,
+): Promise<void> {
+  const error = await reading.catch((caught: unknown) => caught);
+  expect(error).toBeInstanceOf(type);
+  expect((error as { key: string }).key).toBe(key);
+}
+
 /** One describe per implementation; after each behaviour, the world must have answered every request. */
 export function runContract(part: string, harnesses: readonly HarnessFactory[], behaviours: readonly Behaviour[]): void {
   for (const factory of harnesses) {
