@@ -26,7 +26,7 @@ export function createStoryGenerator(deps: StoryGeneratorDeps): StoryGenerator {
       const { stories, dropped } = result.value;
       if (dropped.length > 0) logger.info({ dropped }, "dropped repeated or surplus stories");
       logger.info({ stories: stories.length, usage: result.usage, costUsd: result.costUsd, durationMs: result.durationMs }, "stories generated");
-      return { stories, usage: result.usage, tokensUsed: totalTokens(result.usage), model: result.model, durationMs: result.durationMs, costUsd: result.costUsd };
+      return { stories, dropped, usage: result.usage, tokensUsed: totalTokens(result.usage), model: result.model, durationMs: result.durationMs, costUsd: result.costUsd };
     },
   };
 }

@@ -59,6 +59,8 @@ export interface GeneratedStory {
 
 export interface StoriesResult {
   readonly stories: readonly GeneratedStory[];
+  /** Stories of the answer left out: repeats of the epic's stories or of each other, or over the maximum. */
+  readonly dropped: readonly { readonly title: string; readonly reason: "duplicate_of_existing" | "duplicate_in_answer" | "over_maximum" }[];
   readonly usage: GenerationUsage;
   readonly tokensUsed: number;
   readonly model: string;
