@@ -1,7 +1,8 @@
 // Runs the generation engine on the story fixtures against the real API and prints, per story,
 // the subtasks, tokens, cost and simple checks, and at the end the tokens, cost and duration of
 // every story at each effort level asked for. Costs money; skipped without ANTHROPIC_API_KEY.
-//   npm run eval                                        every test/fixtures/stories/*.json
+//   npm run eval                                        every test/fixtures/stories/*.json, then every
+//                                                       test/fixtures/epics/*.json (stories from an epic)
 //   npm run eval -- test/fixtures/stories/x.json        some of them
 //   npm run eval -- --effort low,medium,high            each story once per level
 // Uses ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, ANTHROPIC_MODEL and ANTHROPIC_EFFORT like the bot;
@@ -12,6 +13,7 @@ import { parseConfig } from "../src/config/config.ts";
 import { createLogger } from "../src/log/logger.ts";
 import { EvalUsageError, parseEvalArgs, type EvalArgs } from "./eval/args.ts";
 import { renderEffortReport } from "./eval/report.ts";
+import { renderEpicsReport, runEpicsEval } from "./eval/epics.ts";
 import { runEval } from "./eval/run.ts";
 
 let args: EvalArgs;
@@ -29,17 +31,20 @@ if (!config.anthropic.apiKey) {
   process.exit(0);
 }
 
-const storiesDir = "test/fixtures/stories";
-const files =
-  args.files.length > 0
-    ? args.files
-    : (await readdir(storiesDir)).filter((file) => file.endsWith(".json")).sort().map((file) => path.join(storiesDir, file));
+const jsonIn = async (dir: string) => (await readdir(dir)).filter((file) => file.endsWith(".json")).sort().map((file) => path.join(dir, file));
+// A file under an epics folder is an epic (stories from an epic); any other is a story.
+const isEpicFile = (file: string) => path.dirname(path.resolve(file)).split(path.sep).includes("epics");
+const given = args.files.length > 0;
+const files = given ? args.files.filter((file) => !isEpicFile(file)) : await jsonIn("test/fixtures/stories");
+const epicFiles = given ? args.files.filter(isEpicFile) : await jsonIn("test/fixtures/epics");
 
 const logger = createLogger({ level: process.env["LOG_LEVEL"] ?? "warn", secrets: config.secrets });
-console.log(`eval: ${files.length} stories, model ${config.anthropic.model}, base URL ${config.anthropic.baseUrl}\n`);
+console.log(`eval: ${files.length} stories and ${epicFiles.length} epics, model ${config.anthropic.model}, base URL ${config.anthropic.baseUrl}\n`);
 const rows = await runEval({ anthropic: config.anthropic, logger, print: (line) => console.log(line) }, files, args.efforts);
+const epicRows = await runEpicsEval({ anthropic: config.anthropic, logger, print: (line) => console.log(line) }, epicFiles);
 
-console.log(renderEffortReport(rows, config.anthropic.effort));
-const failures = rows.reduce((total, row) => total + row.problems, 0);
+if (rows.length > 0) console.log(renderEffortReport(rows, config.anthropic.effort));
+if (epicRows.length > 0) console.log(`\nStories from epics\n${renderEpicsReport(epicRows)}`);
+const failures = [...rows, ...epicRows].reduce((total, row) => total + row.problems, 0);
 console.log(`\n${failures === 0 ? "all checks hold" : `${failures} failed check(s) or stories`}`);
 process.exit(failures === 0 ? 0 : 1);

@@ -6,7 +6,9 @@ import type { WebClient } from "@slack/web-api";
 import type { Config } from "./config/config.ts";
 import type { Database } from "./db/prisma.ts";
 import { openRuntimeDatabase } from "./db/runtime-database.ts";
-import { createAnthropicModelClient, createSubtaskGenerator } from "./generation/index.ts";
+import { createAnthropicModelClient, createStoryGenerator, createSubtaskGenerator } from "./generation/index.ts";
+import type { ModelClient } from "./generation/model-client.ts";
+import type { StoryGenerator } from "./generation/stories/types.ts";
 import type { SubtaskGenerator } from "./generation/types.ts";
 import type { Logger } from "./log/logger.ts";
 import type { QueueTiming, RunQueue } from "./runs/queue.ts";
@@ -25,6 +27,8 @@ export interface CoreDeps {
   readonly trackers?: Trackers;
   /** Default: the Claude-backed engine on the configured model. */
   readonly generator?: SubtaskGenerator;
+  /** Default: the Claude-backed stories engine on the same model client. */
+  readonly storyGenerator?: StoryGenerator;
   /** Default: a client on SLACK_BOT_TOKEN when Slack is configured; null: Slack off. */
   readonly slack?: WebClient | null;
   /** Stories worked on at once by this process; default RUN_CONCURRENCY. */
@@ -58,9 +62,14 @@ export interface Core {
   stop(options?: { graceful?: boolean }): Promise<void>;
 }
 
+/** The model client the configuration asks for (Claude on ANTHROPIC_MODEL); null without a key. */
+export function configuredModelClient(config: Config, logger: Logger): ModelClient | null {
+  return createAnthropicModelClient(config.anthropic, { logger });
+}
+
 /** The generation engine the configuration asks for (Claude on ANTHROPIC_MODEL). */
-export function configuredGenerator(config: Config, logger: Logger): SubtaskGenerator {
-  return createSubtaskGenerator({ client: createAnthropicModelClient(config.anthropic, { logger }), logger });
+export function configuredGenerator(config: Config, logger: Logger, client = configuredModelClient(config, logger)): SubtaskGenerator {
+  return createSubtaskGenerator({ client, logger });
 }
 
 export async function createCore(config: Config, deps: CoreDeps): Promise<Core> {
@@ -68,7 +77,9 @@ export async function createCore(config: Config, deps: CoreDeps): Promise<Core> 
   const runtime = deps.db ? null : await openRuntimeDatabase(config, logger);
   const db = deps.db ?? runtime!.db;
   const trackers = deps.trackers ?? createTrackers({ configs: config.trackers, logger });
-  const generator = deps.generator ?? configuredGenerator(config, logger);
+  const modelClient = deps.generator && deps.storyGenerator ? null : configuredModelClient(config, logger);
+  const generator = deps.generator ?? configuredGenerator(config, logger, modelClient);
+  const storyGenerator = deps.storyGenerator ?? createStoryGenerator({ client: modelClient, logger });
   const slack = deps.slack !== undefined ? deps.slack : config.slack ? createSlackClient(config.slack, logger) : null;
   const threadLinks = slack ? new ThreadLinks(slack, logger.child({ component: "slack" })) : null;
   const settings = new SettingsStore(db.prisma);
@@ -84,10 +95,12 @@ export async function createCore(config: Config, deps: CoreDeps): Promise<Core> 
     logger,
     trackers,
     generator,
+    storyGenerator,
     concurrency: deps.concurrency ?? config.runConcurrency,
     work: deps.work ?? config.runConcurrency > 0,
     epicStoryLimit: config.epicStoryLimit,
     finishLabels: { trigger: config.triggerLabel, done: config.doneLabel, failed: config.failedLabel },
+    storiesFinishLabels: { trigger: config.storiesLabel, done: config.doneLabel, failed: config.failedLabel },
     ...(threadLinks ? { links: threadLinks } : {}),
     settings,
     canReview,

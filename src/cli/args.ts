@@ -5,7 +5,17 @@ import { parseSettingsArgs, SETTINGS_USAGE, type SettingsCommand } from "./setti
 import { UsageError } from "./usage-error.ts";
 
 export type CliCommand =
-  | { readonly kind: "generate"; readonly refs: readonly string[]; readonly dryRun: boolean; readonly count?: CountRange; readonly instruction?: string }
+  | {
+      readonly kind: "generate";
+      /** "stories": user stories for epics (a stories run); "subtasks": subtasks for stories. */
+      readonly what: "subtasks" | "stories";
+      readonly refs: readonly string[];
+      readonly dryRun: boolean;
+      readonly count?: CountRange;
+      readonly instruction?: string;
+      /** Stories only: break the new stories into subtasks right after. */
+      readonly thenSubtasks?: boolean;
+    }
   | SettingsCommand
   | { readonly kind: "generate-file"; readonly file: string; readonly count?: CountRange }
   | { readonly kind: "runs"; readonly limit: number }
@@ -19,6 +29,11 @@ export const USAGE = `Usage: subtasks <command>
       --dry-run       generate and print, create nothing
       --count         how many subtasks per story, e.g. 3-8 or 5 (1-15); default: as each story calls for
       --instruction   what the plan should focus on, e.g. "backend only" (at most 1,000 characters)
+  stories <EPIC|URL...> [--dry-run] [--count 4-10] [--instruction TEXT] [--then-subtasks]
+      Write user stories with acceptance criteria for epics (a Jira Epic, a Linear project or
+      epic issue) and create them in the epic. Nobody reviews them from the CLI: use --dry-run
+      first, or /subtasks stories in Slack for Create / Refine… / Regenerate / Discard.
+      --then-subtasks break the new stories into subtasks right after
   generate <story.json> --dry-run [--count 3-8]
       Generate for a story described in a JSON file; touches no tracker and no database.
   runs [--limit N]        the latest runs (default 10)
@@ -40,7 +55,9 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     case "-h":
       return { kind: "help" };
     case "generate":
-      return parseGenerate(rest);
+      return parseGenerate(rest, "subtasks");
+    case "stories":
+      return parseGenerate(rest, "stories");
     case "runs":
       return parseRuns(rest);
     case "settings":
@@ -54,14 +71,16 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   }
 }
 
-function parseGenerate(args: readonly string[]): CliCommand {
+function parseGenerate(args: readonly string[], what: "subtasks" | "stories"): CliCommand {
   const refs: string[] = [];
   let dryRun = false;
+  let thenSubtasks = false;
   let count: CountRange | undefined;
   let instruction: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === "--dry-run") dryRun = true;
+    else if (arg === "--then-subtasks" && what === "stories") thenSubtasks = true;
     else if (arg === "--count" || arg.startsWith("--count=")) {
       const value = arg === "--count" ? args[++i] : arg.slice("--count=".length);
       if (value === undefined) throw new UsageError("--count needs a value such as 3-8");
@@ -76,6 +95,11 @@ function parseGenerate(args: readonly string[]): CliCommand {
     } else if (arg.startsWith("-")) throw new UsageError(`unknown option ${arg}`);
     else refs.push(arg);
   }
+  if (what === "stories") {
+    if (refs.length === 0) throw new UsageError("stories needs at least one epic key or link");
+    if (dryRun && thenSubtasks) throw new UsageError("--dry-run creates no stories, so --then-subtasks has nothing to break down");
+    return { kind: "generate", what, refs, dryRun, ...(count ? { count } : {}), ...(instruction ? { instruction } : {}), ...(thenSubtasks ? { thenSubtasks } : {}) };
+  }
   if (refs.length === 0) throw new UsageError("generate needs at least one story key, link or story file");
   const files = refs.filter((ref) => ref.toLowerCase().endsWith(".json"));
   if (files.length > 0) {
@@ -84,7 +108,7 @@ function parseGenerate(args: readonly string[]): CliCommand {
     if (instruction) throw new UsageError("--instruction goes with stories from a tracker; put a story file's instructions in the file");
     return { kind: "generate-file", file: files[0]!, ...(count ? { count } : {}) };
   }
-  return { kind: "generate", refs, dryRun, ...(count ? { count } : {}), ...(instruction ? { instruction } : {}) };
+  return { kind: "generate", what, refs, dryRun, ...(count ? { count } : {}), ...(instruction ? { instruction } : {}) };
 }
 
 function parseRuns(args: readonly string[]): CliCommand {

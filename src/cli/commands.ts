@@ -6,6 +6,7 @@ import type { CountRange, SubtaskGenerator } from "../generation/types.ts";
 import { loadStoryContextFile } from "../generation/story-file.ts";
 import type { RunProgress } from "../runs/progress.ts";
 import type { RunService } from "../runs/service.ts";
+import type { EpicProgress, RunSummary } from "../runs/types.ts";
 import { isFinalStory, isRunOver } from "../runs/states.ts";
 import { parseRef } from "../trackers/parse-ref.ts";
 import type { TrackerRef } from "../trackers/types.ts";
@@ -77,10 +78,12 @@ export interface GenerateDeps {
 export async function generateCommand(
   deps: GenerateDeps,
   refs: readonly TrackerRef[],
-  options: { dryRun: boolean; count?: CountRange; instruction?: string },
+  options: { what?: "subtasks" | "stories"; dryRun: boolean; count?: CountRange; instruction?: string; thenSubtasks?: boolean },
 ): Promise<number> {
   const { runs, output } = deps;
+  const stories = options.what === "stories";
   const result = await runs.startRun({
+    type: stories ? "GENERATE_STORIES" : "GENERATE_SUBTASKS",
     trigger: "CLI",
     refs,
     requestedBy: deps.requestedBy,
@@ -88,11 +91,20 @@ export async function generateCommand(
       ...(options.dryRun ? { dryRun: true } : {}),
       ...(options.count ? { count: options.count } : {}),
       ...(options.instruction ? { instruction: options.instruction } : {}),
+      ...(options.thenSubtasks ? { thenSubtasks: true } : {}),
     },
   });
   if (result.duplicate || !result.runId) throw new Error("the run was not recorded");
   const runId = result.runId;
   output.err(`run ${runId} started${options.dryRun ? " (dry run: nothing is created)" : ""}`);
+  if (stories) return waitForStoriesRun(deps, runId, options.dryRun);
+  return waitForRun(deps, runId, options.dryRun);
+}
+
+/** Waits for a subtasks run, printing each story as it finishes, then the run's table. */
+async function waitForRun(deps: GenerateDeps, runId: string, dryRun: boolean): Promise<number> {
+  const { runs, output } = deps;
+  const options = { dryRun };
   const reported = new Set<string>();
   const unsubscribe = runs.observe({
     onStoryUpdate: (story) => {
@@ -124,6 +136,77 @@ export async function generateCommand(
   }
 }
 
+/** Waits for a stories run, then prints each epic's stories (and waits for chained subtasks runs). */
+async function waitForStoriesRun(deps: GenerateDeps, runId: string, dryRun: boolean): Promise<number> {
+  const { runs, output } = deps;
+  const unsubscribe = runs.observe({
+    onEpicUpdate: (epic) => {
+      if (epic.runId !== runId || !["COMPLETED", "FAILED", "SKIPPED"].includes(epic.status)) return;
+      output.err(`  ${epic.epicKey}: ${epic.status.toLowerCase()}${epic.errorMsg ? ` (${epic.errorMsg})` : ` (${epic.stories.length} stories)`}`);
+    },
+  });
+  try {
+    for (;;) {
+      const progress = await runs.loadRunProgress(runId);
+      if (progress && isRunOver(progress.run.status)) {
+        const epics = await runs.loadEpicsOfRun(runId);
+        output.out(epicsTable(epics));
+        printEpicStories(epics, output);
+        if (progress.run.errorMsg) output.err(`note: ${progress.run.errorMsg}`);
+        output.out(`\n${storiesRunFooter(progress.run)}${dryRun ? " · dry run: nothing was created" : ""}`);
+        let code = exitCodeOf(progress);
+        for (const chained of epics.flatMap((epic) => (epic.chainedRunId ? [epic.chainedRunId] : []))) {
+          output.err(`subtasks run ${chained} breaks the new stories down`);
+          code = Math.max(code, await waitForRun(deps, chained, false));
+        }
+        return code;
+      }
+      await new Promise((resolve) => setTimeout(resolve, deps.pollMs ?? 500));
+    }
+  } finally {
+    unsubscribe();
+  }
+}
+
+export function epicsTable(epics: readonly EpicProgress[]): string {
+  return renderTable(
+    ["epic", "status", "stories", "created", "tokens", "cost", "note"],
+    epics.map((epic) => [
+      epic.epicKey,
+      epic.status,
+      String(epic.stories.length),
+      String(epic.storiesCreated),
+      epic.tokensUsed === null ? "-" : String(epic.tokensUsed),
+      formatCost(epic.costUsd),
+      epic.errorMsg ?? "",
+    ]),
+  );
+}
+
+function printEpicStories(epics: readonly EpicProgress[], output: Output): void {
+  for (const epic of epics) {
+    if (epic.stories.length === 0) continue;
+    output.out(`\n${epic.epicKey} ${epic.epicTitle}${epic.epicUrl ? `  ${epic.epicUrl}` : ""}`);
+    for (const story of epic.stories) {
+      const points = story.points === null ? "" : ` (${story.points} pt)`;
+      const after = story.dependsOn.length > 0 ? ` after ${story.dependsOn.join(", ")}` : "";
+      output.out(`  ${story.code}  ${story.key ?? "-"}  ${story.title}${points}${after}`);
+      for (const criterion of story.acceptanceCriteria) output.out(`        - ${criterion}`);
+    }
+  }
+}
+
+function storiesRunFooter(run: RunSummary): string {
+  return [
+    `run ${run.runId}: ${run.status}`,
+    `${run.epicsDone} epics done, ${run.epicsFailed} failed, ${run.epicsSkipped} skipped`,
+    `${run.storiesCreated} stories created, ${run.storiesDeleted} replaced`,
+    `${run.tokensUsed} tokens`,
+    `~${formatCost(run.costUsd)} (estimate)`,
+    formatDuration(run.durationMs),
+  ].join(" · ");
+}
+
 /** Generates for a story file without any tracker or database. */
 export async function generateFileCommand(
   generator: SubtaskGenerator,
@@ -151,15 +234,16 @@ export async function runsCommand(runs: RunService, limit: number, output: Outpu
   }
   output.out(
     renderTable(
-      ["run", "created", "status", "trigger", "by", "stories", "created", "tokens", "cost"],
+      ["run", "created", "kind", "status", "trigger", "by", "refs", "created", "tokens", "cost"],
       list.map((run) => [
         run.runId,
         run.createdAt.toISOString().replace("T", " ").slice(0, 19),
+        run.type === "GENERATE_STORIES" ? "stories" : "subtasks",
         run.status,
         run.trigger.toLowerCase().replace("_", " "),
         run.requestedByName ?? run.requestedBy,
         run.refs.join(" "),
-        String(run.subtasksCreated),
+        run.type === "GENERATE_STORIES" ? `${run.storiesCreated} stories` : `${run.subtasksCreated} subtasks`,
         String(run.tokensUsed),
         formatCost(run.costUsd),
       ]),
@@ -179,6 +263,13 @@ export async function showCommand(runs: RunService, runId: string, output: Outpu
   output.out(`asked for: ${run.refs.join(" ")}${run.options.dryRun ? " (dry run)" : ""}${run.options.review ? " (review)" : ""}`);
   if (run.errorMsg) output.out(`note: ${run.errorMsg}`);
   output.out("");
+  if (run.type === "GENERATE_STORIES") {
+    const epics = await runs.loadEpicsOfRun(runId);
+    output.out(epicsTable(epics));
+    printEpicStories(epics, output);
+    output.out(`\n${storiesRunFooter(run)}`);
+    return run.status === "FAILED" || run.status === "PARTIAL" ? EXIT_STORIES_FAILED : EXIT_OK;
+  }
   output.out(storiesTable(progress));
   for (const story of progress.stories) {
     if (story.subtasks.length === 0) continue;

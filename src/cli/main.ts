@@ -80,7 +80,9 @@ async function main(argv: readonly string[]): Promise<number> {
     await core.start();
     if (command.kind === "generate") {
       return await generateCommand({ runs, requestedBy: userInfo().username, output }, refs!, {
+        what: command.what,
         dryRun: command.dryRun,
+        ...(command.thenSubtasks ? { thenSubtasks: true } : {}),
         ...(command.count ? { count: command.count } : {}),
         ...(command.instruction ? { instruction: command.instruction } : {}),
       });

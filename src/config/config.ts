@@ -38,6 +38,8 @@ export interface Config {
   readonly triggerLabel: string;
   /** The labels a label-started run leaves on its stories. */
   readonly doneLabel: string;
+  /** STORIES_LABEL: on an epic, starts a stories run. */
+  readonly storiesLabel: string;
   readonly failedLabel: string;
   readonly defaultTracker: TrackerName | undefined;
   readonly runConcurrency: number;
@@ -110,6 +112,7 @@ export function parseConfig(env: Env): Config {
     },
     triggerLabel: str("TRIGGER_LABEL"),
     doneLabel: str("DONE_LABEL"),
+    storiesLabel: str("STORIES_LABEL"),
     failedLabel: str("FAILED_LABEL"),
     defaultTracker,
     runConcurrency: v.RUN_CONCURRENCY as number,

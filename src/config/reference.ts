@@ -19,6 +19,7 @@ const coreRows: (VariableName[] | typeof TRACKERS)[] = [
   ["ANTHROPIC_MODEL"],
   ["ANTHROPIC_EFFORT"],
   ["TRIGGER_LABEL"],
+  ["STORIES_LABEL"],
   ["DONE_LABEL"],
   ["FAILED_LABEL"],
   ["DEFAULT_TRACKER"],

@@ -96,6 +96,12 @@ const coreVariables = {
     meaning: "label that starts a run",
     defaultText: "ai:subtasks",
   },
+  STORIES_LABEL: {
+    schema: text.max(100).default("ai:stories"),
+    expected: "a label name of at most 100 characters",
+    meaning: "label that, added to an epic, starts a stories run (user stories with acceptance criteria); DONE_LABEL or FAILED_LABEL replaces it after",
+    defaultText: "ai:stories",
+  },
   DONE_LABEL: {
     schema: text.max(100).default("subtasks:done"),
     expected: "a label name of at most 100 characters",

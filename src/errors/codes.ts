@@ -17,6 +17,8 @@ export const ErrorCode = {
   TrackerRequestRejected: "tracker_request_rejected",
   TrackerResponseInvalid: "tracker_response_invalid",
   NoSubtaskIssueType: "no_subtask_issue_type",
+  NoStoryIssueType: "no_story_issue_type",
+  NotAnEpic: "not_an_epic",
 
   // The model.
   GenerationUnavailable: "generation_unavailable",

@@ -6,6 +6,9 @@ export { createSubtaskGenerator, type SubtaskGeneratorDeps } from "./generator.t
 export { generateStructured, type StructuredTask, type StructuredResult, type Validation } from "./structured-generation.ts";
 export { breakdownTask, acceptanceCriteriaOf, type Breakdown } from "./breakdown-task.ts";
 export { loadStoryContextFile, parseStoryFile, type StoryFile } from "./story-file.ts";
+export type * from "./stories/types.ts";
+export { createStoryGenerator, type StoryGeneratorDeps } from "./stories/generator.ts";
+export { storiesTask, ADAPTIVE_STORY_COUNT } from "./stories/task.ts";
 export { parseAcceptanceCriteria } from "./acceptance-criteria.ts";
 export { GenerationUnavailable, InvalidOutput, InvalidStoryFile, OutputTruncated, Refused } from "./errors.ts";
 

@@ -5,7 +5,9 @@
 
 import { EFFORT_SCALES_IN_WORDS, describeEffortScale } from "./effort-wording.ts";
 import type { ResolvedOptions } from "./options.ts";
-import { MAX_GUIDANCE_CHARS, MAX_INSTRUCTION_CHARS } from "./limits.ts";
+import { data, feedbackMessage, guidanceBlock, instructionsBlock, listOf, oneLine, PROMPT_LIMITS } from "./prompt-data.ts";
+
+export { neutraliseDelimiters, PROMPT_LIMITS } from "./prompt-data.ts";
 import type { PlannedSubtask, StoryContext } from "./types.ts";
 
 /**
@@ -64,61 +66,6 @@ Write titles and descriptions in the output language the settings name. When the
 
 Answer with the JSON object the response format defines and nothing else: no preamble, no markdown fence, no comments. If a previous answer of yours was rejected, the next user message lists what was wrong; answer again with the complete corrected JSON object, not a patch.`;
 
-/** Our tag names; text in the story that imitates one of them is neutralised. */
-const RESERVED_TAGS = [
-  "story_data",
-  "story",
-  "key",
-  "title",
-  "labels",
-  "estimate",
-  "description",
-  "acceptance_criteria",
-  "epic",
-  "summary",
-  "sibling_stories",
-  "existing_subtasks",
-  "team_guidance",
-  "reviewer_instructions",
-  "instruction",
-  "previous_plan",
-];
-const RESERVED_TAG = new RegExp(`<(\\s*/?\\s*(?:${RESERVED_TAGS.join("|")})\\b[^>]*)>`, "gi");
-
-/** Limits that keep one pasted log file from costing a fortune; far above any real story. */
-export const PROMPT_LIMITS = {
-  descriptionChars: 30_000,
-  listItems: 100,
-  itemChars: 500,
-  guidanceChars: MAX_GUIDANCE_CHARS,
-  /** A previous plan's descriptions are context for an edit, not the plan itself. */
-  planDescriptionChars: 400,
-  /** The most recent instructions a refinement carries. */
-  instructions: 10,
-} as const;
-
-/**
- * Makes untrusted text unable to close or open our delimiters: any tag that names one of ours
- * (any case, with spaces or attributes) has its angle brackets replaced by look-alikes.
- */
-export function neutraliseDelimiters(text: string): string {
-  return text.replace(RESERVED_TAG, "‹$1›");
-}
-
-function cut(text: string, limit: number): string {
-  return text.length <= limit ? text : `${text.slice(0, limit)}\n[… cut: ${text.length - limit} more characters]`;
-}
-
-function data(text: string, limit: number = PROMPT_LIMITS.itemChars): string {
-  return neutraliseDelimiters(cut(text.trim(), limit));
-}
-
-function listOf(items: readonly string[]): string[] {
-  const shown = items.slice(0, PROMPT_LIMITS.listItems);
-  const more = items.length - shown.length;
-  return more > 0 ? [...shown, `(${more} more not shown)`] : shown;
-}
-
 function settingsOf(options: ResolvedOptions): string[] {
   const { min, max } = options.count;
   const count = options.adaptive
@@ -174,17 +121,9 @@ function previousPlanOf(plan: readonly PlannedSubtask[]): string[] {
   plan.slice(0, PROMPT_LIMITS.listItems).forEach((subtask, index) => {
     const after = subtask.dependsOn.length > 0 ? `; after ${subtask.dependsOn.map((code) => data(code, 20)).join(", ")}` : "";
     lines.push(`${index + 1}. ${data(subtask.title)} (${data(subtask.code, 20)}, ${data(subtask.effort, 20)}${after})`);
-    lines.push(`   ${data(subtask.description, PROMPT_LIMITS.planDescriptionChars).replace(/\s*\n\s*/g, " ")}`);
+    lines.push(`   ${oneLine(subtask.description, PROMPT_LIMITS.planDescriptionChars)}`);
   });
   lines.push("</previous_plan>");
-  return lines;
-}
-
-function instructionsOf(instructions: readonly string[]): string[] {
-  const shown = instructions.slice(-PROMPT_LIMITS.instructions);
-  const lines = ["<reviewer_instructions>"];
-  shown.forEach((instruction, index) => lines.push(`${index + 1}. ${data(instruction, MAX_INSTRUCTION_CHARS).replace(/\s*\n\s*/g, " ")}`));
-  lines.push("</reviewer_instructions>");
   return lines;
 }
 
@@ -202,12 +141,12 @@ export function buildStoryMessage(context: StoryContext, acceptanceCriteria: rea
     "</story_data>",
   ];
   if (context.teamGuidance?.trim()) {
-    lines.push("", "<team_guidance>", data(context.teamGuidance, PROMPT_LIMITS.guidanceChars), "</team_guidance>");
+    lines.push("", ...guidanceBlock(context.teamGuidance));
   }
   const refining = (context.previousPlan?.length ?? 0) > 0;
   if (refining) lines.push("", ...previousPlanOf(context.previousPlan!));
   const instructions = (context.instructions ?? []).filter((instruction) => instruction.trim() !== "");
-  if (instructions.length > 0) lines.push("", ...instructionsOf(instructions));
+  if (instructions.length > 0) lines.push("", ...instructionsBlock(instructions));
   lines.push(
     "",
     refining
@@ -219,10 +158,5 @@ export function buildStoryMessage(context: StoryContext, acceptanceCriteria: rea
 
 /** The user message after a rejected answer: what was wrong, and to answer again in full. */
 export function buildFeedbackMessage(issues: readonly string[]): string {
-  return [
-    "Your answer could not be used. These problems were found (paths count subtasks from 0):",
-    ...issues.map((issue) => `- ${neutraliseDelimiters(issue)}`),
-    "",
-    "Answer again with the complete corrected JSON object for the same story, following all the rules.",
-  ].join("\n");
+  return feedbackMessage(issues, { items: "subtasks", subject: "story" });
 }

@@ -1,5 +1,5 @@
 import type { Logger } from "../log/logger.ts";
-import type { RunObserver, RunSummary, StoryProgress } from "./types.ts";
+import type { EpicProgress, RunObserver, RunSummary, StoryProgress } from "./types.ts";
 
 /**
  * Fans state-machine events out to observers (the Slack reporter, the CLI). An observer that
@@ -31,6 +31,10 @@ export class RunEvents {
 
   storyUpdated(story: StoryProgress): void {
     this.each("onStoryUpdate", (o) => o.onStoryUpdate?.(story));
+  }
+
+  epicUpdated(epic: EpicProgress): void {
+    this.each("onEpicUpdate", (o) => o.onEpicUpdate?.(epic));
   }
 
   runCompleted(run: RunSummary, stories: readonly StoryProgress[]): void {

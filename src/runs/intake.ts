@@ -107,6 +107,7 @@ export class RunIntake {
       }));
     const runs = batch.map(({ input, runId }) => ({
       id: runId,
+      type: input.type ?? "GENERATE_SUBTASKS",
       viaDelivery: input.delivery !== undefined,
       trigger: input.trigger,
       requestedBy: input.requestedBy,

@@ -1,18 +1,16 @@
 // Progress as observers see it, rebuilt from rows the store reads (runs/store.ts): a restarted
 // process (or another one) renders exactly what the process that did the work would have.
+import { codeNumber } from "../generation/codes.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { parseProposal } from "../sync/proposal.ts";
+import { parseStoriesProposal } from "../sync/stories-proposal.ts";
 import { parseRunOptions } from "./run-options.ts";
-import type { RunSummary, StartRunInput, StoryProgress } from "./types.ts";
+import type { EpicProgress, RunSummary, StartRunInput, StoryProgress } from "./types.ts";
 
 /** What the store reads with a RunStory to render its progress. */
 export const progressInclude = { story: { include: { subtasks: { orderBy: { createdAt: "asc" } } } } } as const;
 type RunStoryWithStory = Prisma.RunStoryGetPayload<{ include: typeof progressInclude }>;
 type RunRow = Prisma.RunGetPayload<object>;
-
-function codeOrder(code: string): number {
-  return Number(code.replace(/^ST/, "")) || 0;
-}
 
 export function toStoryProgress(row: RunStoryWithStory): StoryProgress {
   const proposal = parseProposal(row.proposal);
@@ -22,7 +20,7 @@ export function toStoryProgress(row: RunStoryWithStory): StoryProgress {
     saved.length > 0
       ? saved
           .map((s) => ({ code: s.code, title: s.title, effort: s.effort, url: s.trackerUrl, key: s.trackerKey }))
-          .sort((a, b) => codeOrder(a.code) - codeOrder(b.code))
+          .sort((a, b) => codeNumber(a.code) - codeNumber(b.code))
       : (proposal?.subtasks ?? []).map((s) => ({ code: s.code, title: s.title, effort: s.effort, url: null, key: null }));
   return {
     runId: row.runId,
@@ -53,6 +51,7 @@ export function toStoryProgress(row: RunStoryWithStory): StoryProgress {
 export function toRunSummary(run: RunRow): RunSummary {
   return {
     runId: run.id,
+    type: run.type === "GENERATE_STORIES" ? "GENERATE_STORIES" : "GENERATE_SUBTASKS",
     status: run.status,
     trigger: run.trigger,
     requestedBy: run.requestedBy,
@@ -67,6 +66,12 @@ export function toRunSummary(run: RunRow): RunSummary {
     storiesSkipped: run.storiesSkipped,
     subtasksCreated: run.subtasksCreated,
     subtasksDeleted: run.subtasksDeleted,
+    epicsTotal: run.epicsTotal,
+    epicsDone: run.epicsDone,
+    epicsFailed: run.epicsFailed,
+    epicsSkipped: run.epicsSkipped,
+    storiesCreated: run.storiesCreated,
+    storiesDeleted: run.storiesDeleted,
     tokensUsed: run.tokensUsed,
     costUsd: Number(run.costUsd),
     durationMs: run.durationMs,
@@ -80,6 +85,7 @@ export function toRunSummary(run: RunRow): RunSummary {
 export function queuedRunSummary(runId: string, input: StartRunInput, createdAt: Date): RunSummary {
   return {
     runId,
+    type: input.type ?? "GENERATE_SUBTASKS",
     status: "QUEUED",
     trigger: input.trigger,
     requestedBy: input.requestedBy,
@@ -94,6 +100,12 @@ export function queuedRunSummary(runId: string, input: StartRunInput, createdAt:
     storiesSkipped: 0,
     subtasksCreated: 0,
     subtasksDeleted: 0,
+    epicsTotal: 0,
+    epicsDone: 0,
+    epicsFailed: 0,
+    epicsSkipped: 0,
+    storiesCreated: 0,
+    storiesDeleted: 0,
     tokensUsed: 0,
     costUsd: 0,
     durationMs: null,
@@ -106,4 +118,46 @@ export function queuedRunSummary(runId: string, input: StartRunInput, createdAt:
 export interface RunProgress {
   readonly run: RunSummary;
   readonly stories: readonly StoryProgress[];
+}
+
+type RunEpicWithEpic = Prisma.RunEpicGetPayload<{ include: { epic: true } }>;
+
+/**
+ * An epic of a stories run: its proposal's stories, each with the issue it became (`made`: the
+ * stories this run recorded in the epic, by code), once it exists.
+ */
+export function toEpicProgress(row: RunEpicWithEpic, made: readonly { code: string | null; key: string; url: string | null }[], dryRun: boolean): EpicProgress {
+  const proposal = parseStoriesProposal(row.proposal);
+  const issues = new Map(made.flatMap((story) => (story.code ? [[story.code, story] as const] : [])));
+  return {
+    runId: row.runId,
+    runEpicId: row.id,
+    epicKey: row.epic.key,
+    epicTitle: row.epic.title,
+    epicUrl: row.epic.url,
+    tracker: row.epic.tracker,
+    status: row.status,
+    reviewState: row.reviewState,
+    stories: (proposal?.stories ?? []).map((story) => ({
+      code: story.code,
+      title: story.title,
+      acceptanceCriteria: story.acceptanceCriteria,
+      points: story.points,
+      dependsOn: story.dependsOn,
+      key: issues.get(story.code)?.key ?? null,
+      url: issues.get(story.code)?.url ?? null,
+    })),
+    storiesCreated: row.storiesCreated,
+    storiesDeleted: row.storiesDeleted,
+    replaces: (proposal?.deletions ?? []).map((deletion) => deletion.key),
+    instructions: row.instructions,
+    dryRun,
+    chainedRunId: row.chainedRunId,
+    tokensUsed: row.tokensUsed,
+    costUsd: proposal?.costUsd ?? null,
+    durationMs: row.durationMs,
+    errorMsg: row.errorMsg,
+    retryCount: row.retryCount,
+    slackReplyTs: row.slackReplyTs,
+  };
 }

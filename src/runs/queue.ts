@@ -7,12 +7,18 @@ import { uuidFromName } from "../db/uuid-from-name.ts";
 export const RESOLVE_QUEUE = "run-resolve";
 export const STORY_QUEUE = "run-story";
 export const STORY_DEAD_QUEUE = "run-story-dead";
+/** One job per epic of a stories run (GENERATE_STORIES). */
+export const EPIC_QUEUE = "run-epic";
+export const EPIC_DEAD_QUEUE = "run-epic-dead";
 
 export interface ResolveJob {
   readonly runId: string;
 }
 export interface StoryJob {
   readonly runStoryId: string;
+}
+export interface EpicJob {
+  readonly runEpicId: string;
 }
 
 export interface QueueTiming {
@@ -81,6 +87,8 @@ export class RunQueue {
     await this.ensureQueue(STORY_DEAD_QUEUE, { retryLimit: 5, retryDelay: 10, retryBackoff: true });
     await this.ensureQueue(RESOLVE_QUEUE, common);
     await this.ensureQueue(STORY_QUEUE, { ...common, deadLetter: STORY_DEAD_QUEUE });
+    await this.ensureQueue(EPIC_DEAD_QUEUE, { retryLimit: 5, retryDelay: 10, retryBackoff: true });
+    await this.ensureQueue(EPIC_QUEUE, { ...common, deadLetter: EPIC_DEAD_QUEUE });
     this.started = true;
   }
 
@@ -188,6 +196,27 @@ export class RunQueue {
     this.wake(STORY_QUEUE, jobs.length);
   }
 
+  /** Enqueues one epic job of a stories run; deterministic ids as for stories. */
+  async sendEpic(runEpicId: string, jobId: string, startAfterSeconds = 0): Promise<void> {
+    await this.boss.send(EPIC_QUEUE, { runEpicId } satisfies EpicJob, {
+      ...this.jobOptions(),
+      id: jobId,
+      deadLetter: EPIC_DEAD_QUEUE,
+      ...(startAfterSeconds > 0 ? { startAfter: startAfterSeconds } : {}),
+    });
+    if (startAfterSeconds === 0) this.wake(EPIC_QUEUE);
+  }
+
+  async sendEpics(jobs: readonly { runEpicId: string; jobId: string }[]): Promise<void> {
+    if (jobs.length === 0) return;
+    const options = this.jobOptions();
+    await this.boss.insert(
+      EPIC_QUEUE,
+      jobs.map((job) => ({ ...options, id: job.jobId, data: { runEpicId: job.runEpicId } satisfies EpicJob, deadLetter: EPIC_DEAD_QUEUE })),
+    );
+    this.wake(EPIC_QUEUE, jobs.length);
+  }
+
   async stop(options: { graceful?: boolean; timeoutMs?: number } = {}): Promise<void> {
     if (!this.started) return;
     this.started = false;
@@ -203,6 +232,11 @@ function resolveJobId(runId: string): string {
 /** The job id of a story's first attempt in a run (known before the RunStory row exists). */
 export function firstStoryJobId(runId: string, storyId: string): string {
   return uuidFromName(`story:${runId}:${storyId}`);
+}
+
+/** The job id of an epic's first attempt in a stories run. */
+export function firstEpicJobId(runId: string, epicId: string): string {
+  return uuidFromName(`epic:${runId}:${epicId}`);
 }
 
 /** The job that retries after `jobId`: derived from it, so each retry chain is unique. */

@@ -9,7 +9,7 @@ import type { TrackerRef } from "../trackers/types.ts";
 import type { RunEvents } from "./events.ts";
 import type { RunQueue } from "./queue.ts";
 import { parseRunOptions, parseRunTargets } from "./run-options.ts";
-import type { ResolvedRef, RunStore } from "./store.ts";
+import type { ResolvedRef, RunRow, RunStore } from "./store.ts";
 
 export interface ResolverDeps {
   readonly store: RunStore;
@@ -19,6 +19,8 @@ export interface ResolverDeps {
   readonly trackers: Trackers;
   /** Most stories one epic contributes to a run. */
   readonly epicStoryLimit: number;
+  /** Resolves a stories run (GENERATE_STORIES); see runs/epics/resolve-epics.ts. */
+  readonly resolveStoriesRun: (run: RunRow) => Promise<void>;
 }
 
 export function createRunResolver(deps: ResolverDeps) {
@@ -51,6 +53,7 @@ export function createRunResolver(deps: ResolverDeps) {
   async function resolveRun(runId: string): Promise<void> {
     const run = await store.loadRun(runId);
     if (!run) return;
+    if (run.type === "GENERATE_STORIES") return deps.resolveStoriesRun(run);
     if (run.status === "RUNNING") {
       // A retry after a crash between creating the stories and enqueueing them: enqueue again
       // (job ids are deterministic, so jobs that exist are not duplicated).

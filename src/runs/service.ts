@@ -3,21 +3,40 @@
 // queue and the event fan-out stay inside.
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
+import { createStoryGenerator } from "../generation/stories/generator.ts";
+import type { StoryGenerator } from "../generation/stories/types.ts";
 import type { SubtaskGenerator } from "../generation/types.ts";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Trackers } from "../trackers/create-trackers.ts";
+import { EpicRunStore } from "./epic-store.ts";
+import { createEpicProcessor } from "./epics/process-epic.ts";
+import { createEpicResolver } from "./epics/resolve-epics.ts";
 import { RunEvents } from "./events.ts";
 import type { FinishLabels } from "./finish-labels.ts";
 import { RunIntake } from "./intake.ts";
 import type { DiscussionLinks } from "./ports.ts";
 import { createStoryProcessor, type StoryProcessorDeps } from "./process-story.ts";
 import type { RunProgress } from "./progress.ts";
-import { RESOLVE_QUEUE, RunQueue, STORY_DEAD_QUEUE, STORY_QUEUE, type QueueTiming, type ResolveJob, type StoryJob } from "./queue.ts";
+import {
+  EPIC_DEAD_QUEUE,
+  EPIC_QUEUE,
+  RESOLVE_QUEUE,
+  RunQueue,
+  STORY_DEAD_QUEUE,
+  STORY_QUEUE,
+  type EpicJob,
+  type QueueTiming,
+  type ResolveJob,
+  type StoryJob,
+} from "./queue.ts";
 import { createRunResolver } from "./resolve-run.ts";
 import { RunStore } from "./store.ts";
 import type { StoryRetryPolicy } from "./story-retry.ts";
-import type { RunObserver, RunSummary, StartRunInput, StartRunResult } from "./types.ts";
+import { trackerOfKind } from "../trackers/registry.ts";
+import type { EpicProgress, RunObserver, RunSummary, StartRunInput, StartRunResult } from "./types.ts";
+import { toEpicProgress } from "./progress.ts";
+import { parseRunOptions } from "./run-options.ts";
 
 export interface RunServiceDeps {
   readonly prisma: PrismaClient;
@@ -27,6 +46,10 @@ export interface RunServiceDeps {
   readonly logger: Logger;
   readonly trackers: Trackers;
   readonly generator: SubtaskGenerator;
+  /** Writes an epic's stories (stories runs); default: none configured (every stories run fails with GenerationUnavailable). */
+  readonly storyGenerator?: StoryGenerator;
+  /** Labels for epics of runs the stories label started (trigger: STORIES_LABEL). */
+  readonly storiesFinishLabels?: FinishLabels | null;
   /** Stories generated at once by this process (RUN_CONCURRENCY). */
   readonly concurrency: number;
   readonly epicStoryLimit?: number;
@@ -69,7 +92,31 @@ export function createRunService(deps: RunServiceDeps) {
     ...(deps.canReview ? { canReview: deps.canReview } : {}),
     ...(deps.retry ? { retry: deps.retry } : {}),
   });
-  const resolver = createRunResolver({ store, queue, events, logger, trackers: deps.trackers, epicStoryLimit: deps.epicStoryLimit ?? 50 });
+  const epicStore = new EpicRunStore(deps.prisma);
+  const epicResolver = createEpicResolver({ store: epicStore, queue, events, logger, trackers: deps.trackers, failRun: (runId, reason) => store.failRun(runId, reason) });
+  const epicProcessor = createEpicProcessor({
+    store: epicStore,
+    queue,
+    events,
+    logger,
+    trackers: deps.trackers,
+    generator: deps.storyGenerator ?? createStoryGenerator({ client: null, logger }),
+    finishLabels: deps.storiesFinishLabels ?? null,
+    ...(deps.links ? { links: deps.links } : {}),
+    ...(deps.settings ? { settings: deps.settings } : {}),
+    ...(deps.canReview ? { canReview: deps.canReview } : {}),
+    ...(deps.retry ? { retry: deps.retry } : {}),
+    chainSubtasks: (runEpicId) => chainSubtasks(runEpicId).then((result) => (result.outcome === "started" ? result.runId : null)),
+  });
+  const resolver = createRunResolver({
+    store,
+    queue,
+    events,
+    logger,
+    trackers: deps.trackers,
+    epicStoryLimit: deps.epicStoryLimit ?? 50,
+    resolveStoriesRun: epicResolver.resolveStoriesRun,
+  });
   let sweeper: NodeJS.Timeout | undefined;
 
   /**
@@ -131,11 +178,99 @@ export function createRunService(deps: RunServiceDeps) {
     return "applied";
   }
 
+  /** A person's decision on an epic's proposed stories (a stories run in review); guarded like decideReview. */
+  async function decideEpicReview(runEpicId: string, decision: ReviewDecision): Promise<ReviewOutcome> {
+    const row = await epicStore.loadRunEpic(runEpicId);
+    if (!row) return "not-found";
+    const jobId = randomUUID();
+    const applied =
+      decision === "create"
+        ? await epicStore.approveReview(runEpicId, jobId)
+        : decision === "regenerate"
+          ? await epicStore.reopenReview(runEpicId, jobId)
+          : await epicStore.discardReview(runEpicId, row.startedAt ? Date.now() - row.startedAt.getTime() : 0);
+    if (!applied) return "already-decided";
+    if (decision === "discard") {
+      await epicProcessor.emitEpic(runEpicId);
+      await epicProcessor.finishRun(row.runId);
+    } else {
+      await queue.sendEpic(runEpicId, jobId);
+    }
+    return "applied";
+  }
+
+  /** A person's instruction for an epic's proposed stories: a new proposal edits the one shown. */
+  async function refineEpicReview(runEpicId: string, instruction: string): Promise<ReviewOutcome> {
+    const row = await epicStore.loadRunEpic(runEpicId);
+    if (!row) return "not-found";
+    const jobId = randomUUID();
+    if (!(await epicStore.refineReview(runEpicId, jobId, instruction))) return "already-decided";
+    await queue.sendEpic(runEpicId, jobId);
+    return "applied";
+  }
+
+  /**
+   * "Break these into subtasks": a subtasks run on exactly the stories this run made in the
+   * epic, in the stories run's thread, once per epic (a second click finds it started).
+   */
+  async function chainSubtasks(
+    runEpicId: string,
+    requester?: { id: string; name?: string },
+  ): Promise<{ outcome: "started"; runId: string } | { outcome: "already-started"; runId: string | null } | { outcome: "not-found" | "nothing-to-do" }> {
+    const row = await epicStore.loadRunEpic(runEpicId);
+    if (!row || row.status !== "COMPLETED") return { outcome: "not-found" };
+    if (row.chainedRunId) return { outcome: "already-started", runId: row.chainedRunId };
+    const stories = await epicStore.storiesMadeBy(row.runId, row.epicId);
+    if (stories.length === 0) return { outcome: "nothing-to-do" };
+    const name = trackerOfKind(row.epic.tracker).name;
+    const options = parseRunOptions(row.run.options);
+    const started = await intake.record(
+      {
+        trigger: row.run.trigger,
+        refs: stories.map((story) => ({ tracker: name, key: story.key, kind: "issue", input: story.key })),
+        requestedBy: requester?.id ?? row.run.requestedBy,
+        ...(requester?.name ? { requestedByName: requester.name } : row.run.requestedByName ? { requestedByName: row.run.requestedByName } : {}),
+        ...(row.run.slackChannel ? { slack: { channel: row.run.slackChannel, ...(row.run.slackTeamId ? { teamId: row.run.slackTeamId } : {}) } } : {}),
+        options: { ...(options.review === undefined ? {} : { review: options.review }) },
+      },
+      false,
+    );
+    if (started.duplicate || !started.runId) return { outcome: "nothing-to-do" };
+    if (!(await epicStore.chainRun(runEpicId, started.runId))) {
+      // Another click or process chained first; this run was recorded but never enqueued.
+      await store.failRun(started.runId, "not started: the epic's stories were already handed to another run");
+      const current = await epicStore.loadRunEpic(runEpicId);
+      return { outcome: "already-started", runId: current?.chainedRunId ?? null };
+    }
+    await epicProcessor.emitEpic(runEpicId);
+    for (const observer of chainObservers) await observer(started.runId, row.runId);
+    await queue.sendResolve(started.runId);
+    return { outcome: "started", runId: started.runId };
+  }
+  const chainObservers = new Set<(runId: string, fromRunId: string) => Promise<void>>();
+
+  async function loadEpicProgress(runEpicId: string): Promise<EpicProgress | null> {
+    const row = await epicStore.loadEpicProgressRow(runEpicId);
+    if (!row) return null;
+    const run = await epicStore.loadStoriesRun(row.runId);
+    return toEpicProgress(row, await epicStore.storiesMadeBy(row.runId, row.epicId), parseRunOptions(run?.options).dryRun === true);
+  }
+
+  async function loadEpicsOfRun(runId: string): Promise<EpicProgress[]> {
+    const run = await epicStore.loadStoriesRun(runId);
+    if (!run) return [];
+    const dryRun = parseRunOptions(run.options).dryRun === true;
+    return Promise.all(run.runEpics.map(async (row) => toEpicProgress(row, await epicStore.storiesMadeBy(runId, row.epicId), dryRun)));
+  }
+
   /** Re-enqueues work a crash may have dropped; duplicates are impossible (deterministic ids). */
   async function sweep(): Promise<void> {
     for (const runId of await store.queuedRunsOlderThan(30_000)) await queue.sendResolve(runId);
     for (const story of await store.openStoriesOlderThan(20 * 60_000)) {
       if (story.jobId) await queue.sendStory(story.id, story.jobId);
+    }
+    for (const epic of await epicStore.openEpicsOlderThan(20 * 60_000)) {
+      if (epic.jobId) await queue.sendEpic(epic.id, epic.jobId);
     }
   }
 
@@ -145,6 +280,8 @@ export function createRunService(deps: RunServiceDeps) {
       await queue.work<ResolveJob>(RESOLVE_QUEUE, 1, (job) => resolver.resolveRun(job.data.runId));
       await queue.work<StoryJob>(STORY_QUEUE, deps.concurrency, (job) => processor.processStory(job));
       await queue.work<StoryJob>(STORY_DEAD_QUEUE, 1, (job) => processor.processDeadStory(job));
+      await queue.work<EpicJob>(EPIC_QUEUE, Math.max(1, Math.min(deps.concurrency, 2)), (job) => epicProcessor.processEpic(job));
+      await queue.work<EpicJob>(EPIC_DEAD_QUEUE, 1, (job) => epicProcessor.processDeadEpic(job));
     }
     const interval = deps.sweepIntervalMs ?? 60_000;
     if (interval > 0) {
@@ -165,6 +302,16 @@ export function createRunService(deps: RunServiceDeps) {
     enqueueRun,
     decideReview,
     refineReview,
+    decideEpicReview,
+    refineEpicReview,
+    chainSubtasks,
+    /** Called when a chained subtasks run is recorded, before it is enqueued (the Slack surface posts its message). */
+    onChainedRun: (observer: (runId: string, fromRunId: string) => Promise<void>) => {
+      chainObservers.add(observer);
+      return () => chainObservers.delete(observer);
+    },
+    loadEpicProgress,
+    loadEpicsOfRun,
     start,
     stop,
     sweep,
@@ -175,6 +322,7 @@ export function createRunService(deps: RunServiceDeps) {
     listRuns: (filter?: Parameters<RunStore["listRuns"]>[0]): Promise<RunSummary[]> => store.listRuns(filter),
     setRunThread: (runId: string, channel: string, threadTs: string) => store.setRunThread(runId, channel, threadTs),
     setStoryReply: (runStoryId: string, ts: string) => store.setStoryReply(runStoryId, ts),
+    setEpicReply: (runEpicId: string, ts: string) => epicStore.setEpicReply(runEpicId, ts),
   };
 }
 

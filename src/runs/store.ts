@@ -45,6 +45,7 @@ export interface StoryJobRef {
 /** A new run as the intake records it (see intake.ts). */
 export interface RunRecord {
   readonly id: string;
+  readonly type: string;
   readonly viaDelivery: boolean;
   readonly trigger: string;
   readonly requestedBy: string;
@@ -106,10 +107,10 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
        started AS (
          INSERT INTO "Run" (id, type, status, trigger, "requestedBy", "requestedByName", refs, options,
            "slackTeamId", "slackChannel", "slackThreadTs", "updatedAt")
-         SELECT r.id, 'GENERATE_SUBTASKS', 'QUEUED', r.trigger::"RunTrigger", r."requestedBy", r."requestedByName",
+         SELECT r.id, r.type::"RunType", 'QUEUED', r.trigger::"RunTrigger", r."requestedBy", r."requestedByName",
            ARRAY(SELECT jsonb_array_elements_text(r.refs)), r.options,
            r."slackTeamId", r."slackChannel", r."slackThreadTs", now()
-         FROM jsonb_to_recordset($2::jsonb) AS r(id text, "viaDelivery" boolean, trigger text, "requestedBy" text,
+         FROM jsonb_to_recordset($2::jsonb) AS r(id text, type text, "viaDelivery" boolean, trigger text, "requestedBy" text,
            "requestedByName" text, refs jsonb, options jsonb, "slackTeamId" text, "slackChannel" text, "slackThreadTs" text)
          WHERE NOT r."viaDelivery" OR r.id IN (SELECT "runId" FROM delivered)
          RETURNING id

@@ -18,7 +18,12 @@ export interface RunOptions {
   readonly review?: boolean;
   /** A person's instruction for the plan, typed with the command (at most 1,000 characters). */
   readonly instruction?: string;
+  /** Stories runs: once an epic's stories exist, break them into subtasks (--then-subtasks). */
+  readonly thenSubtasks?: boolean;
 }
+
+/** What a run makes: subtasks of stories, or stories of epics. */
+export type RunKind = "GENERATE_SUBTASKS" | "GENERATE_STORIES";
 
 export interface SlackTarget {
   readonly channel: string;
@@ -35,6 +40,8 @@ export interface DeliveryRecord {
 }
 
 export interface StartRunInput {
+  /** Default: GENERATE_SUBTASKS. */
+  readonly type?: RunKind;
   readonly trigger: RunTriggerKind;
   readonly refs: readonly TrackerRef[];
   readonly requestedBy: string;
@@ -88,6 +95,7 @@ export interface StoryProgress {
 
 export interface RunSummary {
   readonly runId: string;
+  readonly type: RunKind;
   readonly status: RunState;
   readonly trigger: RunTriggerKind;
   readonly requestedBy: string;
@@ -102,12 +110,55 @@ export interface RunSummary {
   readonly storiesSkipped: number;
   readonly subtasksCreated: number;
   readonly subtasksDeleted: number;
+  /** Stories runs: their epics' outcomes and the stories made or replaced. */
+  readonly epicsTotal: number;
+  readonly epicsDone: number;
+  readonly epicsFailed: number;
+  readonly epicsSkipped: number;
+  readonly storiesCreated: number;
+  readonly storiesDeleted: number;
   readonly tokensUsed: number;
   readonly costUsd: number;
   readonly durationMs: number | null;
   readonly errorMsg: string | null;
   readonly createdAt: Date;
   readonly completedAt: Date | null;
+}
+
+/** One epic of a stories run, as observers see it (rebuilt from the database after a restart). */
+export interface EpicProgress {
+  readonly runId: string;
+  readonly runEpicId: string;
+  readonly epicKey: string;
+  readonly epicTitle: string;
+  readonly epicUrl: string | null;
+  readonly tracker: TrackerKind;
+  readonly status: "PENDING" | "RUNNING" | "GENERATING" | "SAVING" | "COMPLETED" | "FAILED" | "SKIPPED";
+  readonly reviewState: "AWAITING" | "APPROVED" | "DISCARDED" | null;
+  /** The proposal's stories, with their issue once it exists. */
+  readonly stories: readonly {
+    readonly code: string;
+    readonly title: string;
+    readonly acceptanceCriteria: readonly string[];
+    readonly points: number | null;
+    readonly dependsOn: readonly string[];
+    readonly key: string | null;
+    readonly url: string | null;
+  }[];
+  readonly storiesCreated: number;
+  readonly storiesDeleted: number;
+  /** Earlier bot stories the proposal replaces (keys). */
+  readonly replaces: readonly string[];
+  readonly instructions: readonly string[];
+  readonly dryRun: boolean;
+  /** The subtasks run started on these stories, once one was. */
+  readonly chainedRunId: string | null;
+  readonly tokensUsed: number | null;
+  readonly costUsd: number | null;
+  readonly durationMs: number | null;
+  readonly errorMsg: string | null;
+  readonly retryCount: number;
+  readonly slackReplyTs: string | null;
 }
 
 /**
@@ -118,5 +169,7 @@ export interface RunObserver {
   /** The run's stories are known (refs resolved, epics expanded), or resolving failed. */
   onRunStarted?(run: RunSummary, stories: readonly StoryProgress[]): void | Promise<void>;
   onStoryUpdate?(story: StoryProgress): void | Promise<void>;
+  /** An epic of a stories run moved (generated, awaiting review, created, failed…). */
+  onEpicUpdate?(epic: EpicProgress): void | Promise<void>;
   onRunComplete?(run: RunSummary, stories: readonly StoryProgress[]): void | Promise<void>;
 }

@@ -1,5 +1,6 @@
 // The grammar of /subtasks, as a pure function of the text a person typed:
 //   /subtasks ENG-123 [ENG-124 … | links] [--count 3-6|adaptive] [--dry-run] [--review|--no-review] [instruction]
+//   /subtasks stories EPIC-1 [EPIC-2 …] [--count 4-10] [--dry-run] [--review|--no-review] [--then-subtasks] [instruction]
 //   /subtasks status [runId]
 //   /subtasks help   (or nothing)
 // Text after the references that is not an option is an instruction for the model
@@ -25,12 +26,18 @@ export type SubtasksCommand =
   | { readonly kind: "help" }
   | { readonly kind: "status"; readonly runId?: string }
   | { readonly kind: "run"; readonly refs: readonly TrackerRef[]; readonly options: RunOptions }
+  /** Stories from epics (a GENERATE_STORIES run). */
+  | { readonly kind: "stories"; readonly refs: readonly TrackerRef[]; readonly options: RunOptions }
   /** Each problem is one sentence a person can act on. */
   | { readonly kind: "invalid"; readonly problems: readonly string[] };
 
 // Run ids are cuids (cmwvwv6en000qla7dobbqezj2); UUIDs are accepted too.
 const runIdPattern = /^[a-z0-9][a-z0-9-]{7,63}$/i;
-const knownOptions = "--count 3-6, --dry-run, --review, --no-review";
+const knownOptions = {
+  subtasks: "--count 3-6, --dry-run, --review, --no-review",
+  stories: "--count 4-10, --dry-run, --review, --no-review, --then-subtasks",
+} as const;
+type RunMode = keyof typeof knownOptions;
 
 /** A token that was meant as a reference, even when it is not a good one: a link, or a key-like word. */
 const looksLikeRef = (token: string) => /^<|^https?:\/\//i.test(token) || /^[A-Za-z][A-Za-z0-9_]*-[0-9]/.test(token);
@@ -73,7 +80,12 @@ export function parseCommand(text: string, refOptions: ParseRefOptions): Subtask
   const verb = first.toLowerCase();
   if (verb === "help" || verb === "--help" || verb === "-h" || verb === "?") return { kind: "help" };
   if (verb === "status") return parseStatus(rest);
+  if (verb === "stories") return parseRun(trimmed.slice(trimmed.toLowerCase().indexOf("stories") + "stories".length), refOptions, "stories");
+  return parseRun(trimmed, refOptions, "subtasks");
+}
 
+/** The references, options and instruction of a run command (after its verb, for stories). */
+function parseRun(trimmed: string, refOptions: ParseRefOptions, mode: RunMode): SubtasksCommand {
   // Quoted text is an instruction wherever it stands; blanked out (same length) so the
   // positions of the other tokens stay true.
   const quoted: string[] = [];
@@ -89,6 +101,7 @@ export function parseCommand(text: string, refOptions: ParseRefOptions): Subtask
   let count: RunOptions["count"];
   let dryRun = false;
   let review: boolean | undefined;
+  let thenSubtasks = false;
   /** Where the free-text instruction starts, and the option tokens inside it (left out of it). */
   let instructionStart: number | undefined;
   const optionSpans: Token[] = [];
@@ -100,6 +113,7 @@ export function parseCommand(text: string, refOptions: ParseRefOptions): Subtask
       optionSpans.push(token);
       const [name, inlineValue] = option.split("=", 2) as [string, string | undefined];
       if (name === "--dry-run") dryRun = true;
+      else if (name === "--then-subtasks" && mode === "stories") thenSubtasks = true;
       else if (name === "--review" || name === "--no-review") {
         const wanted = name === "--review";
         if (review === !wanted) problems.push("--review and --no-review do not go together.");
@@ -123,7 +137,7 @@ export function parseCommand(text: string, refOptions: ParseRefOptions): Subtask
         if ("error" in range) problems.push(`--count: ${range.error}.`);
         else count = range;
       } else {
-        problems.push(`${token.text} is not an option I know. Options: ${knownOptions}.`);
+        problems.push(`${token.text} is not an option I know. Options: ${knownOptions[mode]}.`);
       }
       continue;
     }
@@ -153,14 +167,20 @@ export function parseCommand(text: string, refOptions: ParseRefOptions): Subtask
   if (instruction.length > MAX_INSTRUCTION_CHARS) {
     problems.push(`The instruction is ${instruction.length.toLocaleString("en-US")} characters; keep it under ${MAX_INSTRUCTION_CHARS.toLocaleString("en-US")}.`);
   }
+  const items = mode === "stories" ? "stories" : "subtasks";
   if (dryRun && review) {
-    problems.push("--dry-run and --review do not go together: --dry-run only shows the subtasks, --review asks before creating them.");
+    problems.push(`--dry-run and --review do not go together: --dry-run only shows the ${items}, --review asks before creating them.`);
   }
+  if (dryRun && thenSubtasks) problems.push("--dry-run and --then-subtasks do not go together: a dry run creates no stories to break down.");
   if (refs.length === 0 && problems.length === 0) {
-    problems.push("Tell me which stories to break down, for example: /subtasks ENG-123 --dry-run");
+    problems.push(
+      mode === "stories"
+        ? "Tell me which epics to write stories for, for example: /subtasks stories ENG-100 --dry-run"
+        : "Tell me which stories to break down, for example: /subtasks ENG-123 --dry-run",
+    );
   }
   if (refs.length > MAX_REFS_PER_COMMAND) {
-    problems.push(`That is ${refs.length} stories; one command takes at most ${MAX_REFS_PER_COMMAND}. Use an epic to run many stories at once.`);
+    problems.push(`That is ${refs.length} references; one command takes at most ${MAX_REFS_PER_COMMAND}.${mode === "subtasks" ? " Use an epic to run many stories at once." : ""}`);
   }
   if (problems.length > 0) return { kind: "invalid", problems };
   const options: RunOptions = {
@@ -168,8 +188,9 @@ export function parseCommand(text: string, refOptions: ParseRefOptions): Subtask
     ...(dryRun ? { dryRun } : {}),
     ...(review === undefined ? {} : { review }),
     ...(instruction ? { instruction } : {}),
+    ...(thenSubtasks ? { thenSubtasks } : {}),
   };
-  return { kind: "run", refs, options };
+  return { kind: mode === "stories" ? "stories" : "run", refs, options };
 }
 
 /** The text from `start` to the end, without the option tokens that stand in it. */

@@ -8,7 +8,9 @@ import type { WebClient } from "@slack/web-api";
 import type { Logger } from "../log/logger.ts";
 import type { RunProgress } from "../runs/progress.ts";
 import type { RunService } from "../runs/service.ts";
-import type { RunObserver, RunSummary, StoryProgress } from "../runs/types.ts";
+import type { EpicProgress, RunObserver, RunSummary, StoryProgress } from "../runs/types.ts";
+import { epicReply, isEpicAwaitingReview, isEpicFinal } from "./blocks/epic-reply.ts";
+import { storiesRunMessage, storiesRunMilestone } from "./blocks/stories-run-message.ts";
 import { filledSegments, PROGRESS_BAR_WIDTH } from "./blocks/format.ts";
 import type { SlackMessage } from "./blocks/message.ts";
 import { isRunOver } from "../runs/states.ts";
@@ -18,7 +20,7 @@ import { isAwaitingReview, isFinal } from "./blocks/story-status.ts";
 import { slackErrorCode } from "./client.ts";
 import type { UpdateCoalescer } from "./update-coalescer.ts";
 
-export type ReporterRuns = Pick<RunService, "loadRunProgress" | "setRunThread" | "setStoryReply">;
+export type ReporterRuns = Pick<RunService, "loadRunProgress" | "setRunThread" | "setStoryReply" | "loadEpicsOfRun" | "loadEpicProgress" | "setEpicReply">;
 
 export interface ReporterDeps {
   readonly client: WebClient;
@@ -103,6 +105,11 @@ export class SlackReporter implements RunObserver {
     if (isFinal(story) || isAwaitingReview(story)) this.requestParentUpdate(story.runId);
   }
 
+  onEpicUpdate(epic: EpicProgress): void {
+    this.track(this.replyEpic(epic));
+    if (isEpicFinal(epic) || isEpicAwaitingReview(epic)) this.requestParentUpdate(epic.runId);
+  }
+
   onRunComplete(run: RunSummary): void {
     // A label run that failed before it had stories never started: it still gets its message.
     if (!run.slackThreadTs && this.defaultChannelFor(run) && !this.threads.has(run.runId)) {
@@ -130,6 +137,20 @@ export class SlackReporter implements RunObserver {
     return shown;
   }
 
+  /** As showDecision, for an epic of a stories run. */
+  showEpicDecision(runId: string, runEpicId: string, decided: Decided): Promise<void> {
+    this.decisions.set(runEpicId, decided);
+    const shown = this.threadFor(runId).then(async (thread) => {
+      if (!thread) return;
+      await this.enqueue(thread, async () => {
+        const epic = await this.deps.runs.loadEpicProgress(runEpicId);
+        if (epic) await this.sendEpicReply(thread, epic, true);
+      });
+    });
+    this.track(shown);
+    return shown;
+  }
+
   /** Resolves when every Slack call started so far has settled (shutdown and tests). */
   async idle(): Promise<void> {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
@@ -148,7 +169,8 @@ export class SlackReporter implements RunObserver {
   ): Promise<{ outcome: OpenThreadResult; thread: RunThread | null }> {
     const progress = recorded ? { run: recorded, stories: [] } : await this.deps.runs.loadRunProgress(runId);
     if (!progress) return { outcome: { ok: false, error: "run_not_found" }, thread: null };
-    const content = runMessage(progress);
+    const parent = await this.parentOf(progress);
+    const content = parent.content;
     let posted: { channel: string; ts: string };
     try {
       const answer = await this.deps.client.chat.postMessage({ channel, ...content, unfurl_links: false, unfurl_media: false });
@@ -166,7 +188,7 @@ export class SlackReporter implements RunObserver {
       replies: new Map(),
       sent: new Map(),
       chain: Promise.resolve(),
-      lastMilestone: parentMilestone(progress),
+      lastMilestone: parent.milestone,
     };
     // No update is requested here: an event of this run that came while the message was being
     // posted requested its own, which waits for this thread (threadFor) and then compares
@@ -227,6 +249,40 @@ export class SlackReporter implements RunObserver {
     }
   }
 
+  /** The parent message of a run and what makes an update of it worth a call, for either kind of run. */
+  private async parentOf(progress: RunProgress): Promise<{ content: SlackMessage; milestone: string }> {
+    if (progress.run.type !== "GENERATE_STORIES") return { content: runMessage(progress), milestone: parentMilestone(progress) };
+    const epics = progress.run.status === "QUEUED" ? [] : await this.deps.runs.loadEpicsOfRun(progress.run.runId);
+    return { content: storiesRunMessage(progress.run, epics), milestone: storiesRunMilestone(progress.run, epics) };
+  }
+
+  private async replyEpic(epic: EpicProgress): Promise<void> {
+    const thread = await this.threadFor(epic.runId);
+    if (!thread) return;
+    await this.enqueue(thread, () => this.sendEpicReply(thread, epic, false));
+  }
+
+  /** Posts the epic's reply, or edits the one it has; epics still at work get none yet. */
+  private async sendEpicReply(thread: RunThread, epic: EpicProgress, force: boolean): Promise<void> {
+    const ts = thread.replies.get(epic.runEpicId) ?? epic.slackReplyTs;
+    if (!ts && !isEpicFinal(epic) && !isEpicAwaitingReview(epic) && !force) return;
+    const content = epicReply(thread.run, epic, this.decisions.get(epic.runEpicId));
+    const rendered = JSON.stringify(content);
+    if (ts && thread.sent.get(epic.runEpicId) === rendered) return;
+    try {
+      if (ts) {
+        await this.deps.client.chat.update({ channel: thread.channel!, ts, ...content });
+      } else {
+        const answer = await this.deps.client.chat.postMessage({ channel: thread.channel!, thread_ts: thread.ts!, ...content, unfurl_links: false, unfurl_media: false });
+        thread.replies.set(epic.runEpicId, answer.ts!);
+        await this.deps.runs.setEpicReply(epic.runEpicId, answer.ts!);
+      }
+      thread.sent.set(epic.runEpicId, rendered);
+    } catch (error) {
+      this.deps.logger.warn({ runId: epic.runId, epic: epic.epicKey, error: slackErrorCode(error) }, "could not post an epic's reply in Slack");
+    }
+  }
+
   private requestParentUpdate(runId: string): void {
     this.deps.coalescer.request(runId, () => this.sendParent(runId));
   }
@@ -236,10 +292,11 @@ export class SlackReporter implements RunObserver {
     if (!thread) return;
     const progress = await this.deps.runs.loadRunProgress(runId);
     if (!progress) return;
-    const milestone = parentMilestone(progress);
+    const parent = await this.parentOf(progress);
+    const milestone = parent.milestone;
     if (milestone === thread.lastMilestone) return;
     try {
-      await this.deps.client.chat.update({ channel: thread.channel!, ts: thread.ts!, ...runMessage(progress) });
+      await this.deps.client.chat.update({ channel: thread.channel!, ts: thread.ts!, ...parent.content });
       thread.lastMilestone = milestone;
     } catch (error) {
       this.deps.logger.warn({ runId, error: slackErrorCode(error) }, "could not update the run's message in Slack");

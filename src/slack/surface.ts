@@ -12,6 +12,7 @@ import type { RunService } from "../runs/service.ts";
 import { createBoltApp } from "./bolt-app.ts";
 import { slackClientOptions, slackErrorCode } from "./client.ts";
 import { registerCommandListener } from "./listeners/command.ts";
+import { registerEpicReview } from "./listeners/epic-review.ts";
 import { registerHomeListener } from "./listeners/home.ts";
 import { registerRefine } from "./listeners/refine.ts";
 import { registerReviewActions } from "./listeners/review-actions.ts";
@@ -60,22 +61,33 @@ export function createSlackSurface(deps: SlackSurfaceDeps): SlackSurface {
   registerCommandListener(bolt.app, { runs, reporter, links, refOptions, logger, recordWithinMs: deps.recordWithinMs });
   registerReviewActions(bolt.app, { runs, reporter, permissions, logger });
   registerRefine(bolt.app, { client, runs, reporter, permissions, logger });
+  registerEpicReview(bolt.app, { client, runs, reporter, permissions, logger });
   registerSettings(bolt.app, { client, settings: deps.settings, trackers: deps.trackers, permissions, logger });
   registerHomeListener(bolt.app, { client, runs, links, logger });
 
   let unsubscribe: (() => void) | undefined;
+  let unsubscribeChains: (() => void) | undefined;
+  // A subtasks run chained on an epic's new stories gets its own message in the stories run's
+  // channel before it starts, so its story replies have a parent to go under.
+  const openChainedThread = async (runId: string) => {
+    const progress = await runs.loadRunProgress(runId);
+    if (progress?.run.slackChannel) await reporter.openThread(runId, progress.run.slackChannel, progress.run);
+  };
   return {
     router: bolt.router,
     reporter,
     async start() {
       unsubscribe = runs.observe(reporter);
+      unsubscribeChains = runs.onChainedRun(openChainedThread);
       checkToken(client, logger);
       await bolt.start();
     },
     async stop() {
       await bolt.stop();
       unsubscribe?.();
+      unsubscribeChains?.();
       unsubscribe = undefined;
+      unsubscribeChains = undefined;
       // The last state of every parent message goes out before the process ends.
       await coalescer.flush();
       await reporter.idle();

@@ -9,3 +9,13 @@ export function subtaskClientId(runId: string, storyId: string, code: string): s
 export function subtaskLinkClientId(runId: string, storyId: string, blockerCode: string, blockedCode: string): string {
   return uuidFromName(`subtask-link:${runId}:${storyId}:${blockerCode}:${blockedCode}`);
 }
+
+/** The id a generated story's issue gets where the tracker lets the client choose it (Linear). */
+export function storyClientId(runId: string, epicId: string, code: string): string {
+  return uuidFromName(`story:${runId}:${epicId}:${code}`);
+}
+
+/** The id of the "blocks" link between two of an epic's generated stories (Linear). */
+export function storyLinkClientId(runId: string, epicId: string, blockerCode: string, blockedCode: string): string {
+  return uuidFromName(`story-link:${runId}:${epicId}:${blockerCode}:${blockedCode}`);
+}

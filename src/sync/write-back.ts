@@ -11,6 +11,7 @@ import type { Proposal } from "./proposal.ts";
 import { subtaskBody } from "./subtask-body.ts";
 import type { SubtaskLinkRows } from "./subtask-links.ts";
 import type { SubtaskRows } from "./subtask-rows.ts";
+import { codeNumber } from "../generation/codes.ts";
 
 /**
  * A code this run is about to use already belongs to another run's subtask of the story: two
@@ -139,8 +140,4 @@ export async function writeBack(deps: WriteBackDeps, input: WriteBackInput): Pro
   const subtasks = rows.map((row) => ({ code: row.code, title: row.title, effort: row.effort, key: synced.get(row.code)?.key ?? null, url: synced.get(row.code)?.url ?? null }));
   deps.logger.debug({ runId, story: trackerStory.key, synced: synced.size, deleted: deletedKeys.length }, "write-back done");
   return { deletedKeys, subtasks, syncedCount: synced.size, failures, linksUnavailable: links.unavailable };
-}
-
-function codeNumber(code: string): number {
-  return Number(code.replace(/^ST/, "")) || 0;
 }

@@ -93,6 +93,30 @@ export class TrackerResponseInvalid extends AppError {
   }
 }
 
+/** A stories run named something that is not an epic. */
+export class NotAnEpic extends AppError {
+  readonly key: string;
+  constructor(tracker: TrackerIdentity, key: string) {
+    super(
+      ErrorCode.NotAnEpic,
+      `${key} is not an epic: stories are made for a ${tracker.name === "jira" ? "Jira Epic" : "Linear project, or a Linear issue labelled Epic or with sub-issues of its own"}. Use /subtasks ${key} to break a story into subtasks.`,
+    );
+    this.key = key;
+  }
+}
+
+/** A Jira project where stories cannot be created (no Story issue type on the create screen). */
+export class NoStoryIssueType extends AppError {
+  readonly project: string;
+  constructor(project: string) {
+    super(
+      ErrorCode.NoStoryIssueType,
+      `Jira project ${project} has no Story issue type the bot can create, so it cannot add stories there. A Jira admin can add Story to the project's issue type scheme.`,
+    );
+    this.project = project;
+  }
+}
+
 /** A Jira project where sub-tasks cannot be created. */
 export class NoSubtaskIssueType extends AppError {
   readonly project: string;

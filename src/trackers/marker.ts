@@ -19,6 +19,12 @@ import { createHash } from "node:crypto";
 import type { BotMarker } from "./types.ts";
 
 export const BOT_LABEL = "subtasks-bot";
+/**
+ * The label of stories the bot made in an epic. Not BOT_LABEL: the webhooks ignore issues with
+ * BOT_LABEL (the bot's sub-issues must not start runs), and a story the bot made is one a person
+ * may well label to break it down.
+ */
+export const BOT_STORY_LABEL = "subtasks-bot-story";
 
 /** Version of the hash scheme, so a later change of normalisation can be told apart. */
 const HASH_SCHEME = "sb1";
@@ -126,7 +132,7 @@ export interface ChildVerdict {
  */
 export function inspectChild(child: ChildFacts): ChildVerdict {
   const parsed = readMarker(child.description);
-  const labelled = child.labels.some((label) => label.toLowerCase() === BOT_LABEL);
+  const labelled = child.labels.some((label) => label.toLowerCase() === BOT_LABEL || label.toLowerCase() === BOT_STORY_LABEL);
   if (!parsed && !labelled) return { createdByBot: false, marker: null, touchedByPerson: true };
   // A labelled child whose footer is gone has had its description rewritten.
   const edited = !parsed || contentHash(child.title, stripMarker(child.description ?? "")) !== parsed.hash;

@@ -160,6 +160,72 @@ export interface LinkBlocksResult {
   readonly unavailable?: string;
 }
 
+/**
+ * An epic as a stories run reads it: a Jira Epic, a Linear project, or a Linear issue labelled
+ * Epic or whose sub-issues have their own. Its stories are classified like a story's children
+ * (the bot's marker, touched by a person), so a regeneration keeps what people made or changed.
+ */
+export interface TrackerEpic extends TrackerItemSummary {
+  readonly tracker: TrackerName;
+  /** "project": a Linear project; "issue": a Jira Epic or a Linear epic-like issue. */
+  readonly kind: "issue" | "project";
+  /** Markdown (Jira ADF is converted). */
+  readonly description: string;
+  /** Where its stories are created: the Linear team (a project's first team) or the Jira project. */
+  readonly team: { readonly id: string; readonly key: string; readonly name: string };
+  /**
+   * Its stories as they are now (at most 100), each with its own acceptance criteria read like
+   * a story's. A bot story with sub-issues of its own counts as touched: work started on it.
+   */
+  readonly stories: readonly EpicStory[];
+  /** Other epics of the same project (Jira) or team (Linear), for boundaries; at most 30. */
+  readonly siblings: readonly { readonly key: string; readonly title: string }[];
+  /**
+   * The estimates the team gives stories, smallest first (Linear's issueEstimationType scale;
+   * Jira's story points when the Story create screen has the field); null when it uses none.
+   */
+  readonly pointScale: readonly number[] | null;
+  /** Done or cancelled: a stories run skips it. */
+  readonly closed: boolean;
+}
+
+export interface EpicStory extends TrackerChild {
+  readonly description: string;
+}
+
+export interface NewStory {
+  /** S1, S2… */
+  readonly code: string;
+  /** At most 255 characters (Jira's summary). */
+  readonly title: string;
+  /** Markdown; the adapter converts it (ADF for Jira) and appends the marker. */
+  readonly description: string;
+  /**
+   * 2 to 6 testable criteria. Where the tracker has a field for them (a Jira create screen with
+   * a field named like "Acceptance Criteria") they go there; otherwise the adapter appends them
+   * to the description under a "## Acceptance criteria" heading, which the bot's own reader
+   * (generation/acceptance-criteria.ts) recognises.
+   */
+  readonly acceptanceCriteria: readonly string[];
+  /** On the epic's pointScale; null: none set. */
+  readonly points: number | null;
+  /** Labels besides the bot's own story label (a team's extra labels). */
+  readonly labels?: readonly string[];
+  readonly marker: BotMarker;
+  /** As NewSubtask.clientId: a repeated create of the same story cannot make a second issue where the tracker takes it. */
+  readonly clientId: string;
+}
+
+export interface CreatedStory extends TrackerItemSummary {
+  readonly code: string;
+}
+
+export interface CreateStoriesResult {
+  /** In the order given; successes are kept when some items fail. */
+  readonly created: readonly CreatedStory[];
+  readonly failed: readonly ItemFailure[];
+}
+
 export interface Tracker {
   readonly name: TrackerName;
   /** Its teams (Linear) or projects (Jira) the bot can see, by key, at most 100. */
@@ -168,6 +234,16 @@ export interface Tracker {
   /** Stories of an epic/project (paginated, capped); a plain story expands to itself. */
   expand(ref: TrackerRef, options?: { limit?: number }): Promise<Expansion>;
   createSubtasks(story: TrackerStory, subtasks: readonly NewSubtask[]): Promise<CreateSubtasksResult>;
+  /** The epic `ref` names, with its stories; NotAnEpic when it names a plain story. */
+  readEpic(ref: TrackerRef): Promise<TrackerEpic>;
+  /**
+   * Creates stories in the epic: Linear issues in its team with parentId the epic issue (or
+   * projectId the project), Jira issues of type Story with parent the epic. Each carries the
+   * bot's story label and marker; a repeated create of the same clientId finds the issue made
+   * before where the tracker takes client ids (Linear), and the run layer matches by marker
+   * where it does not (Jira). Stories are deleted with deleteSubtasks (any issue ids).
+   */
+  createStories(epic: TrackerEpic, stories: readonly NewStory[]): Promise<CreateStoriesResult>;
   /** Deleted sub-issues take their links with them: nothing is left pointing at them. */
   deleteSubtasks(ids: readonly string[]): Promise<DeleteSubtasksResult>;
   /**

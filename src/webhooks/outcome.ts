@@ -1,4 +1,5 @@
 import type { WebhookProvider } from "../generated/prisma/enums.ts";
+import type { RunKind } from "../runs/types.ts";
 import type { TrackerRef } from "../trackers/types.ts";
 
 export type { WebhookProvider } from "../generated/prisma/enums.ts";
@@ -11,6 +12,8 @@ export interface LabelTrigger {
   /** The sender's event name, recorded with the delivery. */
   readonly event: string;
   readonly ref: TrackerRef;
+  /** GENERATE_STORIES when STORIES_LABEL was added (on an epic); else a subtasks run. */
+  readonly type: RunKind;
   /** The tracker user who added the label (their id), for the run's requestedBy. */
   readonly requestedBy: string;
   readonly requestedByName?: string;

@@ -13,7 +13,7 @@ import { webhookRoute } from "./route.ts";
 import type { RunStarter } from "./start-label-run.ts";
 
 export interface WebhookRouterDeps {
-  readonly config: Pick<Config, "trackers" | "triggerLabel">;
+  readonly config: Pick<Config, "trackers" | "triggerLabel"> & Partial<Pick<Config, "storiesLabel">>;
   readonly logger: Logger;
   readonly runs: RunStarter;
   /** Where webhook_deliveries_total is registered; none: not counted. */
@@ -29,7 +29,7 @@ export const webhookPath = (tracker: string) => `/webhooks/${tracker}`;
 
 export function createWebhookRouter(deps: WebhookRouterDeps): Router {
   const logger = deps.logger.child({ component: "webhooks" });
-  const receive = { runs: deps.runs, logger, triggerLabel: deps.config.triggerLabel, now: deps.now ?? Date.now, recordWithinMs: deps.recordWithinMs };
+  const receive = { runs: deps.runs, logger, triggerLabel: deps.config.triggerLabel, storiesLabel: deps.config.storiesLabel, now: deps.now ?? Date.now, recordWithinMs: deps.recordWithinMs };
   const route = { logger, count: deliveriesCounter(deps.registry) };
   const router = Router();
   for (const entry of trackerEntries) {

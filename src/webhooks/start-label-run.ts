@@ -25,6 +25,8 @@ export interface ReceiveDeps {
   readonly logger: Logger;
   /** TRIGGER_LABEL, as configured. */
   readonly triggerLabel: string;
+  /** STORIES_LABEL, as configured: on an epic, starts a stories run. */
+  readonly storiesLabel?: string | undefined;
   /** The clock the signed timestamps are checked against. */
   readonly now: () => number;
   /** See StartLabelRunOptions. */
@@ -46,6 +48,7 @@ async function recordAndEnqueue(runs: RunStarter, trigger: LabelTrigger): Promis
   let recorded;
   try {
     recorded = await runs.startRun({
+      type: trigger.type,
       trigger: "TRACKER_LABEL",
       refs: [trigger.ref],
       requestedBy: trigger.requestedBy,

@@ -4,16 +4,12 @@
 // worlds of their provider's API. A behaviour that holds for the adapters and not for the fake
 // means the fake has drifted, and tests built on it prove less than they say.
 
-import { afterEach, describe, expect, it } from "vitest";
+import { expect } from "vitest";
 import { subtaskClientId, subtaskLinkClientId } from "../../src/sync/client-id.ts";
 import { StoryNotFound } from "../../src/trackers/errors.ts";
 import type { BlocksLink, CreatedSubtask, NewSubtask, TrackerItemSummary, TrackerRef, TrackerStory } from "../../src/trackers/types.ts";
-import { fakeHarness } from "../support/contract/fake-harness.ts";
+import { expectRejectionNaming, personActs, runContract, trackerHarnesses, type Behaviour } from "../support/contract/behaviour.ts";
 import type { HarnessFactory, StorySeed, TrackerHarness } from "../support/contract/harness.ts";
-import { jiraHarness } from "../support/contract/jira-harness.ts";
-import { linearHarness } from "../support/contract/linear-harness.ts";
-
-const harnesses: readonly HarnessFactory[] = [fakeHarness("linear"), fakeHarness("jira"), linearHarness, jiraHarness];
 
 const RUN_ID = "5f0c8a2e-1b3d-4e6f-8a9b-0c1d2e3f4a5b";
 
@@ -86,21 +82,6 @@ async function childrenByKey(h: TrackerHarness, storyKey: string) {
 const untouchedBotChild = (code: string) => ({ createdByBot: true, marker: { runId: RUN_ID, code }, touchedByPerson: false });
 const touchedBotChild = (code: string) => ({ createdByBot: true, marker: { runId: RUN_ID, code }, touchedByPerson: true });
 
-interface Behaviour {
-  readonly name: string;
-  /** Only where this holds: behaviours that differ by tracker say so, instead of being left out. */
-  readonly where?: (factory: HarnessFactory) => boolean;
-  /** The world it runs in; default: the factory's usual one. */
-  readonly world?: (factory: HarnessFactory) => TrackerHarness;
-  readonly check: (h: TrackerHarness) => Promise<void>;
-}
-
-const personActs = [
-  { act: "moved on", apply: (h: TrackerHarness, key: string) => h.person.moveOn(key) },
-  { act: "took on", apply: (h: TrackerHarness, key: string) => h.person.assign(key) },
-  { act: "edited", apply: (h: TrackerHarness, key: string) => h.person.edit(key) },
-] as const;
-
 const behaviours: readonly Behaviour[] = [
   // Team settings are picked from this list (slack/listeners/settings.ts).
   {
@@ -144,11 +125,7 @@ const behaviours: readonly Behaviour[] = [
   },
   {
     name: "reading a story nobody knows rejects with StoryNotFound naming the key",
-    async check(h) {
-      const error = await read(h, h.unknownKey).catch((caught: unknown) => caught);
-      expect(error).toBeInstanceOf(StoryNotFound);
-      expect((error as StoryNotFound).key).toBe(h.unknownKey);
-    },
+    check: (h) => expectRejectionNaming(read(h, h.unknownKey), StoryNotFound, h.unknownKey),
   },
 
   // Telling children apart (sync/regeneration deletes only the bot's untouched ones).
@@ -426,22 +403,4 @@ const behaviours: readonly Behaviour[] = [
   },
 ];
 
-for (const factory of harnesses) {
-  describe(`the Tracker contract on ${factory.label}`, () => {
-    let h: TrackerHarness | undefined;
-    afterEach(() => {
-      if (!h) return;
-      const unexpected = h.unexpected();
-      h.stop();
-      h = undefined;
-      expect(unexpected).toEqual([]);
-    });
-    for (const behaviour of behaviours) {
-      if (behaviour.where && !behaviour.where(factory)) continue;
-      it(behaviour.name, () => {
-        h = behaviour.world ? behaviour.world(factory) : factory.create();
-        return behaviour.check(h);
-      });
-    }
-  });
-}
+runContract("", trackerHarnesses, behaviours);

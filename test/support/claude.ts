@@ -3,6 +3,7 @@
 // story in the prompt; a test can script the answers instead, and read every request body.
 import nock from "nock";
 import type { Answer } from "../../src/generation/answer-schema.ts";
+import type { StoriesAnswer } from "../../src/generation/stories/answer-schema.ts";
 
 export interface MessagesBody {
   readonly model: string;
@@ -23,7 +24,22 @@ export interface PlayedClaude {
 export interface ClaudeScript {
   readonly subtasksPerStory?: number;
   /** The answer to the n-th request (0-based); default: `subtasksPerStory` steps of the story asked about. */
-  readonly answer?: (request: MessagesBody, n: number, key: string) => Answer;
+  readonly answer?: (request: MessagesBody, n: number, key: string) => Answer | StoriesAnswer;
+  /** Stories per epic for a stories request (default 3). */
+  readonly storiesPerEpic?: number;
+}
+
+/** A default answer for an epic: vertical slices with criteria and points on the asked scale. */
+export function storiesOf(key: string, count: number): StoriesAnswer {
+  return {
+    stories: Array.from({ length: count }, (_, i) => ({
+      title: `As a shopper I want slice ${i + 1} of ${key} so that I can check out faster`,
+      description: `Slice ${i + 1} of ${key}: the thinnest path through every layer.`,
+      acceptanceCriteria: [`Given slice ${i + 1} is live, when a shopper uses it, then the order is placed`, `The slice ${i + 1} page loads in under 2 s`],
+      points: [1, 2, 3, 5, 8][i % 5]!,
+      dependsOn: i > 0 ? [1] : [],
+    })),
+  };
 }
 
 function stepsOf(key: string, count: number): Answer {
@@ -48,11 +64,13 @@ export function playClaude(baseUrl = "https://anthropic.test", script: ClaudeScr
     .reply((async (intercepted: Request) => {
       const request = (await intercepted.clone().json()) as MessagesBody;
       const prompt = String(request.messages[0]?.content ?? "");
-      const key = /Break the story (\S+) into subtasks/.exec(prompt)?.[1] ?? "STORY";
+      const epicKey = /^Write the user stories of the epic (\S+?)\.$/m.exec(prompt)?.[1];
+      const key = epicKey ?? /Break the story (\S+) into subtasks/.exec(prompt)?.[1] ?? "STORY";
       asked.push(key);
       requests.push(request);
       const index = n++;
-      const answer = script.answer?.(request, index, key) ?? stepsOf(key, script.subtasksPerStory ?? 3);
+      const answer =
+        script.answer?.(request, index, key) ?? (epicKey ? storiesOf(epicKey, script.storiesPerEpic ?? 3) : stepsOf(key, script.subtasksPerStory ?? 3));
       return [
         200,
         {

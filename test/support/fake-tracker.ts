@@ -1,21 +1,29 @@
 // An in-memory tracker with the behaviour the run layer relies on: children carry the bot's
 // marker, a client-chosen id makes a repeated create return the existing issue (as Linear; as
 // Jira it makes another), "blocks" links are made once and go with a deleted sub-issue, and
-// every call is recorded so tests can assert what the tracker saw.
+// every call is recorded so tests can assert what the tracker saw. Epics hold stories, sibling
+// epics and a point scale; createStories adds stories to an epic as the adapters do (the bot's
+// story label, the marker, the criteria under a heading of the description).
 // test/contract/tracker.contract.test.ts holds it to the same behaviours as the real adapters.
-import { StoryNotFound } from "../../src/trackers/errors.ts";
+import { NotAnEpic, StoryNotFound } from "../../src/trackers/errors.ts";
+import { BOT_STORY_LABEL } from "../../src/trackers/marker.ts";
+import { withAcceptanceCriteria } from "../../src/trackers/story-description.ts";
 import { blocksLinkRef } from "../../src/trackers/support/blocks-link.ts";
 import { trackerRegistry } from "../../src/trackers/registry.ts";
 import type {
   BlocksLink,
   BotMarker,
+  CreateStoriesResult,
   CreateSubtasksResult,
   DeleteSubtasksResult,
+  EpicStory,
   Expansion,
   LinkBlocksResult,
+  NewStory,
   NewSubtask,
   Tracker,
   TrackerChild,
+  TrackerEpic,
   TrackerItemSummary,
   TrackerName,
   TrackerRef,
@@ -44,6 +52,16 @@ export interface FakeStory {
   children: FakeChild[];
   comments: string[];
   parentKey: string | null;
+  /** Its state's name; when unset, "Done" if closed, else "Todo". */
+  state?: string;
+  /** The bot's marker, for a story the bot made in an epic (createStories). */
+  marker: BotMarker | null;
+  /** A person moved it on, edited or took on a story the bot made. */
+  touched: boolean;
+  /** Story points. */
+  points: number | null;
+  /** Criteria in a field of their own (a Jira site with an "Acceptance Criteria" field). */
+  acceptanceCriteria: string[];
 }
 
 /** "blocker blocks blocked", by sub-issue id. */
@@ -57,12 +75,30 @@ export interface FakeEpic {
   key: string;
   title: string;
   storyKeys: string[];
+  /** "project": a Linear project (its key is the project's slug id). */
+  kind: "issue" | "project";
+  description: string;
+  closed: boolean;
+  /** The team's estimate scale; null: it uses none. */
+  pointScale: number[] | null;
+  /**
+   * Sibling epics as the tracker would list them; when unset, the other open epics of the same
+   * team (the prefix of the key), as the adapters find them.
+   */
+  siblings?: { key: string; title: string }[];
 }
+
+export type FakeEpicInit = Partial<Omit<FakeEpic, "key" | "storyKeys">>;
 
 export interface FakeTrackerOptions {
   readonly name?: TrackerName;
   /** Every call waits this long, like a real API round trip. */
   readonly latencyMs?: number;
+  /**
+   * Like a Jira site whose Story create screen has an "Acceptance Criteria" field: createStories
+   * puts criteria there instead of under a heading of the description.
+   */
+  readonly criteriaField?: boolean;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -78,6 +114,10 @@ export class FakeTracker implements Tracker {
   failItem: ((subtask: NewSubtask) => string | undefined) | undefined;
   /** Called after each item is created; throw to simulate the process dying mid-call. */
   afterItem: ((subtask: NewSubtask, index: number) => void | Promise<void>) | undefined;
+  /** As failItem, for createStories. */
+  failStory: ((story: NewStory) => string | undefined) | undefined;
+  /** As afterItem, for createStories. */
+  afterStory: ((story: NewStory, index: number) => void | Promise<void>) | undefined;
   /** Every "blocks" link between sub-issues, as the tracker holds them. */
   readonly links: FakeLink[] = [];
   /** How many links were ever made (a link made twice would count twice). */
@@ -89,11 +129,13 @@ export class FakeTracker implements Tracker {
   /** Called after each link is made; hang or throw to simulate the process dying mid-call. */
   afterLink: ((link: BlocksLink, index: number) => void | Promise<void>) | undefined;
   private readonly latencyMs: number;
+  private readonly criteriaField: boolean;
   private sequence = 1000;
 
   constructor(options: FakeTrackerOptions = {}) {
     this.name = options.name ?? "linear";
     this.latencyMs = options.latencyMs ?? 0;
+    this.criteriaField = options.criteriaField ?? false;
   }
 
   addStory(key: string, init: Partial<Omit<FakeStory, "key" | "labels">> & { labels?: string[] } = {}): FakeStory {
@@ -107,17 +149,35 @@ export class FakeTracker implements Tracker {
       children: init.children ?? [],
       comments: [],
       parentKey: init.parentKey ?? null,
+      ...(init.state === undefined ? {} : { state: init.state }),
+      marker: init.marker ?? null,
+      touched: init.touched ?? false,
+      points: init.points ?? null,
+      acceptanceCriteria: init.acceptanceCriteria ?? [],
     };
     this.stories.set(key, story);
     return story;
   }
 
-  addEpic(key: string, storyKeys: string[], title = `Epic ${key}`): FakeEpic {
-    const epic = { id: `id-${key}`, key, title, storyKeys };
+  /** An epic holding the stories of these keys (added when missing); a string is its title. */
+  addEpic(key: string, storyKeys: string[], init: string | FakeEpicInit = {}): FakeEpic {
+    const options = typeof init === "string" ? { title: init } : init;
+    const epic: FakeEpic = {
+      id: options.id ?? `id-${key}`,
+      key,
+      title: options.title ?? `Epic ${key}`,
+      storyKeys: [...storyKeys],
+      kind: options.kind ?? "issue",
+      description: options.description ?? `The ${key} epic.`,
+      closed: options.closed ?? false,
+      pointScale: options.pointScale ?? null,
+      ...(options.siblings ? { siblings: options.siblings } : {}),
+    };
     this.epics.set(key, epic);
     for (const storyKey of storyKeys) {
       const story = this.stories.get(storyKey) ?? this.addStory(storyKey);
-      story.parentKey = key;
+      // A project's issues are in it, not under it.
+      if (epic.kind === "issue") story.parentKey = key;
     }
     return epic;
   }
@@ -158,9 +218,9 @@ export class FakeTracker implements Tracker {
       ...this.summary(story),
       tracker: this.name,
       description: story.description,
-      acceptanceCriteria: [],
+      acceptanceCriteria: [...story.acceptanceCriteria],
       labels: [...story.labels],
-      estimate: null,
+      estimate: story.points,
       parent: parent ? this.summary(parent) : null,
       children: story.children.map(
         (child): TrackerChild => ({
@@ -206,22 +266,10 @@ export class FakeTracker implements Tracker {
   async createSubtasks(story: TrackerStory, subtasks: readonly NewSubtask[]): Promise<CreateSubtasksResult> {
     await this.call("createSubtasks", story.key);
     const parent = this.find(story.key);
-    const created: CreateSubtasksResult["created"][number][] = [];
-    const failed: CreateSubtasksResult["failed"][number][] = [];
-    for (const [index, subtask] of subtasks.entries()) {
-      const error = this.failItem?.(subtask);
-      if (error) {
-        failed.push({ ref: subtask.code, error });
-        continue;
-      }
-      // Linear takes a client-chosen id, so the same id never makes a second issue; Jira has no
-      // such id and makes another sub-task (the run layer then matches children by marker).
-      const clientIds = this.name === "linear";
-      let child = clientIds ? parent.children.find((c) => c.id === subtask.clientId) : undefined;
-      if (!child) {
-        const number = ++this.sequence;
-        const id = clientIds ? subtask.clientId : String(10_000 + number);
-        child = {
+    return this.createEach(subtasks, this.failItem, this.afterItem, {
+      existing: (id) => parent.children.find((child) => child.id === id),
+      make: (subtask, id, number) => {
+        const child: FakeChild = {
           id,
           key: `${this.teamKey(parent.key)}-${number}`,
           title: subtask.title,
@@ -231,16 +279,119 @@ export class FakeTracker implements Tracker {
           labels: [...(subtask.labels ?? [])],
         };
         parent.children.push(child);
-        this.createdTitles.push(subtask.title);
+        return child;
+      },
+    });
+  }
+
+
+  async readEpic(ref: TrackerRef): Promise<TrackerEpic> {
+    await this.call("readEpic", ref.key);
+    const epic = this.epics.get(ref.key);
+    if (!epic) {
+      if (this.stories.has(ref.key)) throw new NotAnEpic(trackerRegistry[this.name], ref.key);
+      throw new StoryNotFound(trackerRegistry[this.name], ref.key, { kind: ref.kind });
+    }
+    const team = this.teamKey(epic.key);
+    const siblings =
+      epic.siblings ??
+      [...this.epics.values()]
+        .filter((other) => other.key !== epic.key && !other.closed && this.teamKey(other.key) === team)
+        .map((other) => ({ key: other.key, title: other.title }));
+    return {
+      ...this.summary(epic),
+      tracker: this.name,
+      kind: epic.kind,
+      description: epic.description,
+      team: { id: `team-${team}`, key: team, name: team },
+      stories: epic.storyKeys.slice(0, 100).map((key) => this.epicStory(this.find(key))),
+      siblings: siblings.slice(0, 30),
+      pointScale: epic.pointScale,
+      closed: epic.closed,
+    };
+  }
+
+  private epicStory(story: FakeStory): EpicStory {
+    const madeByBot = story.marker !== null;
+    return {
+      ...this.summary(story),
+      state: story.state ?? (story.closed ? "Done" : "Todo"),
+      createdByBot: madeByBot,
+      marker: story.marker,
+      // A person's story is theirs; a bot story with sub-issues has work started on it.
+      touchedByPerson: !madeByBot || story.touched || story.children.length > 0,
+      // As the Jira adapter gives a criteria field's items: under a heading after the description.
+      description: withAcceptanceCriteria(story.description, story.acceptanceCriteria),
+    };
+  }
+
+  async createStories(epic: TrackerEpic, stories: readonly NewStory[]): Promise<CreateStoriesResult> {
+    await this.call("createStories", epic.key);
+    const target = this.epics.get(epic.key);
+    if (!target) throw new StoryNotFound(trackerRegistry[this.name], epic.key, { kind: epic.kind });
+    return this.createEach(stories, this.failStory, this.afterStory, {
+      existing: (id) => [...this.stories.values()].find((story) => story.id === id),
+      make: (story, id, number) => {
+        const made = this.addStory(`${epic.team.key}-${number}`, {
+          id,
+          title: story.title,
+          description: this.criteriaField ? story.description : withAcceptanceCriteria(story.description, story.acceptanceCriteria),
+          acceptanceCriteria: this.criteriaField ? [...story.acceptanceCriteria] : [],
+          labels: [BOT_STORY_LABEL, ...(story.labels ?? [])],
+          parentKey: target.kind === "issue" ? target.key : null,
+          state: "Backlog",
+          marker: story.marker,
+          points: story.points,
+        });
+        target.storyKeys.push(made.key);
+        return made;
+      },
+    });
+  }
+
+  /**
+   * Creates each item in order, keeping successes when some fail. Linear takes a client-chosen
+   * id, so the same id never makes a second issue; Jira has no such id and makes another (the
+   * run layer then matches by marker).
+   */
+  private async createEach<I extends { readonly code: string; readonly clientId: string; readonly title: string }>(
+    items: readonly I[],
+    fail: ((item: I) => string | undefined) | undefined,
+    after: ((item: I, index: number) => void | Promise<void>) | undefined,
+    issues: {
+      existing: (id: string) => { id: string; key: string; title: string } | undefined;
+      make: (item: I, id: string, number: number) => { id: string; key: string; title: string };
+    },
+  ): Promise<CreateSubtasksResult & CreateStoriesResult> {
+    const created: CreateSubtasksResult["created"][number][] = [];
+    const failed: CreateSubtasksResult["failed"][number][] = [];
+    const clientIds = this.name === "linear";
+    for (const [index, item] of items.entries()) {
+      const error = fail?.(item);
+      if (error) {
+        failed.push({ ref: item.code, error });
+        continue;
       }
-      created.push({ ...this.summary(child), code: subtask.code });
-      await this.afterItem?.(subtask, index);
+      let issue = clientIds ? issues.existing(item.clientId) : undefined;
+      if (!issue) {
+        const number = ++this.sequence;
+        issue = issues.make(item, clientIds ? item.clientId : String(10_000 + number), number);
+        this.createdTitles.push(item.title);
+      }
+      created.push({ ...this.summary(issue), code: item.code });
+      await after?.(item, index);
     }
     return { created, failed };
   }
 
+  /** Deletes sub-issues and stories alike: the run layer deletes the bot's stories through it too. */
   async deleteSubtasks(ids: readonly string[]): Promise<DeleteSubtasksResult> {
     await this.call("deleteSubtasks");
+    for (const story of [...this.stories.values()]) {
+      if (!ids.includes(story.id)) continue;
+      this.stories.delete(story.key);
+      for (const epic of this.epics.values()) epic.storyKeys = epic.storyKeys.filter((key) => key !== story.key);
+    }
     for (const story of this.stories.values()) story.children = story.children.filter((child) => !ids.includes(child.id));
     // A deleted sub-issue takes its links with it, in both directions.
     const kept = this.links.filter((link) => !ids.includes(link.blockerId) && !ids.includes(link.blockedId));
@@ -273,7 +424,7 @@ export class FakeTracker implements Tracker {
   }
 
   private missingEnd(link: BlocksLink): string | undefined {
-    const ids = new Set([...this.stories.values()].flatMap((story) => story.children.map((child) => child.id)));
+    const ids = new Set([...this.stories.values()].flatMap((story) => [story.id, ...story.children.map((child) => child.id)]));
     const gone = [link.blocker, link.blocked].find((end) => !ids.has(end.id));
     return gone ? `${trackerRegistry[this.name].displayName} has no issue ${gone.key}` : undefined;
   }

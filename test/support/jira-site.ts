@@ -1,6 +1,7 @@
 // A small Jira Cloud site behind nock: the REST v3 endpoints the Jira adapter calls, answered from
 // an in-memory model (issues with their type, status, parent, labels, assignee, comments and
-// links), with bodies shaped like Jira's (see test/fixtures/jira). The same scenario gets its
+// links, and the custom fields of a Story screen with "Acceptance Criteria" and "Story Points"),
+// with bodies shaped like Jira's (see test/fixtures/jira). The same scenario gets its
 // answers from the state, so a test can read a story, create its sub-tasks, let a person change
 // one and read again.
 // Links are kept as created (POST /issueLink's inwardIssue and outwardIssue) and shown on each
@@ -29,6 +30,8 @@ export interface JiraSiteIssue {
   assigneeAccountId: string | null;
   /** ADF bodies, in order. */
   readonly comments: unknown[];
+  /** Custom field values by id (customfield_10050…), as the create set them. */
+  readonly custom: Record<string, unknown>;
 }
 
 export interface AdfDoc {
@@ -51,7 +54,10 @@ const STATUSES: Record<JiraStatus, { id: string; category: string; categoryName:
   Done: { id: "10001", category: "done", categoryName: "Done" },
 };
 
-/** What `expand=names` tells: field id → display name (this site has no custom fields). */
+/** The Story screen's custom fields, when the site has them (createmeta-PROJ-10001-fields-story-fields.json). */
+const STORY_FIELD_NAMES = { customfield_10016: "Story Points", customfield_10050: "Acceptance Criteria" };
+
+/** What `expand=names` tells: field id → display name (without the Story screen's custom fields). */
 const FIELD_NAMES = {
   summary: "Summary",
   description: "Description",
@@ -88,6 +94,8 @@ interface IssueLinkEntry {
 export interface JiraSiteOptions {
   /** The site's link types; default: Jira Cloud's own (test/fixtures/jira/issue-link-types.json). */
   readonly linkTypes?: readonly { id: string; name: string; inward: string; outward: string }[];
+  /** The Story create screen has an "Acceptance Criteria" (multi-line text) and a "Story Points" (number) field. */
+  readonly storyFields?: boolean;
 }
 
 const SUMMARY_MAX = 255;
@@ -111,11 +119,13 @@ export class JiraSite {
   linksMade = 0;
   readonly api: ApiPlayer;
   private readonly linkTypes: readonly { id: string; name: string; inward: string; outward: string }[];
+  private readonly storyFields: boolean;
   private next = 1;
   private dead: { readonly authorization: string; readonly after: (request: RecordedRequest) => boolean; dead: boolean } | null = null;
 
   constructor(options: JiraSiteOptions = {}) {
     this.linkTypes = options.linkTypes ?? fixture("jira/issue-link-types.json").issueLinkTypes;
+    this.storyFields = options.storyFields ?? false;
     this.api = playApi(JIRA_BASE_URL, { otherwise: (request) => this.answerUnlessDead(request) });
   }
 
@@ -170,6 +180,7 @@ export class JiraSite {
     parentKey?: string | null;
     labels?: string[];
     assigneeAccountId?: string | null;
+    custom?: Record<string, unknown>;
   }): JiraSiteIssue {
     const number = this.next++;
     const description = init.description ?? null;
@@ -184,6 +195,7 @@ export class JiraSite {
       labels: [...(init.labels ?? [])],
       assigneeAccountId: init.assigneeAccountId ?? null,
       comments: [],
+      custom: { ...(init.custom ?? {}) },
     };
     this.issues.set(issue.key, issue);
     return issue;
@@ -213,6 +225,9 @@ export class JiraSite {
     if (method === "GET" && path === "/rest/api/3/issue/createmeta/PROJ/issuetypes/10003") {
       return { body: fixture("jira/createmeta-PROJ-10003-fields.json") };
     }
+    if (method === "GET" && path === "/rest/api/3/issue/createmeta/PROJ/issuetypes/10001") {
+      return { body: fixture(this.storyFields ? "jira/createmeta-PROJ-10001-fields-story-fields.json" : "jira/createmeta-PROJ-10001-fields.json") };
+    }
     if (method === "POST" && path === "/rest/api/3/issue/bulk") return this.bulkCreate(request.body);
     if (method === "GET" && path === "/rest/api/3/project/search") {
       // https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-projects/#api-rest-api-3-project-search-get
@@ -240,8 +255,12 @@ export class JiraSite {
       key: issue.key,
       self: `${JIRA_BASE_URL}/rest/api/3/issue/${issue.id}`,
       fields: this.fieldsOf(issue, query.get("fields")),
-      ...(query.get("expand")?.split(",").includes("names") ? { names: FIELD_NAMES } : {}),
+      ...(query.get("expand")?.split(",").includes("names") ? { names: this.fieldNames() } : {}),
     };
+  }
+
+  private fieldNames(): Record<string, string> {
+    return this.storyFields ? { ...FIELD_NAMES, ...STORY_FIELD_NAMES } : FIELD_NAMES;
   }
 
   /** Jira answers only the fields asked for; `*navigable` and `*all` are every field here. */
@@ -262,6 +281,8 @@ export class JiraSite {
         .map((child) => ({ id: child.id, key: child.key, fields: { summary: child.summary, status: statusOf(child.status) } })),
       assignee: issue.assigneeAccountId ? { accountId: issue.assigneeAccountId } : null,
       issuelinks: this.issueLinksOf(issue),
+      // A custom field the site has shows on every issue, null when not set.
+      ...Object.fromEntries(Object.keys(this.storyFields ? STORY_FIELD_NAMES : {}).map((id) => [id, issue.custom[id] ?? null])),
     };
     const names = (requested ?? "*navigable").split(",");
     if (names.includes("*navigable") || names.includes("*all")) return all;
@@ -273,25 +294,41 @@ export class JiraSite {
     const match = typeof jql === "string" ? /^parent\s*=\s*(\S+?)(?:\s+ORDER BY created ASC)?$/i.exec(jql.trim()) : null;
     const parent = match?.[1] ? this.find(match[1]) : undefined;
     if (parent) return parent;
-    return { status: 400, body: { errorMessages: [`Error in the JQL Query: ${String(jql)}`], errors: {} } };
+    return badJql(jql);
+  }
+
+  /**
+   * The issues a JQL the adapter sends picks, in creation order: `parent = KEY`, or a project's
+   * open issues of one type (`project = "PROJ" AND issuetype = 10000 AND statusCategory != Done`).
+   */
+  private select(jql: unknown): JiraSiteIssue[] | Reply {
+    const ofType =
+      typeof jql === "string"
+        ? /^project\s*=\s*"?(\w+)"?\s+AND\s+issuetype\s*=\s*(\d+)\s+AND\s+statusCategory\s*!=\s*Done(?:\s+ORDER BY created ASC)?$/i.exec(jql.trim())
+        : null;
+    if (ofType) {
+      if (ofType[1] !== PROJECT.key) return [];
+      return [...this.issues.values()].filter((issue) => ISSUE_TYPES[issue.type].id === ofType[2] && STATUSES[issue.status].category !== "done");
+    }
+    const parent = this.parentOf(jql);
+    return "key" in parent ? this.childrenOf(parent.key) : parent;
   }
 
   /** GET /rest/api/3/search/jql, paged by an opaque nextPageToken (here: the offset). */
   private search(query: URLSearchParams): Reply {
-    const parent = this.parentOf(query.get("jql"));
-    if (!("key" in parent)) return parent;
-    const children = this.childrenOf(parent.key);
+    const selected = this.select(query.get("jql"));
+    if (!Array.isArray(selected)) return selected;
     const start = Number(query.get("nextPageToken") ?? 0);
     const size = Number(query.get("maxResults") ?? 50);
-    const page = children.slice(start, start + size);
-    const isLast = start + size >= children.length;
+    const page = selected.slice(start, start + size);
+    const isLast = start + size >= selected.length;
     return {
       body: {
-        issues: page.map((child) => ({
-          id: child.id,
-          key: child.key,
-          self: `${JIRA_BASE_URL}/rest/api/3/issue/${child.id}`,
-          fields: this.fieldsOf(child, query.get("fields")),
+        issues: page.map((found) => ({
+          id: found.id,
+          key: found.key,
+          self: `${JIRA_BASE_URL}/rest/api/3/issue/${found.id}`,
+          fields: this.fieldsOf(found, query.get("fields")),
         })),
         ...(isLast ? {} : { nextPageToken: String(start + size) }),
         isLast,
@@ -320,9 +357,10 @@ export class JiraSite {
       const issue = this.addIssue({
         summary: fields.summary,
         description: fields.description ?? null,
-        type: "Sub-task",
+        type: fields.issuetype.id === ISSUE_TYPES.Story.id ? "Story" : "Sub-task",
         parentKey: this.find(fields.parent.key)!.key,
         labels: fields.labels ?? [],
+        custom: Object.fromEntries(Object.entries(fields).filter(([id]) => id.startsWith("customfield_"))),
       });
       issues.push({ id: issue.id, key: issue.key, self: `${JIRA_BASE_URL}/rest/api/3/issue/${issue.id}` });
     });
@@ -333,8 +371,18 @@ export class JiraSite {
   private refusedFields(fields: Record<string, any>): Record<string, string> {
     const refused: Record<string, string> = {};
     if (fields.project?.key !== PROJECT.key) refused.project = "valid project is required";
-    if (fields.issuetype?.id !== ISSUE_TYPES["Sub-task"].id) refused.issuetype = "The issue type selected is invalid.";
-    if (!fields.parent?.key || !this.find(fields.parent.key)) refused.parent = "Could not find issue by id or key.";
+    const type = fields.issuetype?.id === ISSUE_TYPES.Story.id ? "Story" : fields.issuetype?.id === ISSUE_TYPES["Sub-task"].id ? "Sub-task" : null;
+    if (!type) refused.issuetype = "The issue type selected is invalid.";
+    const parent = fields.parent?.key ? this.find(fields.parent.key) : undefined;
+    if (!parent) refused.parent = "Could not find issue by id or key.";
+    // A story's parent is an epic; a sub-task's is not.
+    else if ((type === "Story") !== (parent.type === "Epic")) refused.parent = "Given parent work item does not belong to appropriate hierarchy.";
+    for (const [id, value] of Object.entries(fields).filter(([name]) => name.startsWith("customfield_"))) {
+      const known = this.storyFields && type === "Story" && id in STORY_FIELD_NAMES;
+      if (!known) refused[id] = `Field '${id}' cannot be set. It is not on the appropriate screen, or unknown.`;
+      else if (id === "customfield_10016" && typeof value !== "number") refused[id] = "Number value expected.";
+      else if (id === "customfield_10050" && (value as AdfDoc | null)?.type !== "doc") refused[id] = "Operation value must be an Atlassian Document (see the Atlassian Document Format).";
+    }
     if (typeof fields.summary !== "string" || fields.summary.trim() === "") refused.summary = "You must specify a summary of the issue.";
     else if (fields.summary.length > SUMMARY_MAX) refused.summary = "Summary must be less than 255 characters.";
     const spaced = ((fields.labels ?? []) as string[]).find((label) => /\s/.test(label));
@@ -422,6 +470,10 @@ export class JiraSite {
     const id = String(10_100 + issue.comments.length);
     return { status: 201, body: { self: `${JIRA_BASE_URL}/rest/api/3/issue/${issue.id}/comment/${id}`, id, body: adf } };
   }
+}
+
+function badJql(jql: unknown): Reply {
+  return { status: 400, body: { errorMessages: [`Error in the JQL Query: ${String(jql)}`], errors: {} } };
 }
 
 function statusOf(status: JiraStatus) {

@@ -20,6 +20,22 @@ export interface LinearIssue {
   labels: Set<string>;
   assigneeId: string | null;
   comments: string[];
+  estimate: number | null;
+  projectId: string | null;
+}
+
+/** A project: its issues are those with its projectId; every project here is in the one team. */
+export interface LinearProject {
+  readonly id: string;
+  readonly slugId: string;
+  name: string;
+  /** The short description. */
+  description: string;
+  /** The project's document, markdown. */
+  content: string | null;
+  statusType: "backlog" | "planned" | "started" | "paused" | "completed" | "canceled";
+  /** Projects of one initiative see each other as siblings; without one, the team's projects. */
+  initiative: string | null;
 }
 
 const TEAM = {
@@ -27,6 +43,8 @@ const TEAM = {
   key: "ENG",
   name: "Engineering",
   issueEstimationType: "tShirt",
+  issueEstimationExtended: false,
+  issueEstimationAllowZero: false,
   defaultIssueState: { id: "5d2a1c3b-0e4f-4a5b-9c6d-7e8f9a0b1c2d", type: "backlog" },
   states: {
     nodes: [
@@ -57,10 +75,13 @@ export class LinearWorkspace {
   /** Issues deleted with issueDelete: in the trash, no longer found by id. */
   readonly trashed = new Map<string, LinearIssue>();
   readonly relations = new Map<string, LinearRelation>();
+  readonly projects = new Map<string, LinearProject>();
   /** How many relations issueRelationCreate ever made (one made twice counts twice). */
   relationsMade = 0;
   /** Operation names of every request, in order. */
   readonly operations: string[] = [];
+  /** Every request's operation and variables, in order (what a test asserts request bodies with). */
+  readonly sent: { readonly operation: string; readonly variables: Record<string, any> }[] = [];
   readonly labelIds = new Map<string, string>();
   /** Operations the workspace has no answer for (the adapter sent something it does not model). */
   readonly unanswered: string[] = [];
@@ -79,6 +100,7 @@ export class LinearWorkspace {
         const dead = this.dead !== null && request.headers.get("authorization") === this.dead.authorization;
         if (dead && this.dead!.dead) return never();
         this.operations.push(operation);
+        this.sent.push({ operation, variables: variables ?? {} });
         let reply: [number, unknown];
         try {
           reply = [200, { data: this.answer(operation, variables) }];
@@ -125,11 +147,32 @@ export class LinearWorkspace {
       labels: new Set(init.labels ?? []),
       assigneeId: init.assigneeId ?? null,
       comments: [],
+      estimate: init.estimate ?? null,
+      projectId: init.projectId ?? null,
     };
     // A label an issue carries exists in the workspace, so it can be looked up and removed.
     for (const name of issue.labels) this.labelId(name);
     this.issues.set(issue.id, issue);
     return issue;
+  }
+
+  addProject(name: string, init: Partial<Omit<LinearProject, "name">> = {}): LinearProject {
+    const project: LinearProject = {
+      id: init.id ?? randomUUID(),
+      slugId: init.slugId ?? randomUUID().replace(/-/g, "").slice(0, 12),
+      name,
+      description: init.description ?? "",
+      content: init.content ?? null,
+      statusType: init.statusType ?? "started",
+      initiative: init.initiative ?? null,
+    };
+    this.projects.set(project.id, project);
+    return project;
+  }
+
+  /** Issues of a project, in the order they were made. */
+  issuesOf(project: LinearProject): LinearIssue[] {
+    return [...this.issues.values()].filter((issue) => issue.projectId === project.id);
   }
 
   byKey(identifier: string): LinearIssue {
@@ -156,6 +199,54 @@ export class LinearWorkspace {
     const issue = this.issues.get(id) ?? [...this.issues.values()].find((candidate) => candidate.identifier === id);
     if (!issue) throw new Error("Entity not found: Issue");
     return issue;
+  }
+
+  private findProject(idOrSlug: string): LinearProject {
+    const project = this.projects.get(idOrSlug) ?? [...this.projects.values()].find((candidate) => candidate.slugId === idOrSlug);
+    if (!project) throw new Error("Entity not found: Project");
+    return project;
+  }
+
+  private projectUrl(project: LinearProject): string {
+    return `https://linear.app/acme/project/${project.name.toLowerCase().replace(/\W+/g, "-")}-${project.slugId}`;
+  }
+
+  /** Projects whose status is not completed or canceled (the filter the adapter sends). */
+  private openProjectsNode(projects: readonly LinearProject[], first: number) {
+    const open = projects.filter((project) => project.statusType !== "completed" && project.statusType !== "canceled");
+    return { nodes: open.slice(0, first).map((project) => ({ id: project.id, slugId: project.slugId, name: project.name })) };
+  }
+
+  /** What the Story and EpicIssue queries both read of the issue itself. */
+  private issueFields(issue: LinearIssue) {
+    return {
+      id: issue.id,
+      identifier: issue.identifier,
+      title: issue.title,
+      description: issue.description,
+      url: this.url(issue),
+      state: { name: STATE_NAMES[issue.stateType], type: issue.stateType },
+      labels: { nodes: [...issue.labels].map((name) => ({ name })) },
+    };
+  }
+
+  private childrenPage(issue: LinearIssue, first: number, after: string | null | undefined) {
+    const { nodes, pageInfo } = page([...this.issues.values()].filter((c) => c.parentId === issue.id), first, after);
+    return { nodes: nodes.map((c) => this.child(c)), pageInfo };
+  }
+
+  private projectIssuesPage(project: LinearProject, first: number, after: string | null | undefined) {
+    const { nodes, pageInfo } = page(this.issuesOf(project).filter((issue) => issue.parentId === null), first, after);
+    return { nodes: nodes.map((issue) => this.child(issue)), pageInfo };
+  }
+
+  /** As the adapter's TeamEpics filter reads: labelled Epic, or with sub-issues that have their own. */
+  private isEpicLike(issue: LinearIssue): boolean {
+    const children = [...this.issues.values()].filter((c) => c.parentId === issue.id);
+    return (
+      [...issue.labels].some((label) => label.toLowerCase() === "epic") ||
+      children.some((c) => [...this.issues.values()].some((g) => g.parentId === c.id))
+    );
   }
 
   private url(issue: LinearIssue): string {
@@ -203,14 +294,8 @@ export class LinearWorkspace {
         const children = [...this.issues.values()].filter((c) => c.parentId === issue.id);
         return {
           issue: {
-            id: issue.id,
-            identifier: issue.identifier,
-            title: issue.title,
-            description: issue.description,
-            url: this.url(issue),
-            estimate: null,
-            state: { name: STATE_NAMES[issue.stateType], type: issue.stateType },
-            labels: { nodes: [...issue.labels].map((name) => ({ name })) },
+            ...this.issueFields(issue),
+            estimate: issue.estimate,
             parent: parent ? { id: parent.id, identifier: parent.identifier, title: parent.title, url: this.url(parent) } : null,
             project: null,
             team: TEAM,
@@ -242,6 +327,48 @@ export class LinearWorkspace {
           },
         };
       }
+      case "StoryChildren":
+        return { issue: { children: this.childrenPage(this.find(v.id), 50, v.after) } };
+      case "EpicIssue": {
+        const issue = this.find(v.id);
+        return {
+          issue: {
+            ...this.issueFields(issue),
+            team: TEAM,
+            children: this.childrenPage(issue, 50, null),
+          },
+          issueLabels: { nodes: this.labelNodes(v.labelName) },
+        };
+      }
+      case "TeamEpics": {
+        if (v.teamId !== TEAM.id) return { issues: { nodes: [] } };
+        const epics = [...this.issues.values()].filter(
+          (issue) => issue.stateType !== "completed" && issue.stateType !== "canceled" && this.isEpicLike(issue),
+        );
+        return { issues: { nodes: epics.slice(0, v.first).map((issue) => ({ id: issue.id, identifier: issue.identifier, title: issue.title })) } };
+      }
+      case "EpicProject": {
+        const project = this.findProject(v.id);
+        const all = [...this.projects.values()];
+        const initiative = project.initiative === null ? [] : [all.filter((other) => other.initiative === project.initiative)];
+        return {
+          project: {
+            id: project.id,
+            slugId: project.slugId,
+            name: project.name,
+            description: project.description,
+            content: project.content,
+            url: this.projectUrl(project),
+            status: { type: project.statusType },
+            teams: { nodes: [{ ...TEAM, projects: this.openProjectsNode(all, v.siblings) }] },
+            initiatives: { nodes: initiative.map((members) => ({ projects: this.openProjectsNode(members, v.siblings) })) },
+            issues: this.projectIssuesPage(project, 50, null),
+          },
+          issueLabels: { nodes: this.labelNodes(v.labelName) },
+        };
+      }
+      case "ProjectStories":
+        return { project: { issues: this.projectIssuesPage(this.findProject(v.id), 50, v.after) } };
       case "TeamContext":
         return { team: TEAM, issueLabels: { nodes: this.labelNodes(v.labelName) } };
       case "Teams":
@@ -336,8 +463,11 @@ export class LinearWorkspace {
       title: input.title,
       description: input.description ?? "",
       stateType: "backlog",
-      parentId: input.parentId ?? null,
+      // Linear refuses a parent it does not know, as it does any missing entity.
+      parentId: input.parentId ? this.find(input.parentId).id : null,
       labels: ((input.labelIds ?? []) as string[]).map((id) => this.labelName(id)),
+      estimate: input.estimate ?? null,
+      projectId: input.projectId === undefined ? null : this.findProject(input.projectId).id,
     });
     return this.summary(issue);
   }

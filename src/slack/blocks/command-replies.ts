@@ -2,14 +2,16 @@
 import { trackerEntries, trackerRegistry } from "../../trackers/registry.ts";
 import type { TrackerName } from "../../trackers/types.ts";
 import type { RunProgress } from "../../runs/progress.ts";
-import type { RunOptions, RunSummary } from "../../runs/types.ts";
+import type { EpicProgress, RunKind, RunOptions, RunSummary } from "../../runs/types.ts";
 import type { TrackerRef } from "../../trackers/types.ts";
 import { escapeMrkdwn, inlineText, mentionChannel } from "../mrkdwn.ts";
 import { context, message, section, type SlackMessage } from "./message.ts";
 import { runListLine } from "./run-list.ts";
 import { runMessage } from "./run-message.ts";
+import { storiesRunMessage } from "./stories-run-message.ts";
 
-export const USAGE = "ENG-123 [more keys or links] [--count 3-6|adaptive] [--dry-run] [--review|--no-review] [instruction] | status [run id] | help";
+export const USAGE =
+  "ENG-123 [more keys or links] [--count 3-6|adaptive] [--dry-run] [--review|--no-review] [instruction] | stories EPIC-1 [--count 4-10] [--dry-run] [--no-review] [--then-subtasks] [instruction] | status [run id] | help";
 
 export function helpMessage(command: string, trackers: readonly TrackerName[]): SlackMessage {
   const c = escapeMrkdwn(command);
@@ -36,6 +38,13 @@ export function helpMessage(command: string, trackers: readonly TrackerName[]): 
         "`--review` show them with Create / Refine… / Regenerate / Discard buttons before anything is created; `--no-review` creates at once even where the team reviews by default",
       ].join("\n"),
     ),
+    section(
+      [
+        "*Stories from an epic*",
+        `\`${c} stories ENG-100\` proposes user stories with acceptance criteria for an epic (a Jira Epic, a Linear project, or a Linear issue labelled Epic); you review them before anything is created`,
+        "`--no-review` creates them at once · `--then-subtasks` breaks the new stories into subtasks right after · `--count 4-10` how many stories",
+      ].join("\n"),
+    ),
     section([`\`${c} status\` the latest runs in this channel`, `\`${c} status <run id>\` one run`, `\`${c} help\` this message`].join("\n")),
     context(`Progress goes in one thread per run in this channel. ${connected}`),
   ]);
@@ -50,16 +59,19 @@ export function problemsMessage(command: string, problems: readonly string[]): S
   ]);
 }
 
-function modeNote(options: RunOptions): string {
+function modeNote(options: RunOptions, type: RunKind): string {
   if (options.dryRun) return " (dry run: nothing will be created)";
+  // Stories wait for review unless --no-review says otherwise (or nobody can review).
+  if (type === "GENERATE_STORIES") return options.review === false ? "" : " (review: you approve each epic's stories before anything is created)";
   if (options.review) return " (review: you approve each story before anything is created)";
   return "";
 }
 
-export function startedMessage(runId: string, refs: readonly TrackerRef[], options: RunOptions): SlackMessage {
+export function startedMessage(runId: string, refs: readonly TrackerRef[], options: RunOptions, type: RunKind = "GENERATE_SUBTASKS"): SlackMessage {
   const names = refs.slice(0, 10).map((ref) => `*${inlineText(ref.kind === "project" ? `project ${ref.key}` : ref.key, 80)}*`);
   const more = refs.length > names.length ? ` and ${refs.length - names.length} more` : "";
-  const text = `:rocket: Starting ${names.join(", ")}${more}${modeNote(options)}. Progress goes in a thread in this channel.`;
+  const what = type === "GENERATE_STORIES" ? "Writing stories for " : "Starting ";
+  const text = `:rocket: ${what}${names.join(", ")}${more}${modeNote(options, type)}. Progress goes in a thread in this channel.`;
   const blocks = [section(text)];
   if (options.instruction) blocks.push(context(`:pencil2: With your instruction: “${inlineText(options.instruction, 500)}”`));
   blocks.push(context(`Run \`${escapeMrkdwn(runId)}\``));
@@ -86,8 +98,9 @@ export function runListMessage(channel: string, runs: readonly RunSummary[], thr
   ]);
 }
 
-export function runStatusMessage(progress: RunProgress): SlackMessage {
-  return runMessage(progress);
+/** One run in full: a stories run with its epics (`epics`), a subtasks run with its stories. */
+export function runStatusMessage(progress: RunProgress, epics: readonly EpicProgress[] = []): SlackMessage {
+  return progress.run.type === "GENERATE_STORIES" ? storiesRunMessage(progress.run, epics) : runMessage(progress);
 }
 
 export function runNotFoundMessage(runId: string): SlackMessage {

@@ -3,7 +3,7 @@
 // https://docs.slack.dev/surfaces/modals
 import type { types } from "@slack/bolt";
 import { MAX_INSTRUCTION_CHARS } from "../../generation/limits.ts";
-import type { StoryProgress } from "../../runs/types.ts";
+import type { EpicProgress, StoryProgress } from "../../runs/types.ts";
 import { inlineText, truncate } from "../mrkdwn.ts";
 import { context, section } from "./message.ts";
 
@@ -33,16 +33,57 @@ export function parseRefineMetadata(text: string | undefined): RefineTarget | nu
 const plain = (text: string, max: number) => ({ type: "plain_text" as const, text: truncate(text, max) });
 
 export function refineModal(target: RefineTarget, story: Pick<StoryProgress, "storyKey" | "storyTitle" | "instructions">): types.ModalView {
-  const earlier = story.instructions.slice(-3).map((instruction, index) => `${index + 1}. ${instruction}`);
+  return instructionModal({
+    callbackId: REFINE_CALLBACK_ID,
+    metadata: refineMetadata(target),
+    key: story.storyKey,
+    title: story.storyTitle,
+    instructions: story.instructions,
+    placeholder: "e.g. backend only, no UI work; split the migration out",
+  });
+}
+
+// ── An epic's proposed stories (stories runs) ──────────────────────────────────────────────
+
+export const EPIC_REFINE_CALLBACK_ID = "refine_epic";
+
+export interface EpicRefineTarget {
+  readonly runId: string;
+  readonly runEpicId: string;
+}
+
+export function parseEpicRefineMetadata(text: string | undefined): EpicRefineTarget | null {
+  try {
+    const value = JSON.parse(text ?? "") as Partial<EpicRefineTarget>;
+    return typeof value.runId === "string" && typeof value.runEpicId === "string" ? { runId: value.runId, runEpicId: value.runEpicId } : null;
+  } catch {
+    return null;
+  }
+}
+
+export function epicRefineModal(target: EpicRefineTarget, epic: Pick<EpicProgress, "epicKey" | "epicTitle" | "instructions">): types.ModalView {
+  return instructionModal({
+    callbackId: EPIC_REFINE_CALLBACK_ID,
+    metadata: JSON.stringify({ runId: target.runId, runEpicId: target.runEpicId }),
+    key: epic.epicKey,
+    title: epic.epicTitle,
+    instructions: epic.instructions,
+    placeholder: "e.g. leave reporting out; split the admin screens into their own story",
+  });
+}
+
+/** The modal both kinds of Refine… open: one multi-line instruction, earlier ones shown below. */
+function instructionModal(spec: { callbackId: string; metadata: string; key: string; title: string; instructions: readonly string[]; placeholder: string }): types.ModalView {
+  const earlier = spec.instructions.slice(-3).map((instruction, index) => `${index + 1}. ${instruction}`);
   return {
     type: "modal",
-    callback_id: REFINE_CALLBACK_ID,
-    private_metadata: refineMetadata(target),
-    title: plain(`Refine ${story.storyKey}`, 24),
+    callback_id: spec.callbackId,
+    private_metadata: spec.metadata,
+    title: plain(`Refine ${spec.key}`, 24),
     submit: plain("Refine", 24),
     close: plain("Cancel", 24),
     blocks: [
-      section(`*${inlineText(story.storyKey, 40)}* ${inlineText(story.storyTitle, 200)}\nSay what the next proposal should change; the rest of the plan stays as it is.`),
+      section(`*${inlineText(spec.key, 40)}* ${inlineText(spec.title, 200)}\nSay what the next proposal should change; the rest of the plan stays as it is.`),
       {
         type: "input",
         block_id: REFINE_BLOCK_ID,
@@ -53,7 +94,7 @@ export function refineModal(target: RefineTarget, story: Pick<StoryProgress, "st
           multiline: true,
           min_length: 3,
           max_length: MAX_INSTRUCTION_CHARS,
-          placeholder: plain("e.g. backend only, no UI work; split the migration out", 150),
+          placeholder: plain(spec.placeholder, 150),
         },
       },
       ...(earlier.length > 0 ? [context(`Earlier instructions, still applied:\n${earlier.map((line) => inlineText(line, 400)).join("\n")}`)] : []),

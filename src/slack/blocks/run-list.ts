@@ -25,14 +25,17 @@ function when(date: Date, now: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
-/** `ENG-1, ENG-2 · ✅ done · 2 stories · 8 subtasks created · 5 min ago · thread`. */
+/** `ENG-1, ENG-2 · ✅ done · 2 stories · 8 subtasks created · 5 min ago · thread` (or `stories for ENG-100 · … · 6 stories created`). */
 export function runListLine(run: RunSummary, options: { threadUrl?: string | undefined; now?: Date } = {}): string {
   const refs = run.refs.slice(0, 5).map(refText);
   const more = run.refs.length > refs.length ? ` +${run.refs.length - refs.length}` : "";
-  const parts = [`${refs.join(", ")}${more}`, runStatusLabelOf(run)];
-  if (run.storiesTotal > 0) parts.push(plural(run.storiesTotal, "story", "stories"));
+  const stories = run.type === "GENERATE_STORIES";
+  const parts = [`${stories ? "stories for " : ""}${refs.join(", ")}${more}`, runStatusLabelOf(run)];
+  if (stories && run.epicsTotal > 0) parts.push(plural(run.epicsTotal, "epic"));
+  if (!stories && run.storiesTotal > 0) parts.push(plural(run.storiesTotal, "story", "stories"));
   if (run.completedAt) {
-    parts.push(run.options.dryRun ? "dry run" : `${plural(run.subtasksCreated, "subtask")} created`);
+    const made = stories ? plural(run.storiesCreated, "story", "stories") : plural(run.subtasksCreated, "subtask");
+    parts.push(run.options.dryRun ? "dry run" : `${made} created`);
   }
   parts.push(when(run.createdAt, options.now ?? new Date()));
   if (options.threadUrl) parts.push(link(options.threadUrl, "thread"));

@@ -56,13 +56,13 @@ export function runStatusText(run: RunSummary, tally: RunTally): string {
   }
 }
 
-function modeText(run: RunSummary): string {
+export function modeText(run: RunSummary): string {
   if (run.options.dryRun) return " · _dry run: nothing is created_";
   if (run.options.review) return " · _review: nothing is created before someone approves_";
   return "";
 }
 
-function whoAsked(run: RunSummary): string {
+export function whoAsked(run: RunSummary): string {
   if (run.trigger === "SLASH_COMMAND") return `asked by ${mentionUser(run.requestedBy)}`;
   if (run.trigger === "TRACKER_LABEL") return `started by a label${run.requestedByName ? ` (${inlineText(run.requestedByName, 80)})` : ""}`;
   return `started from the CLI${run.requestedByName ? ` by ${inlineText(run.requestedByName, 80)}` : ""}`;
@@ -86,7 +86,7 @@ export function refText(input: string): string {
   return link(url.toString(), label);
 }
 
-function refsText(run: RunSummary): string {
+export function refsText(run: RunSummary): string {
   const shown = run.refs.slice(0, 10).map(refText);
   const more = run.refs.length > shown.length ? ` and ${run.refs.length - shown.length} more` : "";
   return shown.join(", ") + more;

@@ -47,7 +47,8 @@ const decisionText: Record<Decided["decision"], string> = {
   refine: ":pencil2: Refine",
 };
 
-function decidedText(decided: Decided): string {
+/** "Create chosen by @ann", said under a reply once someone decided. */
+export function decidedText(decided: Decided): string {
   const what = `${decisionText[decided.decision]} chosen by ${mentionUser(decided.by)}`;
   return decided.decision === "refine" ? `${what}: “${inlineText(decided.instruction, 300)}”` : what;
 }

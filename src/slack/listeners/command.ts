@@ -7,7 +7,7 @@ import { settleWithin } from "../../async/deadline.ts";
 import type { Logger } from "../../log/logger.ts";
 import type { RunService } from "../../runs/service.ts";
 import type { TrackerRef } from "../../trackers/types.ts";
-import type { RunOptions } from "../../runs/types.ts";
+import type { RunKind, RunOptions } from "../../runs/types.ts";
 import type { ParseRefOptions } from "../../trackers/parse-ref.ts";
 import type { SlackMessage } from "../blocks/message.ts";
 import {
@@ -27,7 +27,7 @@ import type { SlackReporter } from "../reporter.ts";
 import type { ThreadLinks } from "../thread-links.ts";
 
 export interface CommandDeps {
-  readonly runs: Pick<RunService, "createRun" | "enqueueRun" | "listRuns" | "loadRunProgress">;
+  readonly runs: Pick<RunService, "createRun" | "enqueueRun" | "listRuns" | "loadRunProgress" | "loadEpicsOfRun">;
   readonly reporter: Pick<SlackReporter, "openThread">;
   readonly links: Pick<ThreadLinks, "knownUrl">;
   readonly refOptions: ParseRefOptions;
@@ -69,7 +69,9 @@ export async function handleCommand(deps: CommandDeps, command: SlashCommand, ac
       case "status":
         return await ack(ephemeral(await statusReply(deps, command.channel_id, parsed.runId)));
       case "run":
-        return await startRun(deps, command, parsed.refs, parsed.options, ack, respond);
+        return await startRun(deps, command, "GENERATE_SUBTASKS", parsed.refs, parsed.options, ack, respond);
+      case "stories":
+        return await startRun(deps, command, "GENERATE_STORIES", parsed.refs, parsed.options, ack, respond);
     }
   } catch (error) {
     // Only reached before the ack (the run path handles its own failures after it).
@@ -82,7 +84,8 @@ export async function handleCommand(deps: CommandDeps, command: SlashCommand, ac
 async function statusReply(deps: CommandDeps, channel: string, runId: string | undefined): Promise<SlackMessage> {
   if (runId) {
     const progress = await deps.runs.loadRunProgress(runId);
-    return progress ? runStatusMessage(progress) : runNotFoundMessage(runId);
+    if (!progress) return runNotFoundMessage(runId);
+    return runStatusMessage(progress, progress.run.type === "GENERATE_STORIES" ? await deps.runs.loadEpicsOfRun(runId) : []);
   }
   const runs = await deps.runs.listRuns({ slackChannel: channel, limit: STATUS_RUNS });
   // Only links already known: the answer must not wait on Slack.
@@ -97,6 +100,7 @@ async function statusReply(deps: CommandDeps, channel: string, runId: string | u
 async function startRun(
   deps: CommandDeps,
   command: SlashCommand,
+  type: RunKind,
   refs: readonly TrackerRef[],
   options: RunOptions,
   ack: Ack,
@@ -104,6 +108,7 @@ async function startRun(
 ): Promise<void> {
   const recording = deps.runs
     .createRun({
+      type,
       trigger: "SLASH_COMMAND",
       refs,
       requestedBy: command.user_id,
@@ -119,7 +124,7 @@ async function startRun(
   let created: Awaited<typeof recording>;
   if (first.inTime) {
     created = first.value;
-    await ack(ephemeral(startedMessage(created.runId, refs, options)));
+    await ack(ephemeral(startedMessage(created.runId, refs, options, type)));
   } else {
     // The insert goes on; the person hears now, and again once it settles.
     await ack(ephemeral(recordingSlowMessage(refs)));
@@ -133,7 +138,7 @@ async function startRun(
       );
       return;
     }
-    await respond(ephemeral(startedMessage(created.runId, refs, options))).catch((error: unknown) =>
+    await respond(ephemeral(startedMessage(created.runId, refs, options, type))).catch((error: unknown) =>
       deps.logger.warn({ runId: created.runId, error: slackErrorCode(error) }, "could not tell the person that the run was recorded"),
     );
   }

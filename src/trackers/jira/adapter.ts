@@ -9,14 +9,16 @@ import { expandLimit } from "../support/expand-limit.ts";
 import { sleep, type Sleep } from "../../async/sleep.ts";
 import type { Tracker } from "../types.ts";
 import { createJiraCall } from "./call.ts";
+import { createJiraStories } from "./create-stories.ts";
 import { createJiraSubtasks } from "./create-subtasks.ts";
 import { expandJira } from "./expand.ts";
 import { createBlocksLinkType, linkJiraBlocks } from "./link-blocks.ts";
 import { toAdf } from "./markdown-to-adf.ts";
+import { readJiraEpic } from "./read-epic.ts";
 import { readJiraStory } from "./read-story.ts";
 import { jiraLabel } from "./labels.ts";
 import { ignored, projectPage } from "./schemas.ts";
-import { createSubtaskTypes } from "./subtask-type.ts";
+import { createIssueTypes } from "./issue-types.ts";
 import { createJiraTransport } from "./transport.ts";
 
 export interface JiraTrackerDeps {
@@ -42,7 +44,7 @@ export function createJiraTracker(deps: JiraTrackerDeps): Tracker {
     }),
   );
   const call = createJiraCall({ jira, logger, sleep: deps.sleep ?? sleep, now: deps.now ?? Date.now });
-  const types = createSubtaskTypes({ call });
+  const types = createIssueTypes({ call });
   const linkType = createBlocksLinkType({ call });
 
   async function editLabels(key: string, operation: { add: string } | { remove: string }, action: string): Promise<void> {
@@ -70,6 +72,11 @@ export function createJiraTracker(deps: JiraTrackerDeps): Tracker {
     expand: (ref, options) => expandJira({ call, baseUrl }, ref, expandLimit(options?.limit)),
 
     createSubtasks: (story, subtasks) => createJiraSubtasks({ call, types, baseUrl, logger }, story, subtasks),
+
+    readEpic: (ref) => readJiraEpic({ call, baseUrl, types }, ref),
+
+    // No client ids in Jira: the run layer matches an epic's stories by marker before creating.
+    createStories: (epic, stories) => createJiraStories({ call, types, baseUrl, logger }, epic, stories),
 
     // Jira deletes an issue's links with the issue.
     async deleteSubtasks(ids) {

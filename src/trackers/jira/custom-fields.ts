@@ -4,9 +4,9 @@
 
 import { adfToMarkdown } from "./adf-to-markdown.ts";
 
-const acceptanceCriteriaName = /^acceptance[\s_-]*criteria\b/i;
+export const acceptanceCriteriaName = /^acceptance[\s_-]*criteria\b/i;
 // "Story Points" (company-managed), "Story point estimate" (team-managed).
-const storyPointsName = /^story[\s_-]*points?(?:\s+estimate)?$/i;
+export const storyPointsName = /^story[\s_-]*points?(?:\s+estimate)?$/i;
 
 function fieldIdNamed(names: Readonly<Record<string, string>> | undefined, pattern: RegExp): string[] {
   return Object.entries(names ?? {})

@@ -85,7 +85,7 @@ async function readChildren(deps: JiraReadDeps, key: string): Promise<JiraChild[
   return children;
 }
 
-function toTrackerChild(baseUrl: string, child: JiraChild): TrackerChild {
+export function toTrackerChild(baseUrl: string, child: JiraChild): TrackerChild {
   const verdict = inspectChild({
     title: child.fields.summary,
     description: adfToMarkdown(child.fields.description),

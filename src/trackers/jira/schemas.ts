@@ -71,7 +71,13 @@ export const searchPage = <T extends z.ZodType>(issue: T) =>
 
 // Atlassian's reference and jira.js disagree on the list key of the createmeta pages
 // ("issueTypes"/"fields" vs "createMetaIssueType"/"results"); accept any of them.
-const createMetaIssueType = z.looseObject({ id: z.string(), name: z.string(), subtask: z.boolean().optional() });
+const createMetaIssueType = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  untranslatedName: z.string().optional(),
+  subtask: z.boolean().optional(),
+});
+export type CreateMetaIssueType = z.infer<typeof createMetaIssueType>;
 export const createMetaIssueTypes = z
   .looseObject({
     issueTypes: z.array(createMetaIssueType).optional(),
@@ -81,7 +87,18 @@ export const createMetaIssueTypes = z
   })
   .transform((page) => page.issueTypes ?? page.createMetaIssueType ?? page.results ?? page.values ?? []);
 
-const createMetaField = z.looseObject({ fieldId: z.string() });
+/**
+ * A field of a create screen. `schema.custom` names a custom field's type
+ * ("com.atlassian.jira.plugin.system.customfieldtypes:textarea"); `allowedValues` lists a select
+ * field's options.
+ */
+const createMetaField = z.looseObject({
+  fieldId: z.string(),
+  name: z.string().optional(),
+  schema: z.looseObject({ type: z.string(), items: z.string().optional(), custom: z.string().optional() }).optional(),
+  allowedValues: z.array(z.unknown()).optional(),
+});
+export type CreateMetaField = z.infer<typeof createMetaField>;
 export const createMetaFields = z
   .looseObject({
     fields: z.array(createMetaField).optional(),

@@ -7,12 +7,14 @@ import type { Logger } from "../../log/logger.ts";
 import { expandLimit } from "../support/expand-limit.ts";
 import { sleep, type Sleep } from "../../async/sleep.ts";
 import type { Tracker, TrackerItemSummary, TrackerStory } from "../types.ts";
+import { createLinearStories } from "./create-stories.ts";
 import { createLinearSubtasks } from "./create-subtasks.ts";
 import { deleteLinearSubtasks } from "./delete-subtasks.ts";
 import { expandLinear } from "./expand.ts";
 import { createLinearCall } from "./graphql.ts";
 import { linkLinearBlocks } from "./link-blocks.ts";
 import { addLabelMutation, createCommentMutation, removeLabelMutation, teamsQuery } from "./queries.ts";
+import { readLinearEpic } from "./read-epic.ts";
 import { readLinearStory } from "./read-story.ts";
 import { addLabelAnswer, createCommentAnswer, removeLabelAnswer, teamsAnswer } from "./schemas.ts";
 import { createTeamSetups } from "./team-setup.ts";
@@ -61,6 +63,10 @@ export function createLinearTracker(deps: LinearTrackerDeps): Tracker {
     expand: (ref, options) => expandLinear({ call }, ref, expandLimit(options?.limit)),
 
     createSubtasks: (story, subtasks) => createLinearSubtasks({ call, teams, logger }, story, subtasks),
+
+    readEpic: (ref) => readLinearEpic({ call, teams }, ref),
+
+    createStories: (epic, stories) => createLinearStories({ call, teams, logger }, epic, stories),
 
     deleteSubtasks: (ids) => deleteLinearSubtasks({ call }, ids),
 

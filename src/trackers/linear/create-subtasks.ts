@@ -1,169 +1,30 @@
-// Creates a story's sub-issues in Linear with `issueBatchCreate` (up to 50 per call, one
-// transaction: all or none). Each issue gets an id the bot chose, so a create repeated after a
-// crash finds the issue it already made instead of making a second one. When a batch fails as a
-// whole because Linear refused it, the bot finds out which items are to blame by looking up the
-// ids (some may exist already) and creating the rest one by one.
-// https://github.com/linear/linear/blob/master/packages/sdk/src/schema.graphql (IssueBatchCreateInput)
+// A story's sub-issues in Linear: each one a sub-issue of the story in its team, with the bot's
+// label, its marker and its effort as an estimate on the team's scale (create-issues.ts makes them).
 
-import { isAppError, type AppError } from "../../errors/app-error.ts";
-import type { Logger } from "../../log/logger.ts";
-import { TrackerForbidden, TrackerRequestRejected } from "../errors.ts";
-import { mapWithLimit } from "../support/map-with-limit.ts";
 import { appendMarker, BOT_LABEL } from "../marker.ts";
-import type { CreatedSubtask, CreateSubtasksResult, ItemFailure, NewSubtask, TrackerStory } from "../types.ts";
+import type { CreateSubtasksResult, NewSubtask, TrackerStory } from "../types.ts";
+import { createLinearIssues, type CreateIssuesDeps } from "./create-issues.ts";
 import { linearEstimate } from "./estimate.ts";
-import type { LinearCall } from "./graphql.ts";
-import { linearIssueId } from "./issue-id.ts";
-import { createIssueMutation, createIssuesMutation, issuesByIdQuery } from "./queries.ts";
-import { createIssueAnswer, createIssuesAnswer, issuesByIdAnswer, type LinkedIssue } from "./schemas.ts";
-import type { TeamSetups } from "./team-setup.ts";
-import { linearIdentity } from "./identity.ts";
-
-/** "Up to 50 issues can be created in a single batch" (IssueBatchCreateInput). */
-export const LINEAR_BATCH_SIZE = 50;
-/** Per-item creates in flight at once, when a batch has to be taken apart. */
-const ITEM_CONCURRENCY = 3;
-
-interface Item {
-  readonly subtask: NewSubtask;
-  readonly input: Record<string, unknown> & { readonly id: string };
-}
-
-type Outcome = { readonly created: CreatedSubtask } | { readonly failed: ItemFailure };
 
 export async function createLinearSubtasks(
-  deps: { readonly call: LinearCall; readonly teams: TeamSetups; readonly logger: Logger },
+  deps: CreateIssuesDeps,
   story: TrackerStory,
   subtasks: readonly NewSubtask[],
 ): Promise<CreateSubtasksResult> {
   if (subtasks.length === 0) return { created: [], failed: [] };
-  // Failures here (auth, permissions, the team gone) concern every item: nothing was created, so throw.
+  // Throws like the create itself would: nothing is made without the team's settings.
   const setup = await deps.teams.setup(story.team.id);
-  const labelId = await labelIdOrNone(deps, story.team.id, BOT_LABEL);
-  // A team's extra labels, found or created once for the whole batch.
-  const extraNames = [...new Set(subtasks.flatMap((subtask) => subtask.labels ?? []))];
-  const extraIds = new Map<string, string | null>();
-  for (const name of extraNames) extraIds.set(name, await labelIdOrNone(deps, story.team.id, name));
-
-  const items: Item[] = subtasks.map((subtask) => {
-    const estimate = linearEstimate(subtask.effort, setup.estimationType);
-    const labelIds = [labelId, ...(subtask.labels ?? []).map((name) => extraIds.get(name) ?? null)].filter((id): id is string => id !== null);
-    return {
-      subtask,
-      input: {
-        id: linearIssueId(subtask.clientId),
-        teamId: story.team.id,
-        parentId: story.id,
-        title: subtask.title,
-        description: appendMarker(subtask.title, subtask.description, subtask.marker),
-        ...(labelIds.length > 0 ? { labelIds: [...new Set(labelIds)] } : {}),
-        ...(setup.stateId ? { stateId: setup.stateId } : {}),
-        ...(estimate === null ? {} : { estimate }),
-      },
-    };
-  });
-
-  const outcomes: Outcome[] = [];
-  for (let start = 0; start < items.length; start += LINEAR_BATCH_SIZE) {
-    const chunk = items.slice(start, start + LINEAR_BATCH_SIZE);
-    try {
-      outcomes.push(...(await createChunk(deps.call, story, chunk)));
-    } catch (error) {
-      const somethingCreated = outcomes.some((outcome) => "created" in outcome);
-      if (!somethingCreated || !isAppError(error)) throw error;
-      // Keep what was made; the rest fails with the reason.
-      outcomes.push(...items.slice(start).map((item) => ({ failed: { ref: item.subtask.code, error: error.message } })));
-      break;
-    }
-  }
-  return {
-    created: outcomes.flatMap((outcome) => ("created" in outcome ? [outcome.created] : [])),
-    failed: outcomes.flatMap((outcome) => ("failed" in outcome ? [outcome.failed] : [])),
-  };
-}
-
-/**
- * A label's id, created in the team when missing. When the bot may not create labels, the
- * sub-issues go without it (for the bot's own label, the footer alone still marks them).
- */
-async function labelIdOrNone(deps: { readonly teams: TeamSetups; readonly logger: Logger }, teamId: string, name: string): Promise<string | null> {
-  try {
-    return await deps.teams.labelId(teamId, name, { create: true });
-  } catch (error) {
-    if (!(error instanceof TrackerForbidden || error instanceof TrackerRequestRejected)) throw error;
-    deps.logger.warn({ teamId, label: name, err: error.message }, `cannot create the label "${name}": sub-issues are created without it`);
-    return null;
-  }
-}
-
-async function createChunk(call: LinearCall, story: TrackerStory, chunk: readonly Item[]): Promise<Outcome[]> {
-  try {
-    const answer = await call(createIssuesMutation, { input: { issues: chunk.map((item) => item.input) } }, createIssuesAnswer, {
-      action: `create sub-issues of ${story.key}`,
-      // Every issue carries its own id, so a batch sent twice cannot make issues twice.
-      retryOn: "retryable",
-    });
-    if (!answer.issueBatchCreate.success) throw new TrackerRequestRejected(linearIdentity, "Linear did not create the sub-issues");
-    const byId = new Map(answer.issueBatchCreate.issues.map((issue) => [issue.id, issue]));
-    return chunk.map((item) => outcomeFor(item, byId.get(item.input.id), "Linear did not return this sub-issue"));
-  } catch (error) {
-    // Only a refusal can be down to single items (a bad field, an id that exists already);
-    // rate limits, outages and auth failures hit each item the same way.
-    if (!(error instanceof TrackerRequestRejected)) throw error;
-    return createOneByOne(call, story, chunk, error);
-  }
-}
-
-async function createOneByOne(
-  call: LinearCall,
-  story: TrackerStory,
-  chunk: readonly Item[],
-  batchError: AppError,
-): Promise<Outcome[]> {
-  const existing = await findExisting(call, chunk);
-  const results = await mapWithLimit(chunk, ITEM_CONCURRENCY, async (item): Promise<LinkedIssue | AppError> => {
-    const found = existing.get(item.input.id);
-    if (found) return found;
-    try {
-      const answer = await call(createIssueMutation, { input: item.input }, createIssueAnswer, {
-        action: `create the sub-issue ${item.subtask.code} of ${story.key}`,
-        retryOn: "retryable",
-      });
-      return answer.issueCreate.success && answer.issueCreate.issue
-        ? answer.issueCreate.issue
-        : new TrackerRequestRejected(linearIdentity, "Linear did not create this sub-issue");
-    } catch (error) {
-      if (isAppError(error)) return error;
-      throw error;
-    }
-  });
-  // A create that failed after a retry may have gone through the first time: look once more.
-  const failedItems = chunk.filter((_item, index) => !isIssue(results[index]));
-  const rescued =
-    failedItems.length > 0 ? await findExisting(call, failedItems).catch(() => new Map<string, LinkedIssue>()) : new Map<string, LinkedIssue>();
-  return chunk.map((item, index) => {
-    const result = results[index] ?? batchError;
-    if (isIssue(result)) return outcomeFor(item, result, "");
-    return outcomeFor(item, rescued.get(item.input.id), result.message);
-  });
-}
-
-function isIssue(result: LinkedIssue | AppError | undefined): result is LinkedIssue {
-  return result !== undefined && !(result instanceof Error);
-}
-
-/** The issues among `items` that exist already (made by an earlier attempt), by id. */
-async function findExisting(call: LinearCall, items: readonly Item[]): Promise<Map<string, LinkedIssue>> {
-  const answer = await call(
-    issuesByIdQuery,
-    { ids: items.map((item) => item.input.id), first: items.length },
-    issuesByIdAnswer,
-    { action: "look up sub-issues created earlier" },
+  return createLinearIssues(
+    deps,
+    { teamId: story.team.id, ownerKey: story.key, botLabel: BOT_LABEL, noun: { one: "sub-issue", many: "sub-issues" } },
+    subtasks.map((subtask) => ({
+      code: subtask.code,
+      clientId: subtask.clientId,
+      title: subtask.title,
+      description: appendMarker(subtask.title, subtask.description, subtask.marker),
+      placement: { parentId: story.id },
+      labels: subtask.labels ?? [],
+      estimate: linearEstimate(subtask.effort, setup.estimationType),
+    })),
   );
-  return new Map(answer.issues.nodes.map((issue) => [issue.id, issue]));
-}
-
-function outcomeFor(item: Item, issue: LinkedIssue | undefined, error: string): Outcome {
-  if (!issue) return { failed: { ref: item.subtask.code, error } };
-  return { created: { id: issue.id, key: issue.identifier, title: issue.title, url: issue.url, code: item.subtask.code } };
 }

@@ -20,6 +20,9 @@ const childFields = /* GraphQL */ `
   }
 `;
 
+/** One page of child issues (sub-issues, or a project's issues), each read with ChildFields. */
+const childPage = "nodes { ...ChildFields } pageInfo { hasNextPage endCursor }";
+
 /**
  * What creating sub-issues in a team needs: its estimate scale and the state new issues start in.
  * Read with the story, so that creating sub-issues right after needs no extra request.
@@ -57,8 +60,7 @@ export const storyQuery = /* GraphQL */ `
       project { id name }
       team { ...TeamContextFields }
       children(first: 50) {
-        nodes { ...ChildFields }
-        pageInfo { hasNextPage endCursor }
+        ${childPage}
       }
     }
     ${labelsNamed}
@@ -71,8 +73,7 @@ export const storyChildrenQuery = /* GraphQL */ `
   query StoryChildren($id: String!, $after: String) {
     issue(id: $id) {
       children(first: 50, after: $after) {
-        nodes { ...ChildFields }
-        pageInfo { hasNextPage endCursor }
+        ${childPage}
       }
     }
   }
@@ -113,6 +114,108 @@ export const projectIssuesQuery = /* GraphQL */ `
       }
     }
   }
+`;
+
+/** A team as an epic read needs it: the context for creating stories, and its whole estimate scale. */
+const epicTeamFields = /* GraphQL */ `
+  fragment EpicTeamFields on Team {
+    ...TeamContextFields
+    issueEstimationExtended
+    issueEstimationAllowZero
+  }
+`;
+
+/** An epic-like issue with its first 50 sub-issues (its stories), each read like a story's child. */
+export const epicIssueQuery = /* GraphQL */ `
+  query EpicIssue($id: String!, $labelName: String!) {
+    issue(id: $id) {
+      id
+      identifier
+      title
+      description
+      url
+      state { name type }
+      labels(first: 50) { nodes { name } }
+      team { ...EpicTeamFields }
+      children(first: 50) {
+        ${childPage}
+      }
+    }
+    ${labelsNamed}
+  }
+  ${childFields}
+  ${teamContextFields}
+  ${epicTeamFields}
+`;
+
+/**
+ * The team's other open epic-like issues, told as isLinearEpic tells them: labelled Epic, or with
+ * sub-issues that have their own. Asks for one more than `first` in case the epic is among them.
+ */
+export const teamEpicsQuery = /* GraphQL */ `
+  query TeamEpics($teamId: ID!, $first: Int!) {
+    issues(
+      first: $first
+      filter: {
+        team: { id: { eq: $teamId } }
+        state: { type: { nin: ["completed", "canceled"] } }
+        or: [
+          { labels: { some: { name: { eqIgnoreCase: "Epic" } } } }
+          { children: { some: { children: { length: { gt: 0 } } } } }
+        ]
+      }
+    ) {
+      nodes { id identifier title }
+    }
+  }
+`;
+
+/** Projects other than the one read, of its initiative or its team, that are not finished. */
+const openProjects = `filter: { status: { type: { nin: ["completed", "canceled"] } } }`;
+
+/**
+ * A project with its first 50 top-level issues (its stories), its first team (where stories are
+ * created), and the open projects of its first initiative and of that team (its siblings).
+ */
+export const epicProjectQuery = /* GraphQL */ `
+  query EpicProject($id: String!, $labelName: String!, $siblings: Int!) {
+    project(id: $id) {
+      id
+      slugId
+      name
+      description
+      content
+      url
+      status { type }
+      teams(first: 1) {
+        nodes {
+          ...EpicTeamFields
+          projects(first: $siblings, ${openProjects}) { nodes { id slugId name } }
+        }
+      }
+      initiatives(first: 1) {
+        nodes { projects(first: $siblings, ${openProjects}) { nodes { id slugId name } } }
+      }
+      issues(first: 50, filter: { parent: { null: true } }) {
+        ${childPage}
+      }
+    }
+    ${labelsNamed}
+  }
+  ${childFields}
+  ${teamContextFields}
+  ${epicTeamFields}
+`;
+
+export const projectStoriesQuery = /* GraphQL */ `
+  query ProjectStories($id: String!, $after: String) {
+    project(id: $id) {
+      issues(first: 50, after: $after, filter: { parent: { null: true } }) {
+        ${childPage}
+      }
+    }
+  }
+  ${childFields}
 `;
 
 export const teamContextQuery = /* GraphQL */ `

@@ -12,7 +12,7 @@ import type { TeamSetups } from "./team-setup.ts";
 
 /** State types a sub-issue is created in; anything past them means a person moved it on. */
 const INITIAL_STATE_TYPES = new Set(["backlog", "unstarted", "triage"]);
-const CLOSED_STATE_TYPES = new Set(["completed", "canceled", "duplicate"]);
+export const CLOSED_STATE_TYPES = new Set(["completed", "canceled", "duplicate"]);
 
 export async function readLinearStory(
   deps: { readonly call: LinearCall; readonly teams: TeamSetups },
@@ -60,7 +60,7 @@ export async function readLinearStory(
   };
 }
 
-function toTrackerChild(child: LinearChild): TrackerChild {
+export function toTrackerChild(child: LinearChild): TrackerChild {
   const verdict = inspectChild({
     title: child.title,
     description: child.description ?? null,

@@ -73,6 +73,46 @@ export const projectIssuesAnswer = z.object({
   }),
 });
 
+export const epicTeam = teamContext.extend({
+  issueEstimationExtended: z.boolean(),
+  issueEstimationAllowZero: z.boolean(),
+});
+
+export const epicIssueAnswer = z.object({
+  issue: linkedIssue.extend({
+    description: z.string().nullish(),
+    state: z.object({ name: z.string(), type: z.string() }),
+    labels: names,
+    team: epicTeam,
+    children: childConnection,
+  }),
+  issueLabels: labels,
+});
+
+export const teamEpicsAnswer = z.object({
+  issues: z.object({ nodes: z.array(z.object({ id: z.string(), identifier: z.string(), title: z.string() })) }),
+});
+
+const projectSummaries = z.object({ nodes: z.array(z.object({ id: z.string(), slugId: z.string(), name: z.string() })) });
+
+export const epicProjectAnswer = z.object({
+  project: z.object({
+    id: z.string(),
+    slugId: z.string(),
+    name: z.string(),
+    description: z.string().nullish(),
+    content: z.string().nullish(),
+    url: z.string(),
+    status: z.object({ type: z.string() }),
+    teams: z.object({ nodes: z.array(epicTeam.extend({ projects: projectSummaries })) }),
+    initiatives: z.object({ nodes: z.array(z.object({ projects: projectSummaries })) }),
+    issues: childConnection,
+  }),
+  issueLabels: labels,
+});
+
+export const projectStoriesAnswer = z.object({ project: z.object({ issues: childConnection }) });
+
 export const teamContextAnswer = z.object({ team: teamContext, issueLabels: labels });
 
 export const labelLookupAnswer = z.object({

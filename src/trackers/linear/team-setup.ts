@@ -1,9 +1,9 @@
 // What creating sub-issues in a Linear team needs, looked up once and kept for a while: the
 // state new sub-issues start in, the team's estimate scale, and the ids of labels by name
-// (the bot's own label is created the first time a team needs it).
+// (the bot's own labels are created the first time a team needs them).
 
 import { TrackerRequestRejected } from "../errors.ts";
-import { BOT_LABEL } from "../marker.ts";
+import { BOT_LABEL, BOT_STORY_LABEL } from "../marker.ts";
 import type { LinearCall } from "./graphql.ts";
 import { createLabelMutation, labelLookupQuery, teamContextQuery } from "./queries.ts";
 import {
@@ -25,8 +25,11 @@ export interface TeamSetup {
 }
 
 export interface TeamSetups {
-  /** Keeps what a story read already brought (team context and the bot label), saving requests later. */
-  remember(team: TeamContext, labels: readonly LinearLabel[]): void;
+  /**
+   * Keeps what a read already brought (team context, and the labels named `labelName`, by
+   * default the bot's own), saving requests later.
+   */
+  remember(team: TeamContext, labels: readonly LinearLabel[], labelName?: string): void;
   setup(teamId: string): Promise<TeamSetup>;
   /** The id of a label usable in the team; created when `create` and missing; null when missing otherwise. */
   labelId(teamId: string, name: string, options: { create: boolean }): Promise<string | null>;
@@ -42,6 +45,8 @@ interface Timed<T> {
 export function createTeamSetups(deps: { readonly call: LinearCall; readonly now: () => number }): TeamSetups {
   const setups = new Map<string, Timed<TeamSetup>>();
   const labels = new Map<string, Timed<string>>();
+  /** Labels a read looked for in a team: when not among `labels`, the team has none such. */
+  const lookedFor = new Map<string, Timed<true>>();
   const fresh = <T>(entry: Timed<T> | undefined): T | undefined =>
     entry && deps.now() - entry.at < TEAM_SETUP_TTL_MS ? entry.value : undefined;
   const labelKey = (teamId: string, name: string) => `${teamId}\u0000${name.toLowerCase()}`;
@@ -57,7 +62,7 @@ export function createTeamSetups(deps: { readonly call: LinearCall; readonly now
       const answer = await deps.call(
         createLabelMutation,
         // A team label: creating one needs no workspace-admin rights, and it is what the team sees.
-        { input: { name, teamId, ...(name === BOT_LABEL ? { description: "Sub-issues created by subtasks-bot" } : {}) } },
+        { input: { name, teamId, ...(LABEL_DESCRIPTIONS[name] ? { description: LABEL_DESCRIPTIONS[name] } : {}) } },
         createLabelAnswer,
         { action: `create the label "${name}"`, retryOn: "rate-limit" },
       );
@@ -76,9 +81,10 @@ export function createTeamSetups(deps: { readonly call: LinearCall; readonly now
   }
 
   const setupsApi: TeamSetups = {
-    remember(team, found) {
+    remember(team, found, labelName = BOT_LABEL) {
       setups.set(team.id, { value: toSetup(team), at: deps.now() });
-      rememberLabels(team.id, BOT_LABEL, found);
+      lookedFor.set(labelKey(team.id, labelName), { value: true, at: deps.now() });
+      rememberLabels(team.id, labelName, found);
     },
 
     async setup(teamId) {
@@ -94,14 +100,14 @@ export function createTeamSetups(deps: { readonly call: LinearCall; readonly now
     async labelId(teamId, name, options) {
       const cached = fresh(labels.get(labelKey(teamId, name)));
       if (cached) return cached;
-      if (name.toLowerCase() === BOT_LABEL && fresh(setups.get(teamId))) {
-        // The story read looked for the bot label already; it is missing, so create it.
+      if (fresh(lookedFor.get(labelKey(teamId, name)))) {
+        // A read looked for this label a moment ago; it is missing, so create it.
         return options.create ? createLabel(teamId, name) : null;
       }
       const answer = await deps.call(teamContextQuery, { teamId, labelName: name }, teamContextAnswer, {
         action: `find the label "${name}"`,
       });
-      if (name.toLowerCase() === BOT_LABEL) setups.set(teamId, { value: toSetup(answer.team), at: deps.now() });
+      setups.set(teamId, { value: toSetup(answer.team), at: deps.now() });
       return rememberLabels(teamId, name, answer.issueLabels.nodes) ?? (options.create ? createLabel(teamId, name) : null);
     },
 
@@ -116,6 +122,12 @@ export function createTeamSetups(deps: { readonly call: LinearCall; readonly now
   };
   return setupsApi;
 }
+
+/** What the bot's own labels say in Linear's label list. */
+const LABEL_DESCRIPTIONS: Record<string, string> = {
+  [BOT_LABEL]: "Sub-issues created by subtasks-bot",
+  [BOT_STORY_LABEL]: "Stories created by subtasks-bot",
+};
 
 /** A label the team can use: its own before a workspace one; never a group (groups cannot be applied). */
 export function pickLabel(found: readonly LinearLabel[], name: string, teamId: string): LinearLabel | null {

@@ -20,8 +20,19 @@ function addedLabels(issue: JiraIssueLabels): Set<string> {
 // hierarchy level 1 in any project. The run layer expands it into its stories.
 const isEpic = (issue: JiraIssueLabels) => issue.issueType.hierarchyLevel === 1 || issue.issueType.name === "Epic";
 
-/** What the delivery asks for. Pure: the tests call it with payloads alone. */
-export function decideJiraDelivery(delivery: JiraDelivery, configuredLabel: string): JiraDecision {
+/**
+ * What the delivery asks for. Pure: the tests call it with payloads alone. STORIES_LABEL (when
+ * set) asks for a stories run on the epic, TRIGGER_LABEL for a subtasks run.
+ */
+export function decideJiraDelivery(delivery: JiraDelivery, configuredLabel: string, storiesLabel?: string): JiraDecision {
+  if (storiesLabel) {
+    const stories = decideFor(delivery, storiesLabel);
+    if ("start" in stories) return { ...stories, start: { ...stories.start, type: "GENERATE_STORIES" } };
+  }
+  return decideFor(delivery, configuredLabel);
+}
+
+function decideFor(delivery: JiraDelivery, configuredLabel: string): JiraDecision {
   const { issue } = delivery;
   // Compared as Jira holds it: the bot writes its labels with jiraLabel too.
   const triggerLabel = jiraLabel(configuredLabel);
@@ -43,6 +54,7 @@ export function decideJiraDelivery(delivery: JiraDelivery, configuredLabel: stri
       provider: jiraIdentity.kind,
       deliveryId: delivery.deliveryId,
       event: delivery.webhookEvent,
+      type: "GENERATE_SUBTASKS",
       // An epic is started as itself: the run layer expands it into its stories.
       ref: { tracker: jiraIdentity.name, key: issue.key, kind: "issue", input: issue.key },
       requestedBy: delivery.user?.accountId ?? "jira-webhook",
@@ -51,14 +63,17 @@ export function decideJiraDelivery(delivery: JiraDelivery, configuredLabel: stri
   };
 }
 
-export async function receiveJiraDelivery(deps: Pick<ReceiveDeps, "runs" | "logger" | "triggerLabel" | "recordWithinMs">, delivery: JiraDelivery): Promise<WebhookOutcome> {
-  const decision = decideJiraDelivery(delivery, deps.triggerLabel);
+export async function receiveJiraDelivery(
+  deps: Pick<ReceiveDeps, "runs" | "logger" | "triggerLabel" | "storiesLabel" | "recordWithinMs">,
+  delivery: JiraDelivery,
+): Promise<WebhookOutcome> {
+  const decision = decideJiraDelivery(delivery, deps.triggerLabel, deps.storiesLabel);
   const context = { provider: jiraIdentity.name, deliveryId: delivery.deliveryId, event: delivery.webhookEvent };
   if ("ignore" in decision) {
     deps.logger.debug({ ...context, reason: decision.ignore }, "webhook delivery ignored");
     return ignored(decision.ignore);
   }
   const outcome = await startLabelRun(deps.runs, deps.logger, decision.start, { recordWithinMs: deps.recordWithinMs });
-  deps.logger.info({ ...context, story: decision.start.ref.key, epic: decision.epic, ...outcome }, "webhook delivery received");
+  deps.logger.info({ ...context, story: decision.start.ref.key, epic: decision.epic, type: decision.start.type, ...outcome }, "webhook delivery received");
   return outcome;
 }

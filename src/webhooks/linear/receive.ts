@@ -12,8 +12,20 @@ export type LinearDecision = { readonly start: LabelTrigger } | { readonly ignor
 // by name the same way.
 const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
-/** What the delivery asks for. Pure: the tests call it with payloads alone. */
-export function decideLinearDelivery(delivery: LinearDelivery, triggerLabel: string): LinearDecision {
+/**
+ * What the delivery asks for. Pure: the tests call it with payloads alone. STORIES_LABEL (when
+ * set) asks for a stories run on the issue, TRIGGER_LABEL for a subtasks run; a stories label
+ * on something that is not an epic is told so by the run.
+ */
+export function decideLinearDelivery(delivery: LinearDelivery, triggerLabel: string, storiesLabel?: string): LinearDecision {
+  if (storiesLabel) {
+    const stories = decideFor(delivery, storiesLabel);
+    if ("start" in stories) return { start: { ...stories.start, type: "GENERATE_STORIES" } };
+  }
+  return decideFor(delivery, triggerLabel);
+}
+
+function decideFor(delivery: LinearDelivery, triggerLabel: string): LinearDecision {
   const { issue } = delivery;
   if (delivery.type !== "Issue") return { ignore: `Linear ${delivery.type} events do not start runs` };
   if (!issue) return { ignore: `an issue ${delivery.action} does not start a run` };
@@ -37,6 +49,7 @@ export function decideLinearDelivery(delivery: LinearDelivery, triggerLabel: str
       provider: linearIdentity.kind,
       deliveryId: delivery.deliveryId,
       event: `Issue.${delivery.action}`,
+      type: "GENERATE_SUBTASKS",
       ref: { tracker: linearIdentity.name, key: issue.identifier, kind: "issue", input: issue.identifier },
       requestedBy: delivery.actor?.id ?? "linear-webhook",
       ...(delivery.actor?.name ? { requestedByName: delivery.actor.name } : {}),
@@ -44,14 +57,17 @@ export function decideLinearDelivery(delivery: LinearDelivery, triggerLabel: str
   };
 }
 
-export async function receiveLinearDelivery(deps: Pick<ReceiveDeps, "runs" | "logger" | "triggerLabel" | "recordWithinMs">, delivery: LinearDelivery): Promise<WebhookOutcome> {
-  const decision = decideLinearDelivery(delivery, deps.triggerLabel);
+export async function receiveLinearDelivery(
+  deps: Pick<ReceiveDeps, "runs" | "logger" | "triggerLabel" | "storiesLabel" | "recordWithinMs">,
+  delivery: LinearDelivery,
+): Promise<WebhookOutcome> {
+  const decision = decideLinearDelivery(delivery, deps.triggerLabel, deps.storiesLabel);
   const context = { provider: linearIdentity.name, deliveryId: delivery.deliveryId, event: `${delivery.type}.${delivery.action}` };
   if ("ignore" in decision) {
     deps.logger.debug({ ...context, reason: decision.ignore }, "webhook delivery ignored");
     return ignored(decision.ignore);
   }
   const outcome = await startLabelRun(deps.runs, deps.logger, decision.start, { recordWithinMs: deps.recordWithinMs });
-  deps.logger.info({ ...context, story: decision.start.ref.key, ...outcome }, "webhook delivery received");
+  deps.logger.info({ ...context, story: decision.start.ref.key, type: decision.start.type, ...outcome }, "webhook delivery received");
   return outcome;
 }

@@ -89,7 +89,7 @@ describe("subtasks runs and show", () => {
 
     const listed = captureOutput();
     expect(await runsCommand(runs, 5, listed)).toBe(0);
-    expect(listed.stdout()).toMatch(new RegExp(`^${run.id}\\s+\\S+ \\S+\\s+COMPLETED\\s+cli\\s+ada\\s+ENG-7\\s+3\\s+2400\\s+\\$0\\.0056$`, "m"));
+    expect(listed.stdout()).toMatch(new RegExp(`^${run.id}\\s+\\S+ \\S+\\s+subtasks\\s+COMPLETED\\s+cli\\s+ada\\s+ENG-7\\s+3 subtasks\\s+2400\\s+\\$0\\.0056$`, "m"));
 
     const shown = captureOutput();
     expect(await showCommand(runs, run.id, shown)).toBe(0);

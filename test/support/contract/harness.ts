@@ -20,6 +20,13 @@ export interface SeededStory {
   readonly personSubIssueKeys: readonly string[];
 }
 
+export interface EpicSeed {
+  /** Plain paragraphs, as StorySeed.description. */
+  readonly description?: string;
+  /** Done: the tracker's closed state. */
+  readonly closed?: boolean;
+}
+
 export interface SeededEpic {
   readonly key: string;
   readonly storyKeys: readonly string[];
@@ -36,10 +43,17 @@ export interface PersonActs {
 
 export interface TrackerHarness {
   readonly tracker: Tracker;
+  /** The story points the world's team estimates with, as TrackerEpic.pointScale should give them. */
+  readonly pointScale: readonly number[] | null;
   /** A key of the tracker's shape that no issue has. */
   readonly unknownKey: string;
   seedStory(seed: StorySeed): SeededStory;
-  seedEpic(title: string, stories: readonly StorySeed[]): SeededEpic;
+  seedEpic(title: string, stories: readonly StorySeed[], epic?: EpicSeed): SeededEpic;
+  /**
+   * Where a project can be an epic (Linear): a project of the team with these top-level issues.
+   * Its key is the project's slug id, as a pasted project link gives it.
+   */
+  readonly seedProject?: (title: string, stories: readonly StorySeed[], project?: EpicSeed) => SeededEpic;
   readonly person: PersonActs;
   /** Keys of the sub-issues under a story, as the tracker holds them. */
   subIssueKeysOf(storyKey: string): string[];
@@ -65,6 +79,13 @@ export interface HarnessFactory {
    */
   readonly createsOncePerClientId: boolean;
   create(): TrackerHarness;
+  /** Whether a project can be an epic (Linear): the harnesses it makes have seedProject. */
+  readonly epicProjects: boolean;
+  /**
+   * Where a site can keep acceptance criteria and story points in fields of their own (Jira): a
+   * world whose Story create screen has an "Acceptance Criteria" field and a story points field.
+   */
+  readonly createWithStoryFields?: () => TrackerHarness;
   /** Where a site can lack the "Blocks" link type (Jira): a world without it. */
   readonly createWithoutBlocksLinkType?: () => TrackerHarness;
 }

@@ -3,6 +3,7 @@
 
 import { adfToMarkdown } from "../../../src/trackers/jira/adf-to-markdown.ts";
 import { createJiraTracker } from "../../../src/trackers/jira/adapter.ts";
+import { JIRA_DEFAULT_POINT_SCALE } from "../../../src/trackers/jira/story-fields.ts";
 import { JIRA_BASE_URL } from "../../unit/trackers/support/jira-api.ts";
 import { fixture } from "../../unit/trackers/support/fixtures.ts";
 import { adfParagraphs, JiraSite } from "../jira-site.ts";
@@ -12,13 +13,18 @@ import type { HarnessFactory, SeededStory, StorySeed, TrackerHarness } from "./h
 export const jiraHarness: HarnessFactory = {
   label: "the Jira adapter on a played Jira site",
   createsOncePerClientId: false,
+  epicProjects: false,
   create: () => createJiraHarness(),
   createWithoutBlocksLinkType: () => createJiraHarness({ withoutBlocks: true }),
+  createWithStoryFields: () => createJiraHarness({ storyFields: true }),
 };
 
-function createJiraHarness(options: { withoutBlocks?: boolean } = {}): TrackerHarness {
+function createJiraHarness(options: { withoutBlocks?: boolean; storyFields?: boolean } = {}): TrackerHarness {
   const linkTypes = fixture("jira/issue-link-types.json").issueLinkTypes as { id: string; name: string; inward: string; outward: string }[];
-  const site = new JiraSite(options.withoutBlocks ? { linkTypes: linkTypes.filter((type) => type.name !== "Blocks") } : {});
+  const site = new JiraSite({
+    ...(options.withoutBlocks ? { linkTypes: linkTypes.filter((type) => type.name !== "Blocks") } : {}),
+    storyFields: options.storyFields ?? false,
+  });
   const tracker = createJiraTracker({
     config: { baseUrl: JIRA_BASE_URL, email: "bot@acme.example", apiToken: "jira-contract-token", webhookSecret: undefined },
     logger: silentLogger,
@@ -41,10 +47,12 @@ function createJiraHarness(options: { withoutBlocks?: boolean } = {}): TrackerHa
 
   return {
     tracker,
+    // Story Points is a number field: the scale is the one Jira teams estimate with.
+    pointScale: options.storyFields ? JIRA_DEFAULT_POINT_SCALE : null,
     unknownKey: "PROJ-9999",
     seedStory: (seed) => seedStory(seed),
-    seedEpic(title, stories) {
-      const epic = site.addIssue({ summary: title, type: "Epic" });
+    seedEpic(title, stories, seed = {}) {
+      const epic = site.addIssue({ summary: title, type: "Epic", description: seed.description ?? null, status: seed.closed ? "Done" : "To Do" });
       return { key: epic.key, storyKeys: stories.map((seed) => seedStory(seed, epic.key).key) };
     },
     person: {

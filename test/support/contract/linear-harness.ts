@@ -11,6 +11,7 @@ import type { HarnessFactory, SeededStory, StorySeed, TrackerHarness } from "./h
 export const linearHarness: HarnessFactory = {
   label: "the Linear adapter on a played Linear workspace",
   createsOncePerClientId: true,
+  epicProjects: true,
   create: createLinearHarness,
 };
 
@@ -23,13 +24,14 @@ function createLinearHarness(): TrackerHarness {
   });
   let next = 1;
 
-  function seedStory(seed: StorySeed, parentId: string | null = null): SeededStory {
+  function seedStory(seed: StorySeed, parentId: string | null = null, projectId: string | null = null): SeededStory {
     const story = workspace.addIssue(`ENG-${next++}`, {
       title: seed.title,
       description: seed.description,
       labels: [...(seed.labels ?? [])],
       stateType: seed.closed ? "completed" : "unstarted",
       parentId,
+      projectId,
     });
     const personSubIssueKeys = (seed.personSubIssues ?? []).map(
       (title) => workspace.addIssue(`ENG-${next++}`, { title, description: "Ask Dana.", parentId: story.id }).identifier,
@@ -39,12 +41,23 @@ function createLinearHarness(): TrackerHarness {
 
   return {
     tracker,
+    // The workspace's team estimates in T-shirt sizes, which Linear stores as 1 2 3 5 8.
+    pointScale: [1, 2, 3, 5, 8],
     unknownKey: "ENG-9999",
     seedStory: (seed) => seedStory(seed),
-    seedEpic(title, stories) {
+    seedEpic(title, stories, seed = {}) {
       // Linear has no epic type; the adapter takes an issue labelled "Epic" as one (read-story.ts).
-      const epic = workspace.addIssue(`ENG-${next++}`, { title, description: "", labels: ["Epic"] });
-      return { key: epic.identifier, storyKeys: stories.map((seed) => seedStory(seed, epic.id).key) };
+      const epic = workspace.addIssue(`ENG-${next++}`, {
+        title,
+        description: seed.description ?? "",
+        labels: ["Epic"],
+        stateType: seed.closed ? "completed" : "unstarted",
+      });
+      return { key: epic.identifier, storyKeys: stories.map((story) => seedStory(story, epic.id).key) };
+    },
+    seedProject(title, stories, seed = {}) {
+      const project = workspace.addProject(title, { description: seed.description ?? "", statusType: seed.closed ? "completed" : "started" });
+      return { key: project.slugId, storyKeys: stories.map((story) => seedStory(story, null, project.id).key) };
     },
     person: {
       moveOn(key) {

@@ -31,7 +31,7 @@ describe("subtasks settings", () => {
   });
 
   it("generate takes an instruction, bounded", () => {
-    expect(parseCliArgs(["generate", "ENG-1", "--instruction", "backend only"])).toEqual({ kind: "generate", refs: ["ENG-1"], dryRun: false, instruction: "backend only" });
+    expect(parseCliArgs(["generate", "ENG-1", "--instruction", "backend only"])).toEqual({ kind: "generate", what: "subtasks", refs: ["ENG-1"], dryRun: false, instruction: "backend only" });
     expect(() => parseCliArgs(["generate", "ENG-1", "--instruction", "x".repeat(1_001)])).toThrow("keep it under 1000");
   });
 });

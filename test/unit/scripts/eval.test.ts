@@ -4,6 +4,7 @@ import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
 import { EvalUsageError, parseEvalArgs } from "../../../scripts/eval/args.ts";
 import { renderEffortReport, type EvalRow } from "../../../scripts/eval/report.ts";
+import { renderEpicsReport, runEpicsEval } from "../../../scripts/eval/epics.ts";
 import { runEval } from "../../../scripts/eval/run.ts";
 import { silentLogger } from "../../support/logger.ts";
 import { API_KEY, BASE_URL, MODEL, ok, playApi } from "../generation/support/anthropic-api.ts";
@@ -105,5 +106,23 @@ describe("the eval's loop", () => {
     await runEval({ anthropic, logger: silentLogger, print: () => undefined }, [STORY], [undefined]);
     expect(bodies[0]!.output_config.effort).toBe("medium");
     expect(bodies[1]!.output_config).not.toHaveProperty("effort");
+  });
+});
+
+describe("the eval's epics", () => {
+  const EPIC = new URL("../../fixtures/epics/checkout-one-page.json", import.meta.url).pathname;
+
+  it("prints each epic's stories with their criteria, and stories per epic, criteria per story and the duplicates found", async () => {
+    playApi(ok("message-checkout-stories.json"));
+    const printed: string[] = [];
+    const rows = await runEpicsEval({ anthropic: { apiKey: API_KEY, baseUrl: BASE_URL, model: MODEL }, logger: silentLogger, print: (line) => printed.push(line) }, [EPIC]);
+
+    // The answer repeated SHOP-41, the story a person wrote: dropped, and counted.
+    expect(rows).toEqual([{ epic: "SHOP-40", stories: 3, criteriaPerStory: 7 / 3, duplicates: 1, tokens: 1312 + 1604 + 1850, costUsd: expect.any(Number), problems: 0 }]);
+    expect(printed).toContain("  dropped (duplicate of existing): As a signed-in shopper I want my saved address filled in so that I do not type it again");
+    expect(printed).toContain("  S3   [5 pt] As a signed-in shopper I want my saved cards offered first so that paying takes one click  after S1");
+    expect(printed).toContain("        - The CVC is asked again");
+    expect(printed).toContain("  ✓ points on the team's scale");
+    expect(renderEpicsReport(rows)).toContain("SHOP-40             3             2.3           1    4766  $");
   });
 });

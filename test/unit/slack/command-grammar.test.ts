@@ -107,3 +107,24 @@ describe("the /subtasks grammar", () => {
     ]);
   });
 });
+
+describe("/subtasks stories", () => {
+  const refOptions = { configured: ["linear", "jira"] as const, defaultTracker: "linear" as const };
+
+  it("takes epics, the stories options and an instruction", () => {
+    expect(parseCommand("stories ENG-100 PROJ-7 --count 4-8 --then-subtasks mobile first, no admin screens", refOptions as never)).toEqual({
+      kind: "stories",
+      refs: [
+        { tracker: "linear", key: "ENG-100", kind: "issue", input: "ENG-100" },
+        expect.objectContaining({ key: "PROJ-7", input: "PROJ-7" }),
+      ],
+      options: { count: { min: 4, max: 8 }, thenSubtasks: true, instruction: "mobile first, no admin screens" },
+    });
+  });
+
+  it("says what is missing or does not go together", () => {
+    expect(parseCommand("stories", refOptions as never)).toEqual({ kind: "invalid", problems: ["Tell me which epics to write stories for, for example: /subtasks stories ENG-100 --dry-run"] });
+    expect(parseCommand("stories ENG-100 --dry-run --then-subtasks", refOptions as never)).toMatchObject({ kind: "invalid", problems: [expect.stringContaining("a dry run creates no stories")] });
+    expect(parseCommand("ENG-100 --then-subtasks", refOptions as never)).toMatchObject({ kind: "invalid", problems: [expect.stringContaining("--then-subtasks is not an option I know")] });
+  });
+});

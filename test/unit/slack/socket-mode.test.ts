@@ -14,7 +14,7 @@ afterEach(() => {
   nock.cleanAll();
 });
 
-const runs = { observe: () => () => undefined } as unknown as RunService;
+const runs = { observe: () => () => undefined, onChainedRun: () => () => undefined } as unknown as RunService;
 
 describe("Socket Mode", () => {
   it("mounts no HTTP route and connects with the app token through SLACK_API_URL", async () => {

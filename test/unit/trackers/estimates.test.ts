@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseEffort } from "../../../src/effort/effort.ts";
 import { originalEstimate } from "../../../src/trackers/jira/original-estimate.ts";
-import { linearEstimate } from "../../../src/trackers/linear/estimate.ts";
+import { linearEstimate, linearPointScale } from "../../../src/trackers/linear/estimate.ts";
 
 describe("effort becomes a Jira original estimate", () => {
   it.each([
@@ -46,5 +46,28 @@ describe("effort becomes a Linear estimate on the team's scale", () => {
   it("a missing or unreadable effort sets no estimate", () => {
     expect(linearEstimate(null, "fibonacci")).toBeNull();
     expect(linearEstimate("soon", "fibonacci")).toBeNull();
+  });
+});
+
+describe("a Linear team's point scale, as a stories run offers it", () => {
+  const team = (issueEstimationType: string, extended = false, allowZero = false) => ({
+    issueEstimationType,
+    issueEstimationExtended: extended,
+    issueEstimationAllowZero: allowZero,
+  });
+
+  it.each([
+    ["fibonacci", false, false, [1, 2, 3, 5, 8]],
+    ["fibonacci", true, false, [1, 2, 3, 5, 8, 13, 21]],
+    ["exponential", true, true, [0, 1, 2, 4, 8, 16, 32, 64]],
+    ["linear", true, false, [1, 2, 3, 4, 5, 6, 7]],
+    // T-shirt sizes are stored as Fibonacci values; XXL and XXXL as 13 and 21.
+    ["tShirt", true, false, [1, 2, 3, 5, 8, 13, 21]],
+  ])("%s, extended %s, zero %s → %j", (type, extended, allowZero, scale) => {
+    expect(linearPointScale(team(type, extended, allowZero))).toEqual(scale);
+  });
+
+  it("is none for a team that does not use estimates, whatever its other settings", () => {
+    expect(linearPointScale(team("notUsed", true, true))).toBeNull();
   });
 });

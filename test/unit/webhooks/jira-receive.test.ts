@@ -23,11 +23,18 @@ describe("Jira: what a delivery asks for", () => {
         provider: "JIRA",
         deliveryId: "a1b2c3d4-0001",
         event: "jira:issue_updated",
+        type: "GENERATE_SUBTASKS",
         ref: { tracker: "jira", key: "PROJ-42", kind: "issue", input: "PROJ-42" },
         requestedBy: "5b10ac8d82e05b22cc7d4ef5",
         requestedByName: "Maya Fischer",
       },
     });
+  });
+
+  it("STORIES_LABEL added to an Epic starts a stories run on it; the trigger label still starts a subtasks run", () => {
+    const epicDelivery = delivery(webhookFixture("jira/epic-updated-label-added.json"));
+    expect(decideJiraDelivery(epicDelivery, "something-else", "ai:subtasks")).toMatchObject({ epic: true, start: { type: "GENERATE_STORIES", ref: { tracker: "jira" } } });
+    expect(decideJiraDelivery(epicDelivery, "ai:subtasks", "ai:stories")).toMatchObject({ epic: true, start: { type: "GENERATE_SUBTASKS" } });
   });
 
   it("an Epic is started as itself and marked as one", () => {

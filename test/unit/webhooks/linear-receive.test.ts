@@ -17,11 +17,19 @@ describe("Linear: what a delivery asks for", () => {
         provider: "LINEAR",
         deliveryId: "8e2c4a60-1f3b-4d5e-9a7c-6b8d0e2f4a61",
         event: "Issue.update",
+        type: "GENERATE_SUBTASKS",
         ref: { tracker: "linear", key: "ENG-123", kind: "issue", input: "ENG-123" },
         requestedBy: "2e8f5a1c-7b3d-4c9e-a6f0-1d2b3c4e5f60",
         requestedByName: "Maya Fischer",
       },
     });
+  });
+
+  it("STORIES_LABEL just added starts a stories run on the issue; without it, the trigger label a subtasks run", () => {
+    const added = delivery(webhookFixture("linear/issue-label-added.json"));
+    expect(decideLinearDelivery(added, "something-else", "ai:subtasks")).toMatchObject({ start: { type: "GENERATE_STORIES", ref: { key: "ENG-123" } } });
+    expect(decideLinearDelivery(added, "ai:subtasks", "ai:stories")).toMatchObject({ start: { type: "GENERATE_SUBTASKS" } });
+    expect(decideLinearDelivery(added, "something-else", "ai:stories")).toEqual({ ignore: "ENG-123 does not carry the label something-else" });
   });
 
   it("the label is found by name whatever its case, and by id in the before and after lists", () => {

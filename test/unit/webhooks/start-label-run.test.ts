@@ -8,6 +8,7 @@ const trigger: LabelTrigger = {
   provider: "LINEAR",
   deliveryId: "8e2c4a60-1f3b-4d5e-9a7c-6b8d0e2f4a61",
   event: "Issue.update",
+  type: "GENERATE_SUBTASKS",
   ref: { tracker: "linear", key: "ENG-123", kind: "issue", input: "ENG-123" },
   requestedBy: "2e8f5a1c",
   requestedByName: "Maya Fischer",
@@ -26,6 +27,7 @@ describe("starting a run from a label delivery", () => {
     expect(await startLabelRun(starter, captureLogger().logger, trigger)).toEqual({ status: "started", runId: "run-1" });
     expect(inputs).toEqual([
       {
+        type: "GENERATE_SUBTASKS",
         trigger: "TRACKER_LABEL",
         refs: [trigger.ref],
         requestedBy: "2e8f5a1c",
