@@ -8,6 +8,7 @@ import { trackerRegistry } from "../trackers/registry.ts";
 import type { TrackerEpic, TrackerRef } from "../trackers/types.ts";
 import type { WrittenStory } from "../sync/write-stories.ts";
 import { firstEpicJobId } from "./queue.ts";
+import { isUniqueViolation } from "./store.ts";
 
 export type RunEpicRow = Prisma.RunEpicGetPayload<{ include: { epic: true; run: true } }>;
 
@@ -113,14 +114,31 @@ export class EpicRunStore {
     return count === 1;
   }
 
-  /** PENDING → GENERATING for the job the epic was handed to (not while it waits for review). */
-  claimEpic(runEpicId: string, jobId: string, startedAt: Date): Promise<boolean> {
-    return this.moveEpic({ id: runEpicId, from: ["PENDING"], jobId, reviewState: null }, { status: "GENERATING", startedAt, errorMsg: null });
-  }
-
-  /** PENDING (approved in review) → SAVING for `jobId`: the proposal is written as it was shown. */
-  claimApprovedEpic(runEpicId: string, jobId: string, startedAt: Date): Promise<boolean> {
-    return this.moveEpic({ id: runEpicId, from: ["PENDING"], jobId, reviewState: "APPROVED" }, { status: "SAVING", startedAt, errorMsg: null });
+  /**
+   * PENDING → GENERATING for the job the epic was handed to (not while it waits for review), or
+   * PENDING (approved in review) → SAVING, unless another stories run is working on the same
+   * epic: then → SKIPPED with the reason. The partial unique index
+   * RunEpic_one_active_stories_run_per_epic makes the check and the claim one atomic step.
+   */
+  async claimEpic(row: Pick<RunEpicRow, "id" | "epicId" | "epic">, jobId: string, startedAt: Date, approved: boolean): Promise<"claimed" | "skipped" | "lost"> {
+    try {
+      const claimed = approved
+        ? await this.moveEpic({ id: row.id, from: ["PENDING"], jobId, reviewState: "APPROVED" }, { status: "SAVING", startedAt, errorMsg: null })
+        : await this.moveEpic({ id: row.id, from: ["PENDING"], jobId, reviewState: null }, { status: "GENERATING", startedAt, errorMsg: null });
+      return claimed ? "claimed" : "lost";
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
+    const busy = await this.prisma.runEpic.findFirst({
+      where: { epicId: row.epicId, id: { not: row.id }, OR: [{ status: { in: ["GENERATING", "SAVING"] } }, { reviewState: "AWAITING" }] },
+      select: { runId: true, reviewState: true },
+    });
+    const doing = busy?.reviewState === "AWAITING" ? "has stories waiting for review in" : "is getting stories from";
+    const skipped = await this.moveEpic(
+      { id: row.id, from: ["PENDING"] },
+      { status: "SKIPPED", errorMsg: `skipped: ${row.epic.key} ${doing} run ${busy?.runId ?? "another run"}`, completedAt: new Date(), durationMs: 0 },
+    );
+    return skipped ? "skipped" : "lost";
   }
 
   skipEpic(runEpicId: string, jobId: string, reason: string, durationMs: number): Promise<boolean> {

@@ -193,8 +193,13 @@ export function createEpicProcessor(deps: EpicProcessorDeps) {
       if (row.reviewState === "AWAITING") return;
       const claimedAt = new Date();
       const approved = row.reviewState === "APPROVED" && row.proposal !== null;
-      const claimed = approved ? await store.claimApprovedEpic(row.id, job.id, row.startedAt ?? claimedAt) : await store.claimEpic(row.id, job.id, claimedAt);
-      if (!claimed) return;
+      const claim = await store.claimEpic(row, job.id, approved ? (row.startedAt ?? claimedAt) : claimedAt, approved);
+      if (claim === "lost") return;
+      if (claim === "skipped") {
+        await emitEpic(row.id);
+        await finishRun(row.runId);
+        return;
+      }
       row = { ...row, status: approved ? "SAVING" : "GENERATING", jobId: job.id, startedAt: approved ? (row.startedAt ?? claimedAt) : claimedAt, errorMsg: null };
       await emitEpic(row.id);
     } else if (row.jobId !== job.id) {

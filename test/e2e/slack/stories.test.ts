@@ -200,6 +200,21 @@ describe("/subtasks stories", () => {
     expect(await app.db.prisma.run.findUniqueOrThrow({ where: { id: second.id } })).toMatchObject({ storiesCreated: 2, storiesDeleted: 2 });
   });
 
+  it("a second stories run on an epic whose stories wait for review is skipped with the reason, and proposes nothing", async () => {
+    workspace();
+    claude = playClaude(ANTHROPIC);
+    const app = await startApp({ env });
+    const { run } = await storiesRun(app);
+    await sendCommand(app.baseUrl, "stories ENG-100");
+    const second = await app.db.prisma.run.findFirstOrThrow({ where: { type: "GENERATE_STORIES", NOT: { id: run.id } } });
+    expect(await waitForRun(app.db, second.id)).toBe("COMPLETED");
+    expect(await app.db.prisma.runEpic.findFirstOrThrow({ where: { runId: second.id } })).toMatchObject({
+      status: "SKIPPED",
+      errorMsg: `skipped: ENG-100 has stories waiting for review in run ${run.id}`,
+    });
+    expect(claude.requests).toHaveLength(1);
+  });
+
   it("a reference that is not an epic gets a clear message", async () => {
     workspace();
     claude = playClaude(ANTHROPIC);
