@@ -13,15 +13,17 @@ export const runOptionsSchema = z.object({
   dryRun: z.boolean().optional(),
   review: z.boolean().optional(),
   instruction: z.string().max(MAX_INSTRUCTION_CHARS).optional(),
+  singleStory: z.boolean().optional(),
 });
 
 export function parseRunOptions(value: unknown): RunOptions {
-  const { count, dryRun, review, instruction } = runOptionsSchema.parse(value ?? {});
+  const { count, dryRun, review, instruction, singleStory } = runOptionsSchema.parse(value ?? {});
   return {
     ...(count ? { count } : {}),
     ...(dryRun ? { dryRun } : {}),
     ...(review === undefined ? {} : { review }),
     ...(instruction ? { instruction } : {}),
+    ...(singleStory ? { singleStory } : {}),
   };
 }
 

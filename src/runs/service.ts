@@ -11,7 +11,7 @@ import { RunEvents } from "./events.ts";
 import type { FinishLabels } from "./finish-labels.ts";
 import { RunIntake } from "./intake.ts";
 import type { DiscussionLinks } from "./ports.ts";
-import { createStoryProcessor, type StoryProcessorDeps } from "./process-story.ts";
+import { createStoryProcessor, STOPPED_REASON, type StoryProcessorDeps } from "./process-story.ts";
 import type { RunProgress } from "./progress.ts";
 import { RESOLVE_QUEUE, RunQueue, STORY_DEAD_QUEUE, STORY_QUEUE, type QueueTiming, type ResolveJob, type StoryJob } from "./queue.ts";
 import { createRunResolver } from "./resolve-run.ts";
@@ -131,6 +131,21 @@ export function createRunService(deps: RunServiceDeps) {
     return "applied";
   }
 
+  /**
+   * A person asked to stop a story (Linear's stop signal). One waiting for review ends SKIPPED at
+   * once; one being worked on halts at its job's next safe point, creating nothing more.
+   */
+  async function stopStory(runStoryId: string): Promise<"stopped" | "stopping" | "already-finished"> {
+    const row = await store.loadRunStory(runStoryId);
+    if (!row) return "already-finished";
+    if (row.reviewState === "AWAITING" && (await store.stopInReview(runStoryId, STOPPED_REASON, row.startedAt ? Date.now() - row.startedAt.getTime() : 0))) {
+      await processor.emitStory(runStoryId);
+      await processor.finishRun(row.runId);
+      return "stopped";
+    }
+    return (await store.requestStop(runStoryId)) ? "stopping" : "already-finished";
+  }
+
   /** Re-enqueues work a crash may have dropped; duplicates are impossible (deterministic ids). */
   async function sweep(): Promise<void> {
     for (const runId of await store.queuedRunsOlderThan(30_000)) await queue.sendResolve(runId);
@@ -165,6 +180,7 @@ export function createRunService(deps: RunServiceDeps) {
     enqueueRun,
     decideReview,
     refineReview,
+    stopStory,
     start,
     stop,
     sweep,
@@ -175,6 +191,11 @@ export function createRunService(deps: RunServiceDeps) {
     listRuns: (filter?: Parameters<RunStore["listRuns"]>[0]): Promise<RunSummary[]> => store.listRuns(filter),
     setRunThread: (runId: string, channel: string, threadTs: string) => store.setRunThread(runId, channel, threadTs),
     setStoryReply: (runStoryId: string, ts: string) => store.setStoryReply(runStoryId, ts),
+    recordDelivery: (provider: "LINEAR" | "JIRA", deliveryId: string, event: string, runId: string | null) =>
+      store.recordDelivery(provider, deliveryId, event, runId),
+    agentSessionRun: (sessionId: string) => store.agentSessionRun(sessionId),
+    agentSessionOf: (runId: string) => store.agentSessionOf(runId),
+    setAgentSession: (runId: string, sessionId: string, organizationId: string | null) => store.setAgentSession(runId, sessionId, organizationId),
   };
 }
 

@@ -18,6 +18,11 @@ export interface RunOptions {
   readonly review?: boolean;
   /** A person's instruction for the plan, typed with the command (at most 1,000 characters). */
   readonly instruction?: string;
+  /**
+   * The run is about one story (a Linear agent session on an issue): an epic is not expanded
+   * into its stories but reported as something this run cannot do.
+   */
+  readonly singleStory?: boolean;
 }
 
 export interface SlackTarget {
@@ -42,6 +47,8 @@ export interface StartRunInput {
   readonly slack?: SlackTarget;
   readonly options?: RunOptions;
   readonly delivery?: DeliveryRecord;
+  /** The Linear agent session the run was asked for in (delegated or @mentioned); it reports there. */
+  readonly linearAgentSession?: { readonly id: string; readonly organizationId: string };
 }
 
 export type StartRunResult =
@@ -66,6 +73,8 @@ export interface StoryProgress {
     readonly effort: string | null;
     readonly url: string | null;
     readonly key: string | null;
+    /** The acceptance criteria it covers, as the proposal states them. */
+    readonly criteria?: readonly string[];
   }[];
   readonly subtasksCreated: number;
   readonly subtasksDeleted: number;

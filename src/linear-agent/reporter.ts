@@ -1,0 +1,141 @@
+// Reports a run in its Linear agent session, from the same events the Slack reporter renders:
+// the plan kept current, an action for the model call and for the tracker writes, the proposal
+// as an elicitation, then a response or an error. Each activity has an id derived from the story
+// and its step, so a process that resumes a story after a crash, or two processes reporting the
+// same step, say it once: Linear refuses an id it has seen.
+// A label run on a Linear story gets a session of its own (agentSessionCreateOnIssue) when the
+// app is installed, so the team sees it on the issue too.
+import { uuidFromName } from "../db/uuid-from-name.ts";
+import type { Logger } from "../log/logger.ts";
+import { STOPPED_REASON } from "../runs/process-story.ts";
+import type { RunService } from "../runs/service.ts";
+import type { RunObserver, StoryProgress } from "../runs/types.ts";
+import { linearIdentity } from "../trackers/linear/identity.ts";
+import {
+  createdAction,
+  creatingAction,
+  finalActivity,
+  generatedAction,
+  generatingAction,
+  planFor,
+  proposalElicitation,
+  unableResponse,
+} from "./activities.ts";
+import type { Activity, AgentApi } from "./agent-api.ts";
+import type { LinearAgent } from "./agent.ts";
+
+export type ReporterRuns = Pick<RunService, "agentSessionOf" | "setAgentSession">;
+
+export interface AgentReporterDeps {
+  readonly runs: ReporterRuns;
+  readonly agent: Pick<LinearAgent, "apiFor">;
+  readonly logger: Logger;
+  readonly triggerLabel: string;
+  /** The run's Slack thread, when it has one, for the session's external links. */
+  readonly threadUrl?: (run: { slackChannel: string | null; slackThreadTs: string | null }) => Promise<string | undefined>;
+}
+
+interface Session {
+  readonly sessionId: string;
+  readonly organizationId: string | null;
+  readonly withApproval: boolean;
+  readonly slackChannel: string | null;
+  readonly slackThreadTs: string | null;
+}
+
+export function createAgentReporter(deps: AgentReporterDeps): RunObserver {
+  const logger = deps.logger.child({ component: "linear-agent" });
+  // One session's activities go out in the order the run produced them.
+  const queues = new Map<string, Promise<void>>();
+
+  function inOrder(sessionId: string, work: () => Promise<void>): Promise<void> {
+    const next = (queues.get(sessionId) ?? Promise.resolve()).then(work).catch((error: unknown) => {
+      logger.warn({ err: error, sessionId }, "agent session not updated");
+    });
+    queues.set(sessionId, next);
+    void next.then(() => {
+      if (queues.get(sessionId) === next) queues.delete(sessionId);
+    });
+    return next;
+  }
+
+  async function sessionOf(runId: string): Promise<Session | null> {
+    const session = await deps.runs.agentSessionOf(runId);
+    if (!session) return null;
+    return { ...session, withApproval: session.trigger === "LINEAR_AGENT" };
+  }
+
+  const activityId = (story: StoryProgress, step: string) => uuidFromName(`linear-agent:${story.runStoryId}:${step}`);
+
+  /** What a story's state adds to its session, in order. */
+  function activitiesFor(story: StoryProgress): Activity[] {
+    // Each proposal is numbered by the instructions it was made with: a refinement is a new one.
+    const round = story.instructions.length;
+    const stopped = story.errorMsg === STOPPED_REASON;
+    if (story.status === "GENERATING") return [{ id: activityId(story, `generating:${round}`), content: generatingAction(story) }];
+    if (story.status === "PENDING" && story.reviewState === "AWAITING") {
+      const elicitation = proposalElicitation(story);
+      return [
+        { id: activityId(story, `generated:${round}`), content: generatedAction(story) },
+        { id: activityId(story, `proposal:${round}`), ...elicitation },
+      ];
+    }
+    if (story.status === "SAVING" || (story.status === "PENDING" && story.reviewState === "APPROVED")) {
+      return [{ id: activityId(story, "creating"), content: creatingAction(story) }];
+    }
+    const final = finalActivity(story, stopped);
+    if (!final) return [];
+    return [
+      ...(story.status === "COMPLETED" ? [{ id: activityId(story, "created"), content: createdAction(story) }] : []),
+      { id: activityId(story, "final"), content: final },
+    ];
+  }
+
+  async function report(api: AgentApi, session: Session, story: StoryProgress): Promise<void> {
+    const plan = planFor(story, session.withApproval || story.reviewState !== null, story.errorMsg === STOPPED_REASON);
+    // The run's Slack thread (SLACK_DEFAULT_CHANNEL), once it is posted, is linked from the session.
+    const thread = await deps.threadUrl?.(session);
+    await api.updateSession(session.sessionId, { plan, ...(thread ? { externalUrls: [{ label: "Slack thread", url: thread }] } : {}) });
+    for (const activity of activitiesFor(story)) await api.createActivity(session.sessionId, activity);
+  }
+
+  return {
+    async onRunStarted(run, stories) {
+      if (run.trigger === "TRACKER_LABEL" && stories.length === 1 && stories[0]!.tracker === linearIdentity.kind) {
+        // A label run on one Linear story: open a session on it, when the app is installed.
+        const api = await deps.agent.apiFor(null);
+        if (!api) return;
+        const sessionId = await api.createSessionOnIssue(stories[0]!.storyKey);
+        await deps.runs.setAgentSession(run.runId, sessionId, null);
+      }
+    },
+
+    async onStoryUpdate(story) {
+      if (story.tracker !== linearIdentity.kind) return;
+      const session = await sessionOf(story.runId);
+      if (!session) return;
+      await inOrder(session.sessionId, async () => {
+        const api = await deps.agent.apiFor(session.organizationId);
+        if (!api) {
+          logger.warn({ runId: story.runId }, "the Linear app is not installed in this workspace; the session is not updated");
+          return;
+        }
+        await report(api, session, story);
+      });
+    },
+
+    async onRunComplete(run, stories) {
+      if (stories.length > 0) return;
+      // The run never reached a story (an epic, an issue that cannot be read): say why.
+      const session = await sessionOf(run.runId);
+      if (!session) return;
+      await inOrder(session.sessionId, async () => {
+        const api = await deps.agent.apiFor(session.organizationId);
+        await api?.createActivity(session.sessionId, {
+          id: uuidFromName(`linear-agent:${run.runId}:unable`),
+          content: unableResponse(run.errorMsg ?? "nothing to plan", deps.triggerLabel),
+        });
+      });
+    },
+  };
+}
