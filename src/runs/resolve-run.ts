@@ -36,7 +36,8 @@ export function createRunResolver(deps: ResolverDeps) {
       try {
         const expansion = await tracker.expand(ref, { limit: deps.epicStoryLimit });
         if (singleStory && expansion.epic) {
-          problems.push(`${expansion.epic.key} is an epic (${expansion.stories.length} stories); this run plans the subtasks of one story`);
+          const count = expansion.stories.length;
+          problems.push(`${expansion.epic.key} is an epic (${count} ${count === 1 ? "story" : "stories"}); this run plans the subtasks of one story`);
           continue;
         }
         if (expansion.message) problems.push(expansion.message);

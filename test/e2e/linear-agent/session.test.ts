@@ -1,0 +1,266 @@
+// The bot as a Linear agent, end to end on the real server: agent session events signed as Linear
+// signs them reach /webhooks/linear, the run goes through the real queue, the real Linear adapter
+// (nock plays Linear's GraphQL API, agent API included) and the real engine (nock plays Claude),
+// and the session gets exactly the activities and plans asserted here.
+import { afterEach, describe, expect, it } from "vitest";
+import { uuidFromName } from "../../../src/db/uuid-from-name.ts";
+import type { Answer } from "../../../src/generation/answer-schema.ts";
+import { STOPPED_REASON } from "../../../src/runs/process-story.ts";
+import { startApp, stopStarted, type TestApp } from "../../support/app.ts";
+import { playClaude, type PlayedClaude } from "../../support/claude.ts";
+import { LinearWorkspace } from "../../support/linear-workspace.ts";
+import { waitFor, waitForRun } from "../../support/runs.ts";
+import { agentEnv, ANTHROPIC, API_KEY, APP_TOKEN, install, ISSUE_ID, sendCreated, sendPrompted, SESSION, WORKSPACE_SECRET } from "./support.ts";
+
+let linear: LinearWorkspace;
+let claude: PlayedClaude | undefined;
+
+afterEach(async () => {
+  await stopStarted();
+  claude?.stop();
+  claude = undefined;
+  linear.stop();
+});
+
+const subtask = (title: string, effort: string, dependsOn: number[] = []) => ({
+  title,
+  description: `${title}.\n\n**How to verify:** its test passes.`,
+  effort,
+  acceptanceCriteria: [],
+  dependsOn,
+});
+const FIRST: Answer = {
+  verdict: "breakdown",
+  reason: "Schema, API and screen.",
+  subtasks: [subtask("Add the password reset tokens table with its migration", "M"), subtask("Send the reset email", "S", [1]), subtask("Show the reset form", "S", [2])],
+};
+const REFINED: Answer = {
+  verdict: "breakdown",
+  reason: "The migration on its own, then the token logic and the email.",
+  subtasks: [subtask("Add the password reset tokens migration", "S"), subtask("Create and check reset tokens", "M", [1]), subtask("Send the reset email", "S", [2])],
+};
+
+async function agentApp(script: Parameters<typeof playClaude>[1] = { answer: () => FIRST }): Promise<TestApp> {
+  linear = new LinearWorkspace();
+  linear.addIssue("ENG-1", { id: ISSUE_ID, title: "Reset a forgotten password", description: "As a user I want to reset my password by email." });
+  claude = playClaude(ANTHROPIC, script);
+  const app = await startApp({ env: agentEnv() });
+  await install(app);
+  return app;
+}
+
+const activities = () => linear.activitiesOf(SESSION);
+const typesOf = () => activities().map((activity) => activity.content.type);
+const elicitations = () => activities().filter((activity) => activity.content.type === "elicitation");
+const lastPlanStatuses = () => linear.plansOf(SESSION).at(-1)?.map((step) => step.status);
+
+async function awaitProposal(count = 1): Promise<void> {
+  await waitFor(async () => elicitations().length >= count, 15_000, `proposal ${count}`);
+}
+
+describe("a story delegated to the bot in Linear", () => {
+  it("answers at once, thinks within 10 s, shows its plan and proposal, and on Create makes the sub-issues and answers with them, once", async () => {
+    const app = await agentApp();
+    const sentAt = Date.now();
+    const response = await sendCreated(app);
+    expect(response.status).toBe(200);
+    expect(Date.now() - sentAt).toBeLessThan(5_000);
+    expect(response.body).toEqual({ status: "started", runId: expect.any(String) });
+    const runId = response.body.runId as string;
+
+    await waitFor(async () => activities().length > 0, 10_000, "the first activity");
+    expect(Date.now() - sentAt).toBeLessThan(10_000);
+    expect(activities()[0]).toEqual({
+      id: uuidFromName(`linear-agent:${SESSION}:reading`),
+      agentSessionId: SESSION,
+      content: {
+        type: "thought",
+        body: "Reading ENG-1, its epic and its existing sub-issues. I am subtasks-bot, an agent: I propose subtasks and create nothing until you approve.",
+      },
+    });
+
+    await awaitProposal();
+    const runStory = await app.db.prisma.runStory.findFirstOrThrow({ where: { runId } });
+    const [proposal] = elicitations();
+    expect(proposal).toEqual({
+      id: uuidFromName(`linear-agent:${runStory.id}:proposal:0`),
+      agentSessionId: SESSION,
+      content: {
+        type: "elicitation",
+        body: [
+          "Proposed subtasks for ENG-1 (3 subtasks · about 1 day):",
+          "",
+          "- **ST1** Add the password reset tokens table with its migration · M",
+          "- **ST2** Send the reset email · S",
+          "- **ST3** Show the reset form · S",
+          "",
+          "Why: Schema, API and screen.",
+          "",
+          "Choose **Create** to create them as sub-issues, or **Discard**. To change them, reply with what to change (for example “backend only” or “split the migration out”).",
+        ].join("\n"),
+      },
+      signal: "select",
+      signalMetadata: { options: [{ label: "Create", value: "create" }, { label: "Discard", value: "discard" }] },
+    });
+    expect(lastPlanStatuses()).toEqual(["completed", "completed", "inProgress", "pending"]);
+    expect(linear.plansOf(SESSION).at(-1)!.map((step) => step.content)).toEqual([
+      "Read ENG-1, its epic and its sub-issues",
+      "Generate subtasks with Claude",
+      "Wait for your approval",
+      "Create the sub-issues",
+    ]);
+    expect(linear.childrenOf("ENG-1")).toEqual([]);
+
+    const created = await sendPrompted(app, "create");
+    expect(created.body).toEqual({ status: "accepted", runId });
+    expect(await waitForRun(app.db, runId)).toBe("COMPLETED");
+    await waitFor(async () => typesOf().includes("response"), 10_000, "the response");
+
+    const subIssues = linear.childrenOf("ENG-1");
+    expect(subIssues.map((issue) => issue.title).sort()).toEqual(FIRST.subtasks.map((s) => s.title).sort());
+    expect(typesOf()).toEqual(["thought", "action", "action", "elicitation", "action", "action", "response"]);
+    expect(activities().filter((activity) => activity.content.type === "action").map((activity) => activity.content)).toEqual([
+      { type: "action", action: "Generating subtasks", parameter: "ENG-1" },
+      { type: "action", action: "Generated subtasks", parameter: "ENG-1", result: expect.stringMatching(/^3 subtasks proposed · [\d,]+ tokens · \$\d+\.\d{4}$/) },
+      { type: "action", action: "Creating sub-issues", parameter: "3 sub-issues of ENG-1" },
+      { type: "action", action: "Created sub-issues", parameter: "ENG-1", result: "3 sub-issues created" },
+    ]);
+    const answer = activities().at(-1)!.content.body as string;
+    expect(answer).toContain("Created 3 sub-issues of ENG-1");
+    for (const issue of subIssues) expect(answer).toContain(`https://linear.app/acme/issue/${issue.identifier}`);
+    expect(lastPlanStatuses()).toEqual(["completed", "completed", "completed", "completed"]);
+    // Every agent call goes out with the app's token; the sub-issues are written with the API key.
+    expect(new Set(linear.agentCalls.map((call) => call.authorization))).toEqual(new Set([`Bearer ${APP_TOKEN}`]));
+
+    // A repeated "create" (Linear sends each prompt once; a person may type it twice) creates nothing more.
+    const again = await sendPrompted(app, "Create");
+    expect(again.body).toEqual({ status: "accepted", runId });
+    await waitFor(async () => typesOf().length === 8, 10_000, "the answer to the second create");
+    expect(activities().at(-1)!.content).toEqual({ type: "thought", body: "This plan is already decided; delegate the story again for a new one." });
+    expect(linear.childrenOf("ENG-1")).toHaveLength(3);
+    expect(linear.count("CreateIssues")).toBe(1);
+
+    const run = await app.db.prisma.run.findUniqueOrThrow({ where: { id: runId } });
+    expect(run).toMatchObject({ trigger: "LINEAR_AGENT", linearAgentSessionId: SESSION, requestedByName: "Maya Fischer", storiesDone: 1, subtasksCreated: 3 });
+    expect(linear.unanswered).toEqual([]);
+    expect(API_KEY).not.toBe(APP_TOKEN);
+  }, 60_000);
+
+  it("a reply with other text refines the proposal: Claude gets the instruction and the previous plan, and a new proposal is shown", async () => {
+    const app = await agentApp({ answer: (_request, n) => (n === 0 ? FIRST : REFINED) });
+    const { body } = await sendCreated(app);
+    await awaitProposal();
+
+    const refine = await sendPrompted(app, "split the migration out");
+    expect(refine.body).toEqual({ status: "accepted", runId: body.runId });
+    await awaitProposal(2);
+
+    expect(claude!.requests).toHaveLength(2);
+    const second = JSON.stringify(claude!.requests[1]!.messages);
+    expect(second).toContain("split the migration out");
+    expect(second).toContain("Add the password reset tokens table with its migration");
+    const [, refined] = elicitations();
+    const runStory = await app.db.prisma.runStory.findFirstOrThrow({ where: { runId: body.runId } });
+    expect(refined!.id).toBe(uuidFromName(`linear-agent:${runStory.id}:proposal:1`));
+    expect(refined!.content.body).toContain("- **ST1** Add the password reset tokens migration · S");
+    expect(activities().some((activity) => activity.content.type === "action" && activity.content.parameter === "ENG-1 with “split the migration out”")).toBe(true);
+    expect(runStory.instructions).toEqual(["split the migration out"]);
+
+    await sendPrompted(app, "Create");
+    expect(await waitForRun(app.db, body.runId)).toBe("COMPLETED");
+    expect(linear.childrenOf("ENG-1").map((issue) => issue.title).sort()).toEqual(REFINED.subtasks.map((s) => s.title).sort());
+  }, 60_000);
+
+  it("the comment that mentioned the bot is its first instruction", async () => {
+    const app = await agentApp();
+    await sendCreated(app, { comment: "@subtasks backend only, no UI work" });
+    await awaitProposal();
+    const prompt = JSON.stringify(claude!.requests[0]!.messages);
+    expect(prompt).toContain("backend only, no UI work");
+    expect(prompt).not.toContain("@subtasks");
+  }, 60_000);
+
+  it("Discard ends the story skipped with a response, and nothing is created", async () => {
+    const app = await agentApp();
+    const { body } = await sendCreated(app);
+    await awaitProposal();
+    await sendPrompted(app, "discard");
+    expect(await waitForRun(app.db, body.runId)).toBe("COMPLETED");
+    await waitFor(async () => typesOf().includes("response"), 10_000, "the response");
+    expect(activities().at(-1)!.content).toEqual({ type: "response", body: "Discarded. Nothing was created for ENG-1." });
+    expect(lastPlanStatuses()).toEqual(["completed", "completed", "canceled", "canceled"]);
+    expect(await app.db.prisma.runStory.findFirstOrThrow({ where: { runId: body.runId } })).toMatchObject({ status: "SKIPPED", reviewState: "DISCARDED" });
+    expect(linear.childrenOf("ENG-1")).toEqual([]);
+  }, 60_000);
+});
+
+describe("stop", () => {
+  it("on a proposal waiting for approval: nothing is created and the session is answered", async () => {
+    const app = await agentApp();
+    const { body } = await sendCreated(app);
+    await awaitProposal();
+    const stop = await sendPrompted(app, "Stop", { signal: "stop" });
+    expect(stop.body).toEqual({ status: "accepted", runId: body.runId });
+    expect(await waitForRun(app.db, body.runId)).toBe("COMPLETED");
+    await waitFor(async () => typesOf().includes("response"), 10_000, "the response");
+    expect(activities().at(-1)!.content).toEqual({ type: "response", body: "Stopped. Nothing more was created for ENG-1." });
+    expect(await app.db.prisma.runStory.findFirstOrThrow({ where: { runId: body.runId } })).toMatchObject({ status: "SKIPPED", errorMsg: STOPPED_REASON });
+    expect(linear.childrenOf("ENG-1")).toEqual([]);
+    expect(linear.count("CreateIssues")).toBe(0);
+  }, 60_000);
+
+  it("while the model is still answering: the story halts when it answers, shows no proposal and creates nothing", async () => {
+    const app = await agentApp({ answer: () => FIRST, delayMs: 2_000 });
+    const { body } = await sendCreated(app);
+    await waitFor(async () => (await app.db.prisma.runStory.findFirst({ where: { runId: body.runId, status: "GENERATING" } })) !== null, 15_000, "generation");
+    await sendPrompted(app, "Stop", { signal: "stop" });
+    expect(await waitForRun(app.db, body.runId)).toBe("COMPLETED");
+    await waitFor(async () => typesOf().includes("response"), 10_000, "the response");
+    expect(typesOf()).toEqual(["thought", "action", "response"]);
+    expect(activities().at(-1)!.content).toEqual({ type: "response", body: "Stopped. Nothing more was created for ENG-1." });
+    expect(lastPlanStatuses()).toEqual(["completed", "canceled", "canceled", "canceled"]);
+    expect(linear.count("CreateIssues")).toBe(0);
+  }, 60_000);
+});
+
+describe("what the webhook route accepts", () => {
+  it("a forged or stale event is refused with 401 and nothing is recorded", async () => {
+    const app = await agentApp();
+    const forged = await sendCreated(app, { secret: "not-the-secret" });
+    expect(forged.status).toBe(401);
+    const stale = await sendCreated(app, { timestamp: Date.now() - 5 * 60_000 });
+    expect(stale.status).toBe(401);
+    expect(await app.db.prisma.webhookDelivery.count()).toBe(0);
+    expect(await app.db.prisma.run.count()).toBe(0);
+    expect(linear.agentCalls).toEqual([]);
+  });
+
+  it("a repeated delivery starts one run and thinks once; the workspace webhook's secret is accepted too", async () => {
+    const app = await agentApp();
+    const first = await sendCreated(app, { deliveryId: "5d1f3b5e-9c2a-4e7f-8b1d-0a2c4e6f8a0b", secret: WORKSPACE_SECRET });
+    const again = await sendCreated(app, { deliveryId: "5d1f3b5e-9c2a-4e7f-8b1d-0a2c4e6f8a0b" });
+    expect(first.body).toEqual({ status: "started", runId: expect.any(String) });
+    expect(again.body).toEqual({ status: "duplicate", runId: first.body.runId });
+    await awaitProposal();
+    expect(await app.db.prisma.run.count()).toBe(1);
+    expect(typesOf().filter((type) => type === "thought")).toHaveLength(1);
+  }, 60_000);
+
+  it("an epic is not broken down here: the session is answered with what the bot can do", async () => {
+    const app = await agentApp();
+    const epic = linear.addIssue("ENG-10", { title: "Accounts", labels: ["Epic"] });
+    linear.addIssue("ENG-11", { parentId: epic.id });
+    const { body } = await sendCreated(app, { issue: { id: epic.id, identifier: "ENG-10" } });
+    expect(await waitForRun(app.db, body.runId)).toBe("FAILED");
+    await waitFor(async () => typesOf().includes("response"), 10_000, "the response");
+    expect(activities().at(-1)!.content).toEqual({
+      type: "response",
+      body: [
+        "I cannot plan this: ENG-10 is an epic (1 story); this run plans the subtasks of one story.",
+        "",
+        "I break one story down into subtasks. Delegate a story to me or mention me on it; to break down every story of an epic, add the label `ai:subtasks` to the epic.",
+      ].join("\n"),
+    });
+    expect(claude!.requests).toEqual([]);
+  }, 60_000);
+});
