@@ -50,9 +50,9 @@ export function readingThought(storyKey: string): ActivityContent {
   };
 }
 
-/** Said when another process took the story over after a crash or a deploy. */
+/** Said when work on the story is taken up again (after a crash, a deploy or a retry). */
 export function resumedThought(storyKey: string): ActivityContent {
-  return { type: "thought", body: `Resumed work on ${escapeMarkdown(storyKey)} after a restart; nothing done before it is repeated.` };
+  return { type: "thought", body: `Resumed work on ${escapeMarkdown(storyKey)} where it stopped; nothing done before is repeated.` };
 }
 
 export function generatingAction(story: StoryProgress): ActivityContent {

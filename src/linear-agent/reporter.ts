@@ -19,6 +19,7 @@ import {
   generatingAction,
   planFor,
   proposalElicitation,
+  resumedThought,
   unableResponse,
 } from "./activities.ts";
 import type { Activity, AgentApi } from "./agent-api.ts";
@@ -121,6 +122,16 @@ export function createAgentReporter(deps: AgentReporterDeps): RunObserver {
           return;
         }
         await report(api, session, story);
+      });
+    },
+
+    async onStoryResumed(story, attempt) {
+      if (story.tracker !== linearIdentity.kind) return;
+      const session = await sessionOf(story.runId);
+      if (!session) return;
+      await inOrder(session.sessionId, async () => {
+        const api = await deps.agent.apiFor(session.organizationId);
+        await api?.createActivity(session.sessionId, { id: activityId(story, `resumed:${attempt}`), content: resumedThought(story.storyKey) });
       });
     },
 

@@ -33,6 +33,10 @@ export class RunEvents {
     this.each("onStoryUpdate", (o) => o.onStoryUpdate?.(story));
   }
 
+  storyResumed(story: StoryProgress, attempt: string): void {
+    this.each("onStoryResumed", (o) => o.onStoryResumed?.(story, attempt));
+  }
+
   runCompleted(run: RunSummary, stories: readonly StoryProgress[]): void {
     this.each("onRunComplete", (o) => o.onRunComplete?.(run, stories));
   }

@@ -283,6 +283,10 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
       // Another job holds this story; this delivery is a duplicate.
       logger.debug({ runStoryId: row.id, jobId: job.id, holder: row.jobId }, "story held by another job");
       return;
+    } else if (events.wants("onStoryResumed")) {
+      // This job already held the story: its earlier run stopped mid-way and it resumes here.
+      const progress = await store.loadStoryProgress(row.id);
+      if (progress) events.storyResumed(progress, job.id);
     }
 
     try {

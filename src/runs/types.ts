@@ -127,5 +127,10 @@ export interface RunObserver {
   /** The run's stories are known (refs resolved, epics expanded), or resolving failed. */
   onRunStarted?(run: RunSummary, stories: readonly StoryProgress[]): void | Promise<void>;
   onStoryUpdate?(story: StoryProgress): void | Promise<void>;
+  /**
+   * A job took up a story its holder left mid-way (a crash, a deploy, a retry): `attempt` names
+   * that job, so the same resumption is reported once.
+   */
+  onStoryResumed?(story: StoryProgress, attempt: string): void | Promise<void>;
   onRunComplete?(run: RunSummary, stories: readonly StoryProgress[]): void | Promise<void>;
 }
