@@ -149,7 +149,9 @@ export function finalActivity(story: StoryProgress, stopped: boolean): ActivityC
 export function plainReason(errorMsg: string | null): string {
   if (!errorMsg) return "something went wrong.";
   const first = errorMsg.split(/;\s|\n/)[0] ?? errorMsg;
-  return escapeMarkdown(first.replace(/^[a-z_]+:\s*/, ""), 300);
+  // Status codes and request ids are for operators (they stay in RunStory.errorMsg).
+  const plain = first.replace(/^[a-z_]+:\s*/, "").replace(/\s*\((?:HTTP|request)\b[^)]*\)/g, "");
+  return escapeMarkdown(plain, 300);
 }
 
 /** A run that could not start on the issue (an epic, a missing story). */

@@ -100,19 +100,34 @@ export function createAgentReporter(deps: AgentReporterDeps): RunObserver {
     for (const activity of activitiesFor(story)) await api.createActivity(session.sessionId, activity);
   }
 
+  // Sessions being opened for label runs, by run.
+  const opening = new Map<string, Promise<void>>();
+
+  async function openSession(runId: string, storyKey: string): Promise<void> {
+    try {
+      const api = await deps.agent.apiFor(null);
+      if (!api) return;
+      const sessionId = await api.createSessionOnIssue(storyKey);
+      await deps.runs.setAgentSession(runId, sessionId, null);
+    } catch (error) {
+      logger.warn({ err: error, runId }, "no agent session opened for the label run");
+    }
+  }
+
   return {
     async onRunStarted(run, stories) {
       if (run.trigger === "TRACKER_LABEL" && stories.length === 1 && stories[0]!.tracker === linearIdentity.kind) {
-        // A label run on one Linear story: open a session on it, when the app is installed.
-        const api = await deps.agent.apiFor(null);
-        if (!api) return;
-        const sessionId = await api.createSessionOnIssue(stories[0]!.storyKey);
-        await deps.runs.setAgentSession(run.runId, sessionId, null);
+        // A label run on one Linear story: open a session on it, when the app is installed. The
+        // story's updates wait for it, so none is reported before the session exists.
+        const opened = openSession(run.runId, stories[0]!.storyKey);
+        opening.set(run.runId, opened);
+        await opened.finally(() => opening.delete(run.runId));
       }
     },
 
     async onStoryUpdate(story) {
       if (story.tracker !== linearIdentity.kind) return;
+      await opening.get(story.runId);
       const session = await sessionOf(story.runId);
       if (!session) return;
       await inOrder(session.sessionId, async () => {

@@ -2,14 +2,19 @@
 // signs them reach /webhooks/linear, the run goes through the real queue, the real Linear adapter
 // (nock plays Linear's GraphQL API, agent API included) and the real engine (nock plays Claude),
 // and the session gets exactly the activities and plans asserted here.
+import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
 import { uuidFromName } from "../../../src/db/uuid-from-name.ts";
 import type { Answer } from "../../../src/generation/answer-schema.ts";
 import { STOPPED_REASON } from "../../../src/runs/process-story.ts";
 import { startApp, stopStarted, type TestApp } from "../../support/app.ts";
-import { playClaude, type PlayedClaude } from "../../support/claude.ts";
+import { playClaude, type ClaudeScript, type PlayedClaude } from "../../support/claude.ts";
 import { LinearWorkspace } from "../../support/linear-workspace.ts";
 import { waitFor, waitForRun } from "../../support/runs.ts";
+import { sendLinear, webhookFixture } from "../../support/webhooks/deliveries.ts";
+import { fixture } from "../../unit/trackers/support/fixtures.ts";
+import { playSlack } from "../slack/support/slack-api.ts";
+import { CHANNEL, slackEnv } from "../slack/support/slack-requests.ts";
 import { agentEnv, ANTHROPIC, API_KEY, APP_TOKEN, install, ISSUE_ID, sendCreated, sendPrompted, SESSION, WORKSPACE_SECRET } from "./support.ts";
 
 let linear: LinearWorkspace;
@@ -40,10 +45,11 @@ const REFINED: Answer = {
   subtasks: [subtask("Add the password reset tokens migration", "S"), subtask("Create and check reset tokens", "M", [1]), subtask("Send the reset email", "S", [2])],
 };
 
-async function agentApp(script: Parameters<typeof playClaude>[1] = { answer: () => FIRST }): Promise<TestApp> {
+/** The bot installed in a workspace with ENG-1; Claude played with `script` (null: the test plays it). */
+async function agentApp(script: ClaudeScript | null = { answer: () => FIRST }): Promise<TestApp> {
   linear = new LinearWorkspace();
   linear.addIssue("ENG-1", { id: ISSUE_ID, title: "Reset a forgotten password", description: "As a user I want to reset my password by email." });
-  claude = playClaude(ANTHROPIC, script);
+  if (script) claude = playClaude(ANTHROPIC, script);
   const app = await startApp({ env: agentEnv() });
   await install(app);
   return app;
@@ -262,5 +268,65 @@ describe("what the webhook route accepts", () => {
       ].join("\n"),
     });
     expect(claude!.requests).toEqual([]);
+  }, 60_000);
+});
+
+describe("the session and the rest of the bot", () => {
+  it("a model failure ends in an error activity with a plain reason; the run story keeps the detail", async () => {
+    const app = await agentApp(null);
+    nock(ANTHROPIC).post("/v1/messages").reply(401, fixture("anthropic/error-authentication.json"), { "request-id": "req_011CQ9wZtXbLmN4pR7sVkE2d" });
+    const { body } = await sendCreated(app);
+    expect(await waitForRun(app.db, body.runId)).toBe("FAILED");
+    await waitFor(async () => typesOf().includes("error"), 10_000, "the error");
+    const error = activities().at(-1)!.content;
+    expect(error.type).toBe("error");
+    expect(error.body).toBe("I could not finish ENG-1: Anthropic rejected the request: invalid x-api-key. Check ANTHROPIC\\_API\\_KEY.");
+    const runStory = await app.db.prisma.runStory.findFirstOrThrow({ where: { runId: body.runId } });
+    expect(runStory.status).toBe("FAILED");
+    expect(runStory.errorMsg).toContain("HTTP 401, request req_011CQ9wZtXbLmN4pR7sVkE2d");
+    expect(lastPlanStatuses()).toEqual(["completed", "canceled", "canceled", "canceled"]);
+  }, 60_000);
+
+  it("a label run on a Linear story opens a session on it and reports there, without an approval step", async () => {
+    const app = await agentApp({ subtasksPerStory: 2 });
+    linear.addIssue("ENG-123", { id: "9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d", title: "Export orders as CSV", labels: ["Feature", "ai:subtasks"] });
+    const response = await sendLinear(app.baseUrl, webhookFixture("linear/issue-label-added.json"), { secret: WORKSPACE_SECRET });
+    expect(response.body).toEqual({ status: "started", runId: expect.any(String) });
+    expect(await waitForRun(app.db, response.body.runId)).toBe("COMPLETED");
+
+    const opened = linear.agentCalls.filter((call) => call.operation === "AgentSessionCreateOnIssue");
+    expect(opened.map((call) => call.variables)).toEqual([{ input: { issueId: "ENG-123" } }]);
+    const run = await app.db.prisma.run.findUniqueOrThrow({ where: { id: response.body.runId } });
+    const session = run.linearAgentSessionId!;
+    expect(session).toMatch(/^session-/);
+    await waitFor(async () => linear.activitiesOf(session).some((activity) => activity.content.type === "response"), 10_000, "the response");
+    expect(linear.activitiesOf(session).map((activity) => activity.content.type)).toEqual(["action", "action", "action", "response"]);
+    expect(linear.plansOf(session).at(-1)).toEqual([
+      { content: "Read ENG-123, its epic and its sub-issues", status: "completed" },
+      { content: "Generate subtasks with Claude", status: "completed" },
+      { content: "Create the sub-issues", status: "completed" },
+    ]);
+  }, 60_000);
+
+  it("with SLACK_DEFAULT_CHANNEL the run is summarised in Slack and the session links to the thread", async () => {
+    const slack = playSlack();
+    try {
+      linear = new LinearWorkspace();
+      linear.addIssue("ENG-1", { id: ISSUE_ID, title: "Reset a forgotten password" });
+      claude = playClaude(ANTHROPIC, { answer: () => FIRST });
+      const app = await startApp({ env: agentEnv(slackEnv({ SLACK_DEFAULT_CHANNEL: CHANNEL })) });
+      await install(app);
+      await sendCreated(app);
+      await awaitProposal();
+      const parent = slack.callsOf("chat.postMessage").find((call) => !call.args.thread_ts)!;
+      expect(parent.args.channel).toBe(CHANNEL);
+      await waitFor(async () => linear.agentCalls.some((call) => call.operation === "AgentSessionUpdate" && call.variables.input.externalUrls), 10_000, "the link");
+      const linked = linear.agentCalls.find((call) => call.operation === "AgentSessionUpdate" && call.variables.input.externalUrls)!;
+      expect(linked.variables.input.externalUrls).toEqual([
+        { label: "Slack thread", url: `https://acme.slack.test/archives/${CHANNEL}/p${String(parent.result!.ts).replace(".", "")}` },
+      ]);
+    } finally {
+      slack.stop();
+    }
   }, 60_000);
 });
