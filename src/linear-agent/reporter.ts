@@ -159,7 +159,10 @@ export function createAgentReporter(deps: AgentReporterDeps): RunObserver {
         const api = await deps.agent.apiFor(session.organizationId);
         await api?.createActivity(session.sessionId, {
           id: uuidFromName(`linear-agent:${run.runId}:unable`),
-          content: unableResponse(run.errorMsg ?? "nothing to plan", deps.triggerLabel),
+          content:
+            run.errorMsg === STOPPED_REASON
+              ? { type: "response", body: "Stopped before any story was read. Nothing was created." }
+              : unableResponse(run.errorMsg ?? "nothing to plan", deps.triggerLabel),
         });
       });
     },

@@ -13,9 +13,12 @@ import { DeliveryNotStored, startLabelRun } from "../webhooks/start-label-run.ts
 import { escapeMarkdown, readingThought, REVIEW_OPTIONS } from "./activities.ts";
 import type { Activity } from "./agent-api.ts";
 import type { LinearAgent } from "./agent.ts";
-import type { AgentSessionEvent } from "./session-event.ts";
+import { AGENT_SESSION_EVENT, type AgentSessionEvent } from "./session-event.ts";
 
-export type SessionRuns = Pick<RunService, "startRun" | "recordDelivery" | "agentSessionRun" | "decideReview" | "refineReview" | "stopStory">;
+export type SessionRuns = Pick<
+  RunService,
+  "startRun" | "recordDelivery" | "agentSessionRun" | "decideReview" | "refineReview" | "stopStory" | "stopQueuedRun"
+>;
 
 export interface SessionReceiverDeps {
   readonly runs: SessionRuns;
@@ -55,7 +58,7 @@ export function createSessionReceiver(deps: SessionReceiverDeps): SessionReceive
       {
         provider: linearIdentity.kind,
         deliveryId: event.deliveryId,
-        event: `${"AgentSessionEvent"}.created`,
+        event: `${AGENT_SESSION_EVENT}.created`,
         ref: { tracker: linearIdentity.name, key: event.issue.identifier, kind: "issue", input: event.issue.identifier },
         requestedBy: event.creator?.id ?? "linear-agent",
         ...(event.creator?.name ? { requestedByName: event.creator.name } : {}),
@@ -78,7 +81,7 @@ export function createSessionReceiver(deps: SessionReceiverDeps): SessionReceive
     });
     let fresh: boolean;
     try {
-      fresh = await deps.runs.recordDelivery(linearIdentity.kind, event.deliveryId, "AgentSessionEvent.prompted", session?.runId ?? null);
+      fresh = await deps.runs.recordDelivery(linearIdentity.kind, event.deliveryId, `${AGENT_SESSION_EVENT}.prompted`, session?.runId ?? null);
     } catch (error) {
       throw new DeliveryNotStored(error);
     }
@@ -90,7 +93,11 @@ export function createSessionReceiver(deps: SessionReceiverDeps): SessionReceive
     const story = session.story;
     const prompt = event.prompt ?? { body: "", signal: null };
     if (prompt.signal === "stop") {
-      const stopped = story ? await deps.runs.stopStory(story.runStoryId) : "already-finished";
+      const stopped = story
+        ? await deps.runs.stopStory(story.runStoryId)
+        : session.runStatus === "QUEUED" && (await deps.runs.stopQueuedRun(session.runId))
+          ? "stopped"
+          : "already-finished";
       if (stopped === "already-finished") {
         sayLater(event, `stop:${event.deliveryId}`, { type: "response", body: "There was nothing left to stop: this session's work had already finished." });
       }

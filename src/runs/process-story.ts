@@ -112,6 +112,11 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
       await store.skipStory(row.id, jobId, `skipped: ${story.key} is closed; closed stories are not broken down`, elapsed(row));
       return { next: "SKIPPED", story };
     }
+    // A stop asked for before the model is called ends the story without calling it.
+    if (await store.stopRequested(row.id)) {
+      await store.stopStory(row.id, jobId, STOPPED_REASON, elapsed(row));
+      return { next: "SKIPPED", story };
+    }
     const plan = planRegeneration(story.children);
     const siblings = row.story.epicId
       ? (await epicStories(row.runId, row.story.epicId)).filter((s) => s.id !== row.storyId).slice(0, SIBLINGS_SHOWN)

@@ -135,6 +135,17 @@ export function createRunService(deps: RunServiceDeps) {
    * A person asked to stop a story (Linear's stop signal). One waiting for review ends SKIPPED at
    * once; one being worked on halts at its job's next safe point, creating nothing more.
    */
+  /**
+   * A person asked to stop a run that has no story yet (its references are being read): it ends
+   * FAILED with the reason, before any story is read. False when it was resolved meanwhile.
+   */
+  async function stopQueuedRun(runId: string): Promise<boolean> {
+    if (!(await store.failRun(runId, STOPPED_REASON))) return false;
+    const progress = await store.loadRunProgress(runId);
+    if (progress) events.runCompleted(progress.run, progress.stories);
+    return true;
+  }
+
   async function stopStory(runStoryId: string): Promise<"stopped" | "stopping" | "already-finished"> {
     const row = await store.loadRunStory(runStoryId);
     if (!row) return "already-finished";
@@ -181,6 +192,7 @@ export function createRunService(deps: RunServiceDeps) {
     decideReview,
     refineReview,
     stopStory,
+    stopQueuedRun,
     start,
     stop,
     sweep,

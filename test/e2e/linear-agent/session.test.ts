@@ -229,6 +229,24 @@ describe("stop", () => {
   }, 60_000);
 });
 
+describe("stop before any work", () => {
+  it("on a run whose story is not read yet (a process that only answers HTTP): it ends with the reason and nothing is read or generated", async () => {
+    linear = new LinearWorkspace();
+    linear.addIssue("ENG-1", { id: ISSUE_ID, title: "Reset a forgotten password" });
+    claude = playClaude(ANTHROPIC, { answer: () => FIRST });
+    const app = await startApp({ env: agentEnv(), work: false });
+    await install(app);
+    const { body } = await sendCreated(app);
+    const stop = await sendPrompted(app, "Stop", { signal: "stop" });
+    expect(stop.body).toEqual({ status: "accepted", runId: body.runId });
+    await waitFor(async () => typesOf().includes("response"), 10_000, "the response");
+    expect(activities().at(-1)!.content).toEqual({ type: "response", body: "Stopped before any story was read. Nothing was created." });
+    expect(await app.db.prisma.run.findUniqueOrThrow({ where: { id: body.runId } })).toMatchObject({ status: "FAILED", errorMsg: STOPPED_REASON });
+    expect(linear.operations.filter((operation) => !operation.startsWith("Agent"))).toEqual([]);
+    expect(claude.requests).toEqual([]);
+  }, 60_000);
+});
+
 describe("what the webhook route accepts", () => {
   it("a forged or stale event is refused with 401 and nothing is recorded", async () => {
     const app = await agentApp();
