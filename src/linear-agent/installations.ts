@@ -30,6 +30,7 @@ export class LinearInstallations {
   private readonly cipher: TokenCipher;
   private readonly oauth: LinearAgentConfig;
   private readonly fetch: typeof fetch;
+  private readonly refreshing = new Map<string, Promise<string>>();
 
   constructor(deps: { prisma: PrismaClient; cipher: TokenCipher; oauth: LinearAgentConfig; fetch?: typeof fetch }) {
     this.prisma = deps.prisma;
@@ -61,14 +62,23 @@ export class LinearInstallations {
       : await this.prisma.linearInstallation.findFirst({ orderBy: { updatedAt: "desc" } });
     if (!row) return null;
     if (row.expiresAt && row.refreshToken && row.expiresAt.getTime() - Date.now() < REFRESH_MARGIN_MS) {
-      const fresh = await this.exchange({ grant_type: "refresh_token", refresh_token: this.cipher.open(row.refreshToken) });
-      await this.save({ organizationId: row.organizationId, organizationName: row.organizationName ?? "", appUserId: row.appUserId }, {
-        ...fresh,
-        refresh_token: fresh.refresh_token ?? this.cipher.open(row.refreshToken),
-      });
-      return fresh.access_token;
+      // One refresh per workspace at a time in this process: a rotated refresh token works once.
+      let refreshing = this.refreshing.get(row.organizationId);
+      if (!refreshing) {
+        refreshing = this.refresh(row).finally(() => this.refreshing.delete(row.organizationId));
+        this.refreshing.set(row.organizationId, refreshing);
+      }
+      return refreshing;
     }
     return this.cipher.open(row.accessToken);
+  }
+
+  private async refresh(row: { organizationId: string; organizationName: string | null; appUserId: string; refreshToken: string | null }): Promise<string> {
+    const refreshToken = this.cipher.open(row.refreshToken!);
+    const fresh = await this.exchange({ grant_type: "refresh_token", refresh_token: refreshToken });
+    const app = { organizationId: row.organizationId, organizationName: row.organizationName ?? "", appUserId: row.appUserId };
+    await this.save(app, { ...fresh, refresh_token: fresh.refresh_token ?? refreshToken });
+    return fresh.access_token;
   }
 
   /** Whether any workspace installed the bot. */
