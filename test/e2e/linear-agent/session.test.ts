@@ -245,6 +245,17 @@ describe("what the webhook route accepts", () => {
     expect(linear.agentCalls).toEqual([]);
   });
 
+  it("without the agent configured, a signed agent session event is answered ignored and starts nothing", async () => {
+    linear = new LinearWorkspace();
+    const app = await startApp({ env: { LINEAR_API_KEY: API_KEY, LINEAR_WEBHOOK_SECRET: WORKSPACE_SECRET } });
+    const response = await sendCreated(app, { secret: WORKSPACE_SECRET });
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ status: "ignored", reason: "the Linear agent is off on this bot (LINEAR_CLIENT_ID is not set)" });
+    expect(await app.db.prisma.run.count()).toBe(0);
+    // The OAuth routes are not mounted either.
+    expect((await fetch(`${app.baseUrl}/linear/install`, { redirect: "manual" })).status).toBe(404);
+  });
+
   it("a repeated delivery starts one run and thinks once; the workspace webhook's secret is accepted too", async () => {
     const app = await agentApp();
     const first = await sendCreated(app, { deliveryId: "5d1f3b5e-9c2a-4e7f-8b1d-0a2c4e6f8a0b", secret: WORKSPACE_SECRET });
