@@ -4,9 +4,11 @@
 import { LinearClient } from "@linear/sdk";
 import { z } from "zod";
 import { sleep } from "../async/sleep.ts";
+import { uuidFromName } from "../db/uuid-from-name.ts";
 import type { Logger } from "../log/logger.ts";
 import { TrackerRequestRejected } from "../trackers/errors.ts";
 import { createLinearCall, type LinearCall } from "../trackers/linear/graphql.ts";
+import { linearIssueId } from "../trackers/linear/issue-id.ts";
 import { TRACKER_REQUEST_TIMEOUT_MS } from "../trackers/support/request-timeout.ts";
 import type { ActivityContent, ExternalUrl, PlanStep } from "./activities.ts";
 import { agentActivityCreateMutation, agentSessionCreateOnIssueMutation, agentSessionUpdateMutation, appViewerQuery } from "./documents.ts";
@@ -16,6 +18,15 @@ const sessionCreatedAnswer = z.object({
   agentSessionCreateOnIssue: z.object({ success: z.boolean(), agentSession: z.object({ id: z.string() }) }),
 });
 const viewerAnswer = z.object({ viewer: z.object({ id: z.string(), organization: z.object({ id: z.string(), name: z.string() }) }) });
+
+/**
+ * An activity's id, derived from what it says about which step: the same step always gets the
+ * same id, so Linear keeps it once however often it is sent. Shaped as a UUID v4, the format
+ * AgentActivityCreateInput.id takes.
+ */
+export function activityId(name: string): string {
+  return linearIssueId(uuidFromName(`linear-agent:${name}`));
+}
 
 export interface Activity {
   /** Our own id (UUID): Linear refuses a second activity with it, so a resend after a crash is a no-op. */

@@ -5,7 +5,6 @@
 // same step, say it once: Linear refuses an id it has seen.
 // A label run on a Linear story gets a session of its own (agentSessionCreateOnIssue) when the
 // app is installed, so the team sees it on the issue too.
-import { uuidFromName } from "../db/uuid-from-name.ts";
 import type { Logger } from "../log/logger.ts";
 import { STOPPED_REASON } from "../runs/process-story.ts";
 import type { RunService } from "../runs/service.ts";
@@ -22,7 +21,7 @@ import {
   resumedThought,
   unableResponse,
 } from "./activities.ts";
-import type { Activity, AgentApi } from "./agent-api.ts";
+import { activityId, type Activity, type AgentApi } from "./agent-api.ts";
 import type { LinearAgent } from "./agent.ts";
 
 export type ReporterRuns = Pick<RunService, "agentSessionOf" | "setAgentSession">;
@@ -66,29 +65,29 @@ export function createAgentReporter(deps: AgentReporterDeps): RunObserver {
     return { ...session, withApproval: session.trigger === "LINEAR_AGENT" };
   }
 
-  const activityId = (story: StoryProgress, step: string) => uuidFromName(`linear-agent:${story.runStoryId}:${step}`);
+  const storyActivityId = (story: StoryProgress, step: string) => activityId(`${story.runStoryId}:${step}`);
 
   /** What a story's state adds to its session, in order. */
   function activitiesFor(story: StoryProgress): Activity[] {
     // Each proposal is numbered by the instructions it was made with: a refinement is a new one.
     const round = story.instructions.length;
     const stopped = story.errorMsg === STOPPED_REASON;
-    if (story.status === "GENERATING") return [{ id: activityId(story, `generating:${round}`), content: generatingAction(story) }];
+    if (story.status === "GENERATING") return [{ id: storyActivityId(story, `generating:${round}`), content: generatingAction(story) }];
     if (story.status === "PENDING" && story.reviewState === "AWAITING") {
       const elicitation = proposalElicitation(story);
       return [
-        { id: activityId(story, `generated:${round}`), content: generatedAction(story) },
-        { id: activityId(story, `proposal:${round}`), ...elicitation },
+        { id: storyActivityId(story, `generated:${round}`), content: generatedAction(story) },
+        { id: storyActivityId(story, `proposal:${round}`), ...elicitation },
       ];
     }
     if (story.status === "SAVING" || (story.status === "PENDING" && story.reviewState === "APPROVED")) {
-      return [{ id: activityId(story, "creating"), content: creatingAction(story) }];
+      return [{ id: storyActivityId(story, "creating"), content: creatingAction(story) }];
     }
     const final = finalActivity(story, stopped);
     if (!final) return [];
     return [
-      ...(story.status === "COMPLETED" ? [{ id: activityId(story, "created"), content: createdAction(story) }] : []),
-      { id: activityId(story, "final"), content: final },
+      ...(story.status === "COMPLETED" ? [{ id: storyActivityId(story, "created"), content: createdAction(story) }] : []),
+      { id: storyActivityId(story, "final"), content: final },
     ];
   }
 
@@ -146,7 +145,7 @@ export function createAgentReporter(deps: AgentReporterDeps): RunObserver {
       if (!session) return;
       await inOrder(session.sessionId, async () => {
         const api = await deps.agent.apiFor(session.organizationId);
-        await api?.createActivity(session.sessionId, { id: activityId(story, `resumed:${attempt}`), content: resumedThought(story.storyKey) });
+        await api?.createActivity(session.sessionId, { id: storyActivityId(story, `resumed:${attempt}`), content: resumedThought(story.storyKey) });
       });
     },
 
@@ -158,7 +157,7 @@ export function createAgentReporter(deps: AgentReporterDeps): RunObserver {
       await inOrder(session.sessionId, async () => {
         const api = await deps.agent.apiFor(session.organizationId);
         await api?.createActivity(session.sessionId, {
-          id: uuidFromName(`linear-agent:${run.runId}:unable`),
+          id: activityId(`${run.runId}:unable`),
           content:
             run.errorMsg === STOPPED_REASON
               ? { type: "response", body: "Stopped before any story was read. Nothing was created." }

@@ -3,7 +3,6 @@
 // story, well within Linear's 10 s. `prompted` records the delivery, then turns the person's reply
 // into the same review decisions Slack's buttons make: Create, Discard, an instruction to refine,
 // or stop. Everything slow happens on the queue; nothing here waits on a tracker or the model.
-import { uuidFromName } from "../db/uuid-from-name.ts";
 import type { Logger } from "../log/logger.ts";
 import type { RunService } from "../runs/service.ts";
 import { MAX_INSTRUCTION_CHARS } from "../generation/limits.ts";
@@ -11,7 +10,7 @@ import { linearIdentity } from "../trackers/linear/identity.ts";
 import { ignored, type WebhookOutcome } from "../webhooks/outcome.ts";
 import { DeliveryNotStored, startLabelRun } from "../webhooks/start-label-run.ts";
 import { escapeMarkdown, readingThought, REVIEW_OPTIONS } from "./activities.ts";
-import type { Activity } from "./agent-api.ts";
+import { activityId, type Activity } from "./agent-api.ts";
 import type { LinearAgent } from "./agent.ts";
 import { AGENT_SESSION_EVENT, type AgentSessionEvent } from "./session-event.ts";
 
@@ -37,14 +36,14 @@ function chosenOption(body: string): "create" | "discard" | null {
 }
 
 /** The id of the first thought of a session: the same whichever process sends it. */
-export const readingThoughtId = (sessionId: string) => uuidFromName(`linear-agent:${sessionId}:reading`);
+export const readingThoughtId = (sessionId: string) => activityId(`${sessionId}:reading`);
 
 export function createSessionReceiver(deps: SessionReceiverDeps): SessionReceiver {
   const logger = deps.logger.child({ component: "linear-agent" });
 
   /** Said after the answer, never delaying it. */
   function sayLater(event: AgentSessionEvent, name: string, content: Activity["content"]): void {
-    void deps.agent.say(event.sessionId, event.organizationId, { id: uuidFromName(`linear-agent:${event.sessionId}:${name}`), content });
+    void deps.agent.say(event.sessionId, event.organizationId, { id: activityId(`${event.sessionId}:${name}`), content });
   }
 
   async function created(event: AgentSessionEvent): Promise<WebhookOutcome> {

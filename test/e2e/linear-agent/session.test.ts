@@ -4,7 +4,7 @@
 // and the session gets exactly the activities and plans asserted here, even across a kill -9.
 import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
-import { uuidFromName } from "../../../src/db/uuid-from-name.ts";
+import { activityId } from "../../../src/linear-agent/agent-api.ts";
 import { parseConfig } from "../../../src/config/config.ts";
 import { STOPPED_REASON } from "../../../src/runs/process-story.ts";
 import { createLinearTracker } from "../../../src/trackers/linear/adapter.ts";
@@ -59,11 +59,12 @@ describe("a story delegated to the bot in Linear", () => {
     expect(Date.now() - sentAt).toBeLessThan(5_000);
     expect(response.body).toEqual({ status: "started", runId: expect.any(String) });
     const runId = response.body.runId as string;
+    const uuidV4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
     await waitFor(async () => activities().length > 0, 10_000, "the first activity");
     expect(Date.now() - sentAt).toBeLessThan(10_000);
     expect(activities()[0]).toEqual({
-      id: uuidFromName(`linear-agent:${SESSION}:reading`),
+      id: activityId(`${SESSION}:reading`),
       agentSessionId: SESSION,
       content: {
         type: "thought",
@@ -75,7 +76,7 @@ describe("a story delegated to the bot in Linear", () => {
     const runStory = await app.db.prisma.runStory.findFirstOrThrow({ where: { runId } });
     const [proposal] = elicitations();
     expect(proposal).toEqual({
-      id: uuidFromName(`linear-agent:${runStory.id}:proposal:0`),
+      id: activityId(`${runStory.id}:proposal:0`),
       agentSessionId: SESSION,
       content: {
         type: "elicitation",
@@ -121,6 +122,8 @@ describe("a story delegated to the bot in Linear", () => {
     expect(answer).toContain("Created 3 sub-issues of ENG-1");
     for (const issue of subIssues) expect(answer).toContain(`https://linear.app/acme/issue/${issue.identifier}`);
     expect(lastPlanStatuses()).toEqual(["completed", "completed", "completed", "completed"]);
+    // Ids as AgentActivityCreateInput takes them: UUID v4, one per step.
+    expect(activities().every((activity) => uuidV4.test(activity.id))).toBe(true);
     // Every agent call goes out with the app's token; the sub-issues are written with the API key.
     expect(new Set(linear.agentCalls.map((call) => call.authorization))).toEqual(new Set([`Bearer ${APP_TOKEN}`]));
 
@@ -153,7 +156,7 @@ describe("a story delegated to the bot in Linear", () => {
     expect(second).toContain("Add the password reset tokens table with its migration");
     const [, refined] = elicitations();
     const runStory = await app.db.prisma.runStory.findFirstOrThrow({ where: { runId: body.runId } });
-    expect(refined!.id).toBe(uuidFromName(`linear-agent:${runStory.id}:proposal:1`));
+    expect(refined!.id).toBe(activityId(`${runStory.id}:proposal:1`));
     expect(refined!.content.body).toContain("- **ST1** Add the password reset tokens migration · S");
     expect(activities().some((activity) => activity.content.type === "action" && activity.content.parameter === "ENG-1 with “split the migration out”")).toBe(true);
     expect(runStory.instructions).toEqual(["split the migration out"]);
