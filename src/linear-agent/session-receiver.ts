@@ -105,8 +105,9 @@ export function createSessionReceiver(deps: SessionReceiverDeps): SessionReceive
       return { status: "accepted", runId: session.runId };
     }
     if (!story || story.reviewState !== "AWAITING") {
-      const state = !story || story.status === "GENERATING" || story.status === "PENDING" ? "I am still working on the proposal; reply once it is shown." : "This plan is already decided; delegate the story again for a new one.";
-      sayLater(event, `busy:${event.deliveryId}`, { type: "thought", body: state });
+      const proposing = !story || story.status === "GENERATING" || (story.status === "PENDING" && story.reviewState === null);
+      const body = proposing ? "I am still working on the proposal; reply once it is shown." : "This plan is already decided; delegate the story again for a new one.";
+      sayLater(event, `busy:${event.deliveryId}`, { type: "thought", body });
       return { status: "accepted", runId: session.runId };
     }
     const choice = chosenOption(prompt.body);
