@@ -67,7 +67,9 @@ export function createSessionReceiver(deps: SessionReceiverDeps): SessionReceive
       },
       { recordWithinMs: deps.recordWithinMs },
     );
-    if (outcome.status === "started") {
+    // Also on a duplicate: the first attempt may have been recorded after Linear gave up waiting.
+    // The thought's id is the session's, so Linear keeps it once.
+    if (outcome.status === "started" || outcome.status === "duplicate") {
       void deps.agent.say(event.sessionId, event.organizationId, { id: readingThoughtId(event.sessionId), content: readingThought(event.issue.identifier) });
     }
     logger.info({ sessionId: event.sessionId, story: event.issue.identifier, ...outcome }, "agent session created");
