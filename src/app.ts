@@ -8,6 +8,7 @@ import { databaseReadiness } from "./db/readiness.ts";
 import { listen, type RunningServer } from "./http/listen.ts";
 import { createMetrics, type Metrics } from "./http/metrics.ts";
 import { createHttpApp } from "./http/server.ts";
+import { createLinearAgentSurface } from "./linear-agent/surface.ts";
 import { createSlackSurface } from "./slack/surface.ts";
 import { createWebhookRouter } from "./webhooks/router.ts";
 
@@ -49,7 +50,21 @@ export async function createApp(core: Core, options: AppOptions = {}): Promise<A
     if (slack.router) routers.push(slack.router);
     components.push(slack);
   }
-  routers.push(createWebhookRouter({ config, logger, runs: core.runs, registry: metrics.registry, recordWithinMs: options.recordWithinMs }));
+  const agent = core.linearAgent ? createLinearAgentSurface({ agent: core.linearAgent, runs: core.runs, threadLinks: core.threadLinks, config, logger, recordWithinMs: options.recordWithinMs }) : null;
+  if (agent) {
+    routers.push(agent.router);
+    components.push(agent);
+  }
+  routers.push(
+    createWebhookRouter({
+      config,
+      logger,
+      runs: core.runs,
+      registry: metrics.registry,
+      recordWithinMs: options.recordWithinMs,
+      agentSessions: agent?.receive,
+    }),
+  );
 
   const http = createHttpApp({ logger, metrics, checkReadiness: databaseReadiness(core.db.pool, migrations), routers });
   let server: RunningServer | undefined;

@@ -14,6 +14,7 @@ import type { Logger } from "./log/logger.ts";
 import type { QueueTiming, RunQueue } from "./runs/queue.ts";
 import { createRunService, type RunService } from "./runs/service.ts";
 import type { StoryRetryPolicy } from "./runs/story-retry.ts";
+import { LinearAgent } from "./linear-agent/agent.ts";
 import { createSlackClient } from "./slack/client.ts";
 import { SettingsStore } from "./settings/store.ts";
 import { ThreadLinks } from "./slack/thread-links.ts";
@@ -55,6 +56,8 @@ export interface Core {
   readonly threadLinks: ThreadLinks | null;
   /** The teams' conventions (guidance, count, effort scale, language, review, labels). */
   readonly settings: SettingsStore;
+  /** The bot as a Linear agent (installations, app tokens); null when LINEAR_CLIENT_ID is unset. */
+  readonly linearAgent: LinearAgent | null;
   readonly runs: RunService;
   /** Starts the queue and, where this process works, its workers. */
   start(): Promise<void>;
@@ -83,6 +86,18 @@ export async function createCore(config: Config, deps: CoreDeps): Promise<Core> 
   const slack = deps.slack !== undefined ? deps.slack : config.slack ? createSlackClient(config.slack, logger) : null;
   const threadLinks = slack ? new ThreadLinks(slack, logger.child({ component: "slack" })) : null;
   const settings = new SettingsStore(db.prisma);
+  const linearConfig = config.trackers.linear;
+  const linearAgent =
+    linearConfig?.agent && config.publicUrl && config.tokenEncryptionKey
+      ? new LinearAgent({
+          prisma: db.prisma,
+          oauth: linearConfig.agent,
+          apiUrl: linearConfig.apiUrl,
+          tokenEncryptionKey: config.tokenEncryptionKey,
+          publicUrl: config.publicUrl,
+          logger,
+        })
+      : null;
   // Proposals are reviewed in Slack: in the thread of a /subtasks, or of a label run in SLACK_DEFAULT_CHANNEL.
   const labelRunsReport = Boolean(slack && config.slack?.defaultChannel);
   const canReview = (run: { trigger: string; slackChannel: string | null }) =>
@@ -120,6 +135,7 @@ export async function createCore(config: Config, deps: CoreDeps): Promise<Core> 
     slack,
     threadLinks,
     settings,
+    linearAgent,
     runs,
     async start() {
       await runs.start();

@@ -46,6 +46,10 @@ export interface Config {
   readonly epicStoryLimit: number;
   /** Slack users who may change team settings besides workspace admins and owners. */
   readonly settingsEditors: readonly string[];
+  /** The bot's public base URL (the OAuth redirect's base); undefined when unset. */
+  readonly publicUrl: string | undefined;
+  /** 32 bytes (hex) that encrypt stored app tokens; set whenever the Linear agent is on. */
+  readonly tokenEncryptionKey: string | undefined;
   /** Values of every secret variable that is set, for log scrubbing. */
   readonly secrets: readonly string[];
 }
@@ -86,6 +90,12 @@ export function parseConfig(env: Env): Config {
     throw new ConfigError("DEFAULT_TRACKER", `DEFAULT_TRACKER is ${defaultTracker} but ${entry.displayName} is off: ${entry.configureHint}`);
   }
 
+  if (trackers.linear?.agent) {
+    for (const name of ["PUBLIC_URL", "TOKEN_ENCRYPTION_KEY"] as const) {
+      if (v[name] === undefined) throw new ConfigError(name, `${name} must be set when LINEAR_CLIENT_ID is set (the Linear agent)`);
+    }
+  }
+
   const secrets = variableNames
     .filter((name) => "secret" in variables[name] && v[name] !== undefined)
     .map((name) => String(v[name]));
@@ -118,6 +128,8 @@ export function parseConfig(env: Env): Config {
     runConcurrency: v.RUN_CONCURRENCY as number,
     epicStoryLimit: v.EPIC_STORY_LIMIT as number,
     settingsEditors: (v.SETTINGS_EDITORS as string[] | undefined) ?? [],
+    publicUrl: (opt("PUBLIC_URL") ?? "").replace(/\/+$/, "") || undefined,
+    tokenEncryptionKey: opt("TOKEN_ENCRYPTION_KEY"),
     secrets,
   };
 }

@@ -26,6 +26,8 @@ const coreRows: (VariableName[] | typeof TRACKERS)[] = [
   ["RUN_CONCURRENCY"],
   ["EPIC_STORY_LIMIT"],
   ["SETTINGS_EDITORS"],
+  ["PUBLIC_URL"],
+  ["TOKEN_ENCRYPTION_KEY"],
 ];
 
 const rows: VariableName[][] = coreRows.flatMap((row) =>

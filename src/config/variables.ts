@@ -132,6 +132,19 @@ const coreVariables = {
     meaning: "most stories one epic contributes to a run (the rest are reported, not run)",
     defaultText: "50",
   },
+  PUBLIC_URL: {
+    schema: httpUrl.optional(),
+    expected: "the bot's public base URL, such as https://subtasks.example.com",
+    meaning: "where the bot is reachable from browsers: the base of the Linear OAuth redirect (`<PUBLIC_URL>/linear/oauth/callback`)",
+    defaultText: "unset: needed with LINEAR_CLIENT_ID",
+  },
+  TOKEN_ENCRYPTION_KEY: {
+    schema: z.string().trim().regex(/^[0-9a-fA-F]{64}$/).optional(),
+    expected: "64 hex digits (32 bytes), e.g. from `openssl rand -hex 32`",
+    meaning: "key that encrypts the stored Linear app tokens (AES-256-GCM)",
+    defaultText: "unset: needed with LINEAR_CLIENT_ID",
+    secret: true,
+  },
   SETTINGS_EDITORS: {
     schema: z
       .string()

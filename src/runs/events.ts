@@ -37,6 +37,10 @@ export class RunEvents {
     this.each("onEpicUpdate", (o) => o.onEpicUpdate?.(epic));
   }
 
+  storyResumed(story: StoryProgress, attempt: string): void {
+    this.each("onStoryResumed", (o) => o.onStoryResumed?.(story, attempt));
+  }
+
   runCompleted(run: RunSummary, stories: readonly StoryProgress[]): void {
     this.each("onRunComplete", (o) => o.onRunComplete?.(run, stories));
   }

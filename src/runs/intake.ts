@@ -117,6 +117,8 @@ export class RunIntake {
       slackTeamId: input.slack?.teamId ?? null,
       slackChannel: input.slack?.channel ?? null,
       slackThreadTs: input.slack?.threadTs ?? null,
+      linearAgentSessionId: input.linearAgentSession?.id ?? null,
+      linearOrganizationId: input.linearAgentSession?.organizationId ?? null,
     }));
     return this.store.recordRuns(client, deliveries, runs);
   }

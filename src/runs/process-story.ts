@@ -47,6 +47,9 @@ export interface StoryProcessorDeps {
   readonly canReview?: (run: { readonly trigger: RunTriggerKind; readonly slackChannel: string | null }) => boolean;
 }
 
+/** Why a story a person stopped (Linear's stop signal) ended SKIPPED. */
+export const STOPPED_REASON = "stopped at a person's request; nothing more was created";
+
 /** Sibling titles an epic contributes to each story's context, at most. */
 const SIBLINGS_SHOWN = 30;
 /** Runs × epics whose story lists this process remembers. */
@@ -109,6 +112,11 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
       await store.skipStory(row.id, jobId, `skipped: ${story.key} is closed; closed stories are not broken down`, elapsed(row));
       return { next: "SKIPPED", story };
     }
+    // A stop asked for before the model is called ends the story without calling it.
+    if (await store.stopRequested(row.id)) {
+      await store.stopStory(row.id, jobId, STOPPED_REASON, elapsed(row));
+      return { next: "SKIPPED", story };
+    }
     const plan = planRegeneration(story.children);
     const siblings = row.story.epicId
       ? (await epicStories(row.runId, row.story.epicId)).filter((s) => s.id !== row.storyId).slice(0, SIBLINGS_SHOWN)
@@ -132,6 +140,11 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
       ...(settings?.effortScale ? { effortScale: settings.effortScale } : {}),
       ...(settings?.language ? { language: settings.language } : {}),
     });
+    // The model call is the long step: a stop asked for meanwhile ends the story here.
+    if (await store.stopRequested(row.id)) {
+      await store.stopStory(row.id, jobId, STOPPED_REASON, elapsed(row));
+      return { next: "SKIPPED", story };
+    }
     const noBreakdown = result.verdict === "no_breakdown";
     const proposal: Proposal = {
       verdict: result.verdict,
@@ -171,6 +184,11 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
   async function save(row: RunStoryRow, jobId: string, proposal: Proposal, known?: TrackerStory): Promise<void> {
     const tracker = trackerFor(deps.trackers, row.story.tracker);
     // A resumed job re-reads the children: some may have been created before the crash.
+    // The last safe point before the tracker is written: a stop asked for by now creates nothing.
+    if (await store.stopRequested(row.id)) {
+      await store.stopStory(row.id, jobId, STOPPED_REASON, elapsed(row));
+      return;
+    }
     const story = known ?? (await tracker.getStory(storyRefOf(row.story)));
     if (proposal.verdict === "no_breakdown") return finishWithoutBreakdown(row, jobId, proposal, story, tracker);
     const result = await writeBack({ rows: store, tracker, logger }, { runId: row.runId, storyId: row.storyId, trackerStory: story, proposal });
@@ -270,6 +288,10 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
       // Another job holds this story; this delivery is a duplicate.
       logger.debug({ runStoryId: row.id, jobId: job.id, holder: row.jobId }, "story held by another job");
       return;
+    } else if (events.wants("onStoryResumed")) {
+      // This job already held the story: its earlier run stopped mid-way and it resumes here.
+      const progress = await store.loadStoryProgress(row.id);
+      if (progress) events.storyResumed(progress, job.id);
     }
 
     try {

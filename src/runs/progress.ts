@@ -15,13 +15,14 @@ type RunRow = Prisma.RunGetPayload<object>;
 export function toStoryProgress(row: RunStoryWithStory): StoryProgress {
   const proposal = parseProposal(row.proposal);
   const saved = row.story.subtasks.filter((subtask) => subtask.runId === row.runId);
+  const criteriaOf = new Map((proposal?.subtasks ?? []).map((s) => [s.code, s.acceptanceCriteria]));
   // Rows exist once saving started; before that (dry run, review) the proposal is the truth.
   const subtasks =
     saved.length > 0
       ? saved
-          .map((s) => ({ code: s.code, title: s.title, effort: s.effort, url: s.trackerUrl, key: s.trackerKey }))
+          .map((s) => ({ code: s.code, title: s.title, effort: s.effort, url: s.trackerUrl, key: s.trackerKey, criteria: criteriaOf.get(s.code) ?? [] }))
           .sort((a, b) => codeNumber(a.code) - codeNumber(b.code))
-      : (proposal?.subtasks ?? []).map((s) => ({ code: s.code, title: s.title, effort: s.effort, url: null, key: null }));
+      : (proposal?.subtasks ?? []).map((s) => ({ code: s.code, title: s.title, effort: s.effort, url: null, key: null, criteria: s.acceptanceCriteria }));
   return {
     runId: row.runId,
     runStoryId: row.id,

@@ -26,7 +26,7 @@ export interface ResolverDeps {
 export function createRunResolver(deps: ResolverDeps) {
   const { store, logger } = deps;
 
-  async function expandAll(targets: readonly TrackerRef[]): Promise<{ resolved: ResolvedRef[]; problems: string[] }> {
+  async function expandAll(targets: readonly TrackerRef[], singleStory: boolean): Promise<{ resolved: ResolvedRef[]; problems: string[] }> {
     const resolved: ResolvedRef[] = [];
     const problems: string[] = [];
     for (const ref of targets) {
@@ -37,6 +37,11 @@ export function createRunResolver(deps: ResolverDeps) {
       }
       try {
         const expansion = await tracker.expand(ref, { limit: deps.epicStoryLimit });
+        if (singleStory && expansion.epic) {
+          const count = expansion.stories.length;
+          problems.push(`${expansion.epic.key} is an epic (${count} ${count === 1 ? "story" : "stories"}); this run plans the subtasks of one story`);
+          continue;
+        }
         if (expansion.message) problems.push(expansion.message);
         if (expansion.stories.length === 0) problems.push(`${ref.input}: no stories found`);
         resolved.push({ ref, expansion });
@@ -62,7 +67,8 @@ export function createRunResolver(deps: ResolverDeps) {
     }
     if (run.status !== "QUEUED") return;
 
-    const { resolved, problems } = await expandAll(parseRunTargets(run.options));
+    const { instruction, singleStory } = parseRunOptions(run.options);
+    const { resolved, problems } = await expandAll(parseRunTargets(run.options), singleStory === true);
     const storyCount = resolved.reduce((sum, item) => sum + item.expansion.stories.length, 0);
     if (storyCount === 0) {
       const reason = problems.join("; ") || "nothing to do: no stories found";
@@ -74,7 +80,6 @@ export function createRunResolver(deps: ResolverDeps) {
       return;
     }
 
-    const { instruction } = parseRunOptions(run.options);
     const started = await store.recordRunStories(runId, resolved, problems, instruction ? [instruction] : []);
     if (!started) return;
     await deps.queue.sendStories(started);

@@ -14,16 +14,18 @@ export const runOptionsSchema = z.object({
   review: z.boolean().optional(),
   instruction: z.string().max(MAX_INSTRUCTION_CHARS).optional(),
   thenSubtasks: z.boolean().optional(),
+  singleStory: z.boolean().optional(),
 });
 
 export function parseRunOptions(value: unknown): RunOptions {
-  const { count, dryRun, review, instruction, thenSubtasks } = runOptionsSchema.parse(value ?? {});
+  const { count, dryRun, review, instruction, thenSubtasks, singleStory } = runOptionsSchema.parse(value ?? {});
   return {
     ...(count ? { count } : {}),
     ...(dryRun ? { dryRun } : {}),
     ...(review === undefined ? {} : { review }),
     ...(instruction ? { instruction } : {}),
     ...(thenSubtasks ? { thenSubtasks } : {}),
+    ...(singleStory ? { singleStory } : {}),
   };
 }
 

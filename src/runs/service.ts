@@ -16,7 +16,7 @@ import { RunEvents } from "./events.ts";
 import type { FinishLabels } from "./finish-labels.ts";
 import { RunIntake } from "./intake.ts";
 import type { DiscussionLinks } from "./ports.ts";
-import { createStoryProcessor, type StoryProcessorDeps } from "./process-story.ts";
+import { createStoryProcessor, STOPPED_REASON, type StoryProcessorDeps } from "./process-story.ts";
 import type { RunProgress } from "./progress.ts";
 import {
   EPIC_DEAD_QUEUE,
@@ -263,6 +263,32 @@ export function createRunService(deps: RunServiceDeps) {
     return Promise.all(run.runEpics.map(async (row) => toEpicProgress(row, await epicStore.storiesMadeBy(runId, row.epicId), dryRun)));
   }
 
+  /**
+   * A person asked to stop a run that has no story yet (its references are being read): it ends
+   * FAILED with the reason, before any story is read. False when it was resolved meanwhile.
+   */
+  async function stopQueuedRun(runId: string): Promise<boolean> {
+    if (!(await store.failRun(runId, STOPPED_REASON))) return false;
+    const progress = await store.loadRunProgress(runId);
+    if (progress) events.runCompleted(progress.run, progress.stories);
+    return true;
+  }
+
+  /**
+   * A person asked to stop a story (Linear's stop signal). One waiting for review ends SKIPPED at
+   * once; one being worked on halts at its job's next safe point, creating nothing more.
+   */
+  async function stopStory(runStoryId: string): Promise<"stopped" | "stopping" | "already-finished"> {
+    const row = await store.loadRunStory(runStoryId);
+    if (!row) return "already-finished";
+    if (row.reviewState === "AWAITING" && (await store.stopInReview(runStoryId, STOPPED_REASON, row.startedAt ? Date.now() - row.startedAt.getTime() : 0))) {
+      await processor.emitStory(runStoryId);
+      await processor.finishRun(row.runId);
+      return "stopped";
+    }
+    return (await store.requestStop(runStoryId)) ? "stopping" : "already-finished";
+  }
+
   /** Re-enqueues work a crash may have dropped; duplicates are impossible (deterministic ids). */
   async function sweep(): Promise<void> {
     for (const runId of await store.queuedRunsOlderThan(30_000)) await queue.sendResolve(runId);
@@ -312,6 +338,8 @@ export function createRunService(deps: RunServiceDeps) {
     },
     loadEpicProgress,
     loadEpicsOfRun,
+    stopStory,
+    stopQueuedRun,
     start,
     stop,
     sweep,
@@ -323,6 +351,11 @@ export function createRunService(deps: RunServiceDeps) {
     setRunThread: (runId: string, channel: string, threadTs: string) => store.setRunThread(runId, channel, threadTs),
     setStoryReply: (runStoryId: string, ts: string) => store.setStoryReply(runStoryId, ts),
     setEpicReply: (runEpicId: string, ts: string) => epicStore.setEpicReply(runEpicId, ts),
+    recordDelivery: (provider: "LINEAR" | "JIRA", deliveryId: string, event: string, runId: string | null) =>
+      store.recordDelivery(provider, deliveryId, event, runId),
+    agentSessionRun: (sessionId: string) => store.agentSessionRun(sessionId),
+    agentSessionOf: (runId: string) => store.agentSessionOf(runId),
+    setAgentSession: (runId: string, sessionId: string, organizationId: string | null) => store.setAgentSession(runId, sessionId, organizationId),
   };
 }
 

@@ -10,10 +10,11 @@ import type { LinkedSubtask, NewSubtaskRow, SubtaskRow, SubtaskRows } from "../s
 import { trackerEntries, trackerRegistry } from "../trackers/registry.ts";
 import type { TrackerItemSummary, TrackerKind } from "../trackers/types.ts";
 import { progressInclude, toRunSummary, toStoryProgress, type RunProgress } from "./progress.ts";
+import { newId } from "../db/new-id.ts";
 import { firstStoryJobId } from "./queue.ts";
 import { FINAL_STORY_STATES, OPEN_STORY_STATES, type RunState, type RunStoryState } from "./states.ts";
 import type { Expansion, TrackerRef } from "../trackers/types.ts";
-import type { RunSummary, StoryProgress } from "./types.ts";
+import type { RunSummary, RunTriggerKind, StoryProgress } from "./types.ts";
 
 export type RunStoryRow = Prisma.RunStoryGetPayload<{ include: { story: true; run: true } }>;
 export type RunRow = Prisma.RunGetPayload<object>;
@@ -36,6 +37,24 @@ export interface ResolvedRef {
   readonly expansion: Expansion;
 }
 
+/** A Linear agent session's run and story, for a person's reply in it. */
+export interface AgentSessionRun {
+  readonly runId: string;
+  readonly runStatus: RunState;
+  /** null while the run is being resolved. */
+  readonly story: { readonly runStoryId: string; readonly status: RunStoryState; readonly reviewState: ReviewState | null } | null;
+}
+
+/** The agent session a run reports in, and what the report needs of the run. */
+export interface AgentSessionOfRun {
+  readonly sessionId: string;
+  /** The workspace whose app token speaks in it; null: the only installation. */
+  readonly organizationId: string | null;
+  readonly trigger: RunTriggerKind;
+  readonly slackChannel: string | null;
+  readonly slackThreadTs: string | null;
+}
+
 /** A story's work item in the queue. */
 export interface StoryJobRef {
   readonly runStoryId: string;
@@ -55,6 +74,8 @@ export interface RunRecord {
   readonly slackTeamId: string | null;
   readonly slackChannel: string | null;
   readonly slackThreadTs: string | null;
+  readonly linearAgentSessionId: string | null;
+  readonly linearOrganizationId: string | null;
 }
 
 export interface DeliveryRecordRow {
@@ -106,13 +127,17 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
        ),
        started AS (
          INSERT INTO "Run" (id, type, status, trigger, "requestedBy", "requestedByName", refs, options,
-           "slackTeamId", "slackChannel", "slackThreadTs", "updatedAt")
+           "slackTeamId", "slackChannel", "slackThreadTs", "linearAgentSessionId", "linearOrganizationId", "updatedAt")
          SELECT r.id, r.type::"RunType", 'QUEUED', r.trigger::"RunTrigger", r."requestedBy", r."requestedByName",
            ARRAY(SELECT jsonb_array_elements_text(r.refs)), r.options,
-           r."slackTeamId", r."slackChannel", r."slackThreadTs", now()
+           r."slackTeamId", r."slackChannel", r."slackThreadTs", r."linearAgentSessionId", r."linearOrganizationId", now()
          FROM jsonb_to_recordset($2::jsonb) AS r(id text, type text, "viaDelivery" boolean, trigger text, "requestedBy" text,
-           "requestedByName" text, refs jsonb, options jsonb, "slackTeamId" text, "slackChannel" text, "slackThreadTs" text)
+           "requestedByName" text, refs jsonb, options jsonb, "slackTeamId" text, "slackChannel" text, "slackThreadTs" text,
+           "linearAgentSessionId" text, "linearOrganizationId" text)
          WHERE NOT r."viaDelivery" OR r.id IN (SELECT "runId" FROM delivered)
+         -- One run per Linear agent session, even when Linear sends its created event twice
+         -- under two delivery ids.
+         ON CONFLICT DO NOTHING
          RETURNING id
        )
        SELECT id AS "runId", NULL AS provider, NULL AS "deliveryId" FROM started
@@ -142,7 +167,55 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
     return new Map(rows.map((row) => [deliveryKey(row), row.runId]));
   }
 
+  /**
+   * Records a delivery that starts no run (a person's reply in a Linear agent session). False
+   * when it was recorded before: a repeated delivery acts once.
+   */
+  async recordDelivery(provider: "LINEAR" | "JIRA", deliveryId: string, event: string, runId: string | null): Promise<boolean> {
+    const inserted = await this.prisma.$executeRaw`
+      INSERT INTO "WebhookDelivery" (id, provider, "deliveryId", event, "runId")
+      VALUES (${newId()}, ${provider}::"WebhookProvider", ${deliveryId}, ${event}, ${runId})
+      ON CONFLICT (provider, "deliveryId") DO NOTHING`;
+    return inserted === 1;
+  }
+
   // ── Runs ─────────────────────────────────────────────────────────────────────────────────
+
+  /** The run a Linear agent session drives or reports in, and its (first) story. */
+  async agentSessionRun(sessionId: string): Promise<AgentSessionRun | null> {
+    const run = await this.prisma.run.findUnique({
+      where: { linearAgentSessionId: sessionId },
+      select: { id: true, status: true, runStories: { select: { id: true, status: true, reviewState: true }, orderBy: { createdAt: "asc" }, take: 1 } },
+    });
+    if (!run) return null;
+    const story = run.runStories[0];
+    return { runId: run.id, runStatus: run.status, story: story ? { runStoryId: story.id, status: story.status, reviewState: story.reviewState } : null };
+  }
+
+  /** The agent session a run reports in, with the workspace it belongs to; null: none. */
+  async agentSessionOf(runId: string): Promise<AgentSessionOfRun | null> {
+    const run = await this.prisma.run.findUnique({
+      where: { id: runId },
+      select: { linearAgentSessionId: true, linearOrganizationId: true, trigger: true, slackChannel: true, slackThreadTs: true },
+    });
+    if (!run?.linearAgentSessionId) return null;
+    return {
+      sessionId: run.linearAgentSessionId,
+      organizationId: run.linearOrganizationId,
+      trigger: run.trigger,
+      slackChannel: run.slackChannel,
+      slackThreadTs: run.slackThreadTs,
+    };
+  }
+
+  /** Attaches a session opened for a run that did not start in one (a label run). False when it has one. */
+  async setAgentSession(runId: string, sessionId: string, organizationId: string | null): Promise<boolean> {
+    const { count } = await this.prisma.run.updateMany({
+      where: { id: runId, linearAgentSessionId: null },
+      data: { linearAgentSessionId: sessionId, linearOrganizationId: organizationId },
+    });
+    return count === 1;
+  }
 
   loadRun(runId: string): Promise<RunRow | null> {
     return this.prisma.run.findUnique({ where: { id: runId } });
@@ -472,6 +545,32 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
       { id: runStoryId, from: ["PENDING"], reviewState: "AWAITING" },
       { status: "SKIPPED", reviewState: "DISCARDED", errorMsg: "discarded in review", completedAt: new Date(), durationMs },
     );
+  }
+
+  /**
+   * Stop (Linear's stop signal) on a story waiting for review: PENDING → SKIPPED at once, as a
+   * discard with its own reason.
+   */
+  stopInReview(runStoryId: string, reason: string, durationMs: number): Promise<boolean> {
+    return this.moveStory(
+      { id: runStoryId, from: ["PENDING"], reviewState: "AWAITING" },
+      { status: "SKIPPED", reviewState: "DISCARDED", stopRequestedAt: new Date(), errorMsg: reason, completedAt: new Date(), durationMs },
+    );
+  }
+
+  /** Stop on a story being worked on: its job halts at the next safe point (see stopRequested). */
+  requestStop(runStoryId: string): Promise<boolean> {
+    return this.moveStory({ id: runStoryId, from: OPEN_STORY_STATES }, { stopRequestedAt: new Date() });
+  }
+
+  async stopRequested(runStoryId: string): Promise<boolean> {
+    const row = await this.prisma.runStory.findUnique({ where: { id: runStoryId }, select: { stopRequestedAt: true } });
+    return row?.stopRequestedAt != null;
+  }
+
+  /** Any open state → SKIPPED for the holding job, because a person asked to stop. */
+  stopStory(runStoryId: string, jobId: string, reason: string, durationMs: number): Promise<boolean> {
+    return this.moveStory({ id: runStoryId, from: OPEN_STORY_STATES, jobId }, { status: "SKIPPED", errorMsg: reason, completedAt: new Date(), durationMs });
   }
 
   /** Stories left open in running runs, for re-enqueueing (jobs are deduplicated by id). */

@@ -20,6 +20,11 @@ export interface RunOptions {
   readonly instruction?: string;
   /** Stories runs: once an epic's stories exist, break them into subtasks (--then-subtasks). */
   readonly thenSubtasks?: boolean;
+  /**
+   * The run is about one story (a Linear agent session on an issue): an epic is not expanded
+   * into its stories but reported as something this run cannot do.
+   */
+  readonly singleStory?: boolean;
 }
 
 /** What a run makes: subtasks of stories, or stories of epics. */
@@ -49,6 +54,8 @@ export interface StartRunInput {
   readonly slack?: SlackTarget;
   readonly options?: RunOptions;
   readonly delivery?: DeliveryRecord;
+  /** The Linear agent session the run was asked for in (delegated or @mentioned); it reports there. */
+  readonly linearAgentSession?: { readonly id: string; readonly organizationId: string };
 }
 
 export type StartRunResult =
@@ -73,6 +80,8 @@ export interface StoryProgress {
     readonly effort: string | null;
     readonly url: string | null;
     readonly key: string | null;
+    /** The acceptance criteria it covers, as the proposal states them. */
+    readonly criteria?: readonly string[];
   }[];
   readonly subtasksCreated: number;
   readonly subtasksDeleted: number;
@@ -171,5 +180,10 @@ export interface RunObserver {
   onStoryUpdate?(story: StoryProgress): void | Promise<void>;
   /** An epic of a stories run moved (generated, awaiting review, created, failed…). */
   onEpicUpdate?(epic: EpicProgress): void | Promise<void>;
+  /**
+   * A job took up a story its holder left mid-way (a crash, a deploy, a retry): `attempt` names
+   * that job, so the same resumption is reported once.
+   */
+  onStoryResumed?(story: StoryProgress, attempt: string): void | Promise<void>;
   onRunComplete?(run: RunSummary, stories: readonly StoryProgress[]): void | Promise<void>;
 }

@@ -159,7 +159,8 @@ export class SlackReporter implements RunObserver {
   }
 
   private defaultChannelFor(run: RunSummary): boolean {
-    return run.trigger === "TRACKER_LABEL" && !run.slackChannel && Boolean(this.deps.defaultChannel);
+    // Runs started in the tracker (a label, a Linear agent session) are summarised there too.
+    return (run.trigger === "TRACKER_LABEL" || run.trigger === "LINEAR_AGENT") && !run.slackChannel && Boolean(this.deps.defaultChannel);
   }
 
   private async postParent(

@@ -1,7 +1,7 @@
 import { Counter, type Registry } from "prom-client";
 import type { WebhookProvider } from "./outcome.ts";
 
-export type DeliveryResult = "started" | "duplicate" | "ignored" | "refused" | "invalid" | "unavailable";
+export type DeliveryResult = "started" | "accepted" | "duplicate" | "ignored" | "refused" | "invalid" | "unavailable";
 
 export type DeliveryCounter = (provider: WebhookProvider, result: DeliveryResult) => void;
 

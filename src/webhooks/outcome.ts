@@ -1,5 +1,5 @@
 import type { WebhookProvider } from "../generated/prisma/enums.ts";
-import type { RunKind } from "../runs/types.ts";
+import type { RunKind, RunOptions, RunTriggerKind } from "../runs/types.ts";
 import type { TrackerRef } from "../trackers/types.ts";
 
 export type { WebhookProvider } from "../generated/prisma/enums.ts";
@@ -17,6 +17,11 @@ export interface LabelTrigger {
   /** The tracker user who added the label (their id), for the run's requestedBy. */
   readonly requestedBy: string;
   readonly requestedByName?: string;
+  /** Default TRACKER_LABEL; LINEAR_AGENT for a Linear agent session. */
+  readonly trigger?: RunTriggerKind;
+  readonly options?: RunOptions;
+  /** The Linear agent session the run answers in. */
+  readonly linearAgentSession?: { readonly id: string; readonly organizationId: string };
 }
 
 /** The answer to a verified delivery; every one is a 200. */
@@ -24,6 +29,8 @@ export type WebhookOutcome =
   | { readonly status: "started"; readonly runId: string }
   /** The delivery was recorded before: no second run. */
   | { readonly status: "duplicate"; readonly runId: string | null }
+  /** Acted on without starting a run (a person's reply in a Linear agent session). */
+  | { readonly status: "accepted"; readonly runId: string }
   | { readonly status: "ignored"; readonly reason: string };
 
 /** A delivery that starts nothing, with the reason (answered to the sender, logged at debug). */

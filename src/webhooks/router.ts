@@ -11,6 +11,7 @@ import { deliveriesCounter } from "./deliveries-metric.ts";
 import { webhookReceivers, type ReceiverFactory } from "./receivers.ts";
 import { webhookRoute } from "./route.ts";
 import type { RunStarter } from "./start-label-run.ts";
+import type { SessionReceiver } from "../linear-agent/session-receiver.ts";
 
 export interface WebhookRouterDeps {
   readonly config: Pick<Config, "trackers" | "triggerLabel"> & Partial<Pick<Config, "storiesLabel">>;
@@ -22,6 +23,8 @@ export interface WebhookRouterDeps {
   readonly now?: () => number;
   /** How long a delivery may wait for the database before it is answered 503 (default 4 s). */
   readonly recordWithinMs?: number | undefined;
+  /** Linear agent session events, when the agent is on. */
+  readonly agentSessions?: SessionReceiver | undefined;
 }
 
 /** The path a tracker's webhook is registered at. */
@@ -29,7 +32,15 @@ export const webhookPath = (tracker: string) => `/webhooks/${tracker}`;
 
 export function createWebhookRouter(deps: WebhookRouterDeps): Router {
   const logger = deps.logger.child({ component: "webhooks" });
-  const receive = { runs: deps.runs, logger, triggerLabel: deps.config.triggerLabel, storiesLabel: deps.config.storiesLabel, now: deps.now ?? Date.now, recordWithinMs: deps.recordWithinMs };
+  const receive = {
+    runs: deps.runs,
+    logger,
+    triggerLabel: deps.config.triggerLabel,
+    storiesLabel: deps.config.storiesLabel,
+    now: deps.now ?? Date.now,
+    recordWithinMs: deps.recordWithinMs,
+    agentSessions: deps.agentSessions,
+  };
   const route = { logger, count: deliveriesCounter(deps.registry) };
   const router = Router();
   for (const entry of trackerEntries) {

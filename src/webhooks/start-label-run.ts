@@ -4,6 +4,7 @@
 import { settleWithin } from "../async/deadline.ts";
 import type { Logger } from "../log/logger.ts";
 import type { RunService } from "../runs/service.ts";
+import type { SessionReceiver } from "../linear-agent/session-receiver.ts";
 import type { LabelTrigger, WebhookOutcome } from "./outcome.ts";
 
 /**
@@ -31,6 +32,8 @@ export interface ReceiveDeps {
   readonly now: () => number;
   /** See StartLabelRunOptions. */
   readonly recordWithinMs?: number | undefined;
+  /** Linear agent session events (AgentSessionEvent); absent: the agent is off and they are ignored. */
+  readonly agentSessions?: SessionReceiver | undefined;
 }
 
 export interface StartLabelRunOptions {
@@ -49,10 +52,12 @@ async function recordAndEnqueue(runs: RunStarter, trigger: LabelTrigger): Promis
   try {
     recorded = await runs.startRun({
       type: trigger.type,
-      trigger: "TRACKER_LABEL",
+      trigger: trigger.trigger ?? "TRACKER_LABEL",
       refs: [trigger.ref],
       requestedBy: trigger.requestedBy,
       ...(trigger.requestedByName ? { requestedByName: trigger.requestedByName } : {}),
+      ...(trigger.options ? { options: trigger.options } : {}),
+      ...(trigger.linearAgentSession ? { linearAgentSession: trigger.linearAgentSession } : {}),
       delivery: { provider: trigger.provider, deliveryId: trigger.deliveryId, event: trigger.event },
     });
   } catch (error) {

@@ -23,6 +23,8 @@ export interface PlayedClaude {
 
 export interface ClaudeScript {
   readonly subtasksPerStory?: number;
+  /** Each answer comes this late (ms): a model call that takes a while. */
+  readonly delayMs?: number;
   /** The answer to the n-th request (0-based); default: `subtasksPerStory` steps of the story asked about. */
   readonly answer?: (request: MessagesBody, n: number, key: string) => Answer | StoriesAnswer;
   /** Stories per epic for a stories request (default 3). */
@@ -60,6 +62,7 @@ export function playClaude(baseUrl = "https://anthropic.test", script: ClaudeScr
   const scope = nock(baseUrl)
     .persist()
     .post("/v1/messages")
+    .delay(script.delayMs ?? 0)
     // nock 15 hands the reply function the intercepted fetch Request.
     .reply((async (intercepted: Request) => {
       const request = (await intercepted.clone().json()) as MessagesBody;

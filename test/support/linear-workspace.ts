@@ -70,7 +70,22 @@ export interface LinearRelation {
   readonly relatedIssueId: string;
 }
 
+/** One request of Linear's agent API, with the Authorization header it was sent with. */
+export interface AgentCall {
+  readonly operation: string;
+  readonly authorization: string | null;
+  readonly variables: Record<string, any>;
+}
+
+/** The workspace and app user the bot is installed as (AppViewer). */
+export const AGENT_APP = { appUserId: "7e1c9a52-3b4d-4f6e-8a9b-0c1d2e3f4a5b", organizationId: "b2c3d4e5-f6a7-4b8c-9d0e-1f2a3b4c5d6e", organizationName: "Acme" };
+
+const AGENT_OPERATIONS = new Set(["AgentActivityCreate", "AgentSessionUpdate", "AgentSessionCreateOnIssue", "AppViewer"]);
+
 export class LinearWorkspace {
+  /** Requests of the agent API (activities, session updates, sessions, viewer), in order. */
+  readonly agentCalls: AgentCall[] = [];
+  private readonly activityIds = new Set<string>();
   readonly issues = new Map<string, LinearIssue>();
   /** Issues deleted with issueDelete: in the trash, no longer found by id. */
   readonly trashed = new Map<string, LinearIssue>();
@@ -103,6 +118,7 @@ export class LinearWorkspace {
         this.sent.push({ operation, variables: variables ?? {} });
         let reply: [number, unknown];
         try {
+          if (AGENT_OPERATIONS.has(operation)) this.agentCalls.push({ operation, authorization: request.headers.get("authorization"), variables });
           reply = [200, { data: this.answer(operation, variables) }];
         } catch (error) {
           if (error instanceof Refusal) reply = [error.status, error.body];
@@ -184,6 +200,22 @@ export class LinearWorkspace {
   childrenOf(identifier: string): LinearIssue[] {
     const parent = this.byKey(identifier);
     return [...this.issues.values()].filter((issue) => issue.parentId === parent.id);
+  }
+
+  /** The activities sent to a session (agentActivityCreate inputs that Linear kept), in order. */
+  activitiesOf(sessionId: string): Record<string, any>[] {
+    const seen = new Set<string>();
+    return this.agentCalls
+      .filter((call) => call.operation === "AgentActivityCreate" && call.variables.input.agentSessionId === sessionId)
+      .map((call) => call.variables.input)
+      .filter((input) => !seen.has(input.id) && seen.add(input.id));
+  }
+
+  /** The plans a session was given (agentSessionUpdate inputs with a plan), in order. */
+  plansOf(sessionId: string): { content: string; status: string }[][] {
+    return this.agentCalls
+      .filter((call) => call.operation === "AgentSessionUpdate" && call.variables.id === sessionId && call.variables.input.plan)
+      .map((call) => call.variables.input.plan);
   }
 
   count(operation: string): number {
@@ -442,6 +474,25 @@ export class LinearWorkspace {
       case "RemoveLabel":
         this.find(v.id).labels.delete(this.labelName(v.labelId));
         return { issueRemoveLabel: { success: true } };
+      case "AgentActivityCreate": {
+        const input = v.input as { id?: string };
+        if (input.id && this.activityIds.has(input.id)) {
+          const refusal = fixture("linear/error-id-exists.json");
+          refusal.errors[0].path = ["agentActivityCreate"];
+          refusal.errors[0].extensions.userPresentableMessage = "An agent activity with this id already exists.";
+          throw new Refusal(400, refusal);
+        }
+        const id = input.id ?? randomUUID();
+        this.activityIds.add(id);
+        return { agentActivityCreate: { success: true, agentActivity: { id } } };
+      }
+      case "AgentSessionUpdate":
+        return { agentSessionUpdate: { success: true } };
+      case "AgentSessionCreateOnIssue":
+        this.find(v.input.issueId);
+        return { agentSessionCreateOnIssue: { success: true, agentSession: { id: `session-${this.next++}` } } };
+      case "AppViewer":
+        return { viewer: { id: AGENT_APP.appUserId, organization: { id: AGENT_APP.organizationId, name: AGENT_APP.organizationName } } };
       default:
         this.unanswered.push(operation);
         throw new Error(`the workspace does not answer ${operation}`);

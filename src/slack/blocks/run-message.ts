@@ -64,6 +64,7 @@ export function modeText(run: RunSummary): string {
 
 export function whoAsked(run: RunSummary): string {
   if (run.trigger === "SLASH_COMMAND") return `asked by ${mentionUser(run.requestedBy)}`;
+  if (run.trigger === "LINEAR_AGENT") return `asked for in Linear${run.requestedByName ? ` (${inlineText(run.requestedByName, 80)})` : ""}`;
   if (run.trigger === "TRACKER_LABEL") return `started by a label${run.requestedByName ? ` (${inlineText(run.requestedByName, 80)})` : ""}`;
   return `started from the CLI${run.requestedByName ? ` by ${inlineText(run.requestedByName, 80)}` : ""}`;
 }

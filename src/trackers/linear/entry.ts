@@ -8,12 +8,21 @@ import { parseLinearUrl } from "./links.ts";
 export const linearEntry = {
   ...linearIdentity,
   variables: linearVariables,
-  docRows: [["LINEAR_API_KEY"], ["LINEAR_WEBHOOK_SECRET"], ["LINEAR_API_URL"]],
+  docRows: [
+    ["LINEAR_API_KEY"],
+    ["LINEAR_WEBHOOK_SECRET"],
+    ["LINEAR_API_URL"],
+    ["LINEAR_CLIENT_ID", "LINEAR_CLIENT_SECRET"],
+    ["LINEAR_APP_WEBHOOK_SECRET"],
+    ["LINEAR_OAUTH_URL"],
+    ["LINEAR_TOKEN_URL"],
+  ],
   teamNoun: "team",
   linkExample: "https://linear.app/…/issue/ENG-123",
   configureHint: "set LINEAR_API_KEY",
   readConfig: readLinearConfig,
-  describe: (config) => (config.webhookSecret ? "on (webhooks on)" : "on (webhooks off)"),
+  describe: (config) =>
+    `on (webhooks ${config.webhookSecret || config.appWebhookSecret ? "on" : "off"}${config.agent ? ", agent on" : ""})`,
   siteUrl: () => undefined,
   parseUrl: parseLinearUrl,
   create: (deps) => createLinearTracker(deps),

@@ -72,9 +72,14 @@ function parseWith<T>(schema: z.ZodType<T>, value: unknown, prefix: string): T {
   return result.data;
 }
 
-export function parseLinearDelivery(raw: Buffer, headers: { readonly deliveryId: string | undefined }): LinearDelivery {
-  const deliveryId = parseWith(deliveryIdSchema, headers.deliveryId?.trim() ?? "", "Linear-Delivery header: ");
-  const envelope = parseWith(envelopeSchema, parseJsonBody(raw), "");
+/** The Linear-Delivery header, checked: the dedupe key of every Linear delivery. */
+export function parseLinearDeliveryId(header: string | undefined): string {
+  return parseWith(deliveryIdSchema, header?.trim() ?? "", "Linear-Delivery header: ");
+}
+
+export function parseLinearDelivery(raw: Buffer | { readonly json: unknown }, headers: { readonly deliveryId: string | undefined }): LinearDelivery {
+  const deliveryId = parseLinearDeliveryId(headers.deliveryId);
+  const envelope = parseWith(envelopeSchema, Buffer.isBuffer(raw) ? parseJsonBody(raw) : raw.json, "");
   const actorId = displayText(envelope.actor?.id);
   const actorName = displayText(envelope.actor?.name);
   let issue: LinearIssueLabels | null = null;

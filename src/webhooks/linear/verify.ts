@@ -15,12 +15,18 @@ import { ErrorCode } from "../../errors/codes.ts";
  */
 export const LINEAR_FRESHNESS: FreshnessWindow = { maxAgeMs: 60_000, maxAheadMs: 60_000 };
 
-export function verifyLinearSignature(raw: Buffer, signature: string | undefined, secret: string | undefined): void {
-  if (!secret) {
+/**
+ * `secrets`: the workspace webhook's (LINEAR_WEBHOOK_SECRET) and the OAuth app's
+ * (LINEAR_APP_WEBHOOK_SECRET, which signs agent session events); a body signed with either is
+ * accepted.
+ */
+export function verifyLinearSignature(raw: Buffer, signature: string | undefined, secrets: readonly (string | undefined)[]): void {
+  const keys = secrets.filter((secret): secret is string => Boolean(secret));
+  if (keys.length === 0) {
     throw new HttpError(401, ErrorCode.WebhookSecretUnset, "LINEAR_WEBHOOK_SECRET is not set on this bot, so Linear deliveries are refused");
   }
   if (!signature) throw new HttpError(401, ErrorCode.MissingSignature, "the Linear-Signature header is missing");
-  if (!signatureMatches(raw, secret, signature.trim())) {
+  if (!keys.some((secret) => signatureMatches(raw, secret, signature.trim()))) {
     throw new HttpError(401, ErrorCode.InvalidSignature, "the Linear-Signature does not match the body");
   }
 }

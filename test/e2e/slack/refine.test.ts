@@ -3,9 +3,9 @@
 // Claude gets carries both), the reply is updated in place and still waits, and Create then
 // creates the refined set in Linear. Nock plays Slack, Linear and Claude.
 import { afterEach, describe, expect, it } from "vitest";
-import type { Answer } from "../../../src/generation/answer-schema.ts";
 import { REFINE_BLOCK_ID, REFINE_CALLBACK_ID, REFINE_INPUT_ID } from "../../../src/slack/blocks/refine-modal.ts";
 import { startApp, stopStarted, type TestApp } from "../../support/app.ts";
+import { FIRST, REFINED } from "../../support/reset-password-answers.ts";
 import { playClaude, type PlayedClaude } from "../../support/claude.ts";
 import { LinearWorkspace } from "../../support/linear-workspace.ts";
 import { waitFor, waitForRun } from "../../support/runs.ts";
@@ -14,24 +14,6 @@ import { CHANNEL, pressButton, REQUESTER, sendCommand, slackEnv, STRANGER, submi
 
 const ANTHROPIC = "https://anthropic.test";
 const env = slackEnv({ LINEAR_API_KEY: "lin_api_test_key_123", ANTHROPIC_API_KEY: "sk-ant-api03-refine-test-0000", ANTHROPIC_BASE_URL: ANTHROPIC });
-
-const subtask = (title: string, effort: string, dependsOn: number[] = []) => ({
-  title,
-  description: `${title}.\n\n**How to verify:** its test passes.`,
-  effort,
-  acceptanceCriteria: [],
-  dependsOn,
-});
-const FIRST: Answer = {
-  verdict: "breakdown",
-  reason: "Schema, API and screen.",
-  subtasks: [subtask("Add the password reset tokens table with its migration", "M"), subtask("Send the reset email", "S", [1]), subtask("Show the reset form", "S", [2])],
-};
-const REFINED: Answer = {
-  verdict: "breakdown",
-  reason: "The migration on its own, then the token logic and the email.",
-  subtasks: [subtask("Add the password reset tokens migration", "S"), subtask("Create and check reset tokens", "M", [1]), subtask("Send the reset email", "S", [2])],
-};
 
 let slack: PlayedSlack;
 let linear: LinearWorkspace;
