@@ -4,6 +4,7 @@ import { userInfo } from "node:os";
 import { pino } from "pino";
 import { configuredTrackers, ConfigError, parseConfig } from "../config/config.ts";
 import { configuredGenerator, createCore } from "../core.ts";
+import { EmbeddedDatabaseError } from "../db/embedded.ts";
 import { MigrationError } from "../db/migrate.ts";
 import { isAppError } from "../errors/app-error.ts";
 import { ErrorCode } from "../errors/codes.ts";
@@ -96,7 +97,7 @@ let exitCode: number;
 try {
   exitCode = await main(process.argv.slice(2));
 } catch (error) {
-  const expected = isAppError(error) || error instanceof MigrationError;
+  const expected = isAppError(error) || error instanceof MigrationError || error instanceof EmbeddedDatabaseError;
   output.err(`subtasks: ${expected ? (error as Error).message : ((error as Error).stack ?? String(error))}`);
   exitCode = isAppError(error) && error.code === ErrorCode.InvalidStoryFile ? EXIT_USAGE : 1;
 }

@@ -17,7 +17,7 @@ const coreVariables = {
     schema: postgresUrl.optional(),
     expected: "a postgres:// or postgresql:// URL",
     meaning: "Postgres URL",
-    defaultText: "unset: embedded PostgreSQL under ./.data",
+    defaultText: "unset: embedded PostgreSQL under ./.data (as root: under /var/lib/subtasks-bot)",
     secret: true,
   },
   PORT: {
