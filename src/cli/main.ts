@@ -12,6 +12,7 @@ import { createLogger } from "../log/logger.ts";
 import { trackerEntries } from "../trackers/registry.ts";
 import type { SettingsScope } from "../settings/team-settings.ts";
 import { parseCliArgs, USAGE, UsageError } from "./args.ts";
+import { doctorCommand, setupCommand } from "./operate-commands.ts";
 import { resolveScope, setSettings, showSettings } from "./settings-command.ts";
 import { EXIT_OK, EXIT_USAGE, generateCommand, generateFileCommand, parseRefs, runsCommand, showCommand, type Output } from "./commands.ts";
 
@@ -44,6 +45,8 @@ async function main(argv: readonly string[]): Promise<number> {
   // Logs go to stderr (warnings and up unless LOG_LEVEL says otherwise), the results to stdout.
   const level = process.env.LOG_LEVEL ? config.logLevel : "warn";
   const logger = createLogger({ level, secrets: config.secrets, destination: pino.destination(2) });
+  if (command.kind === "setup") return setupCommand(config, logger, command, output);
+  if (command.kind === "doctor") return doctorCommand(config, logger, output);
   if (command.kind === "generate-file") return generateFileCommand(configuredGenerator(config, logger), command.file, command.count, output);
 
   let scope: SettingsScope | undefined;

@@ -1,0 +1,72 @@
+// `subtasks doctor` and the start-up summary: live checks of what the environment configures,
+// each a line that passes or fails with the one thing to do about it.
+import { withTimeout } from "../async/deadline.ts";
+import { isAppError } from "../errors/app-error.ts";
+
+export interface CheckOutcome {
+  readonly ok: boolean;
+  /** What was found: "signed in as @subtasks in Acme", or what is wrong. */
+  readonly detail: string;
+  /** For a failed line: the one thing to do. */
+  readonly fix?: string;
+}
+
+export interface CheckResult extends CheckOutcome {
+  readonly name: string;
+}
+
+export interface Check {
+  /** "Slack: auth.test" */
+  readonly name: string;
+  /** Left out of the start-up summary: it costs money, writes, or takes long. */
+  readonly thorough?: boolean;
+  run(): Promise<CheckOutcome>;
+}
+
+export const passed = (detail: string): CheckOutcome => ({ ok: true, detail });
+export const failed = (detail: string, fix: string): CheckOutcome => ({ ok: false, detail, fix });
+
+const CHECK_TIMEOUT_MS = 20_000;
+
+/**
+ * Runs the checks one after another (several hit the same provider, whose rate limit they
+ * share), each bounded in time; a check that throws fails with the error's message.
+ */
+export async function runChecks(checks: readonly Check[], options: { thorough: boolean; timeoutMs?: number }): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  for (const check of checks) {
+    if (check.thorough && !options.thorough) continue;
+    const timeoutMs = options.timeoutMs ?? CHECK_TIMEOUT_MS;
+    try {
+      const outcome = await withTimeout(check.run(), timeoutMs, () => new Error(`no answer within ${timeoutMs / 1000} s`));
+      results.push({ name: check.name, ...outcome });
+    } catch (error) {
+      results.push({ name: check.name, ...failed(messageOf(error), "check the network and the settings named above, then run `subtasks doctor` again") });
+    }
+  }
+  return results;
+}
+
+function messageOf(error: unknown): string {
+  if (isAppError(error)) return error.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The checklist `subtasks doctor` prints: one line per check, a fix under each failed one. */
+export function renderChecklist(results: readonly CheckResult[]): string {
+  const lines: string[] = [];
+  for (const result of results) {
+    lines.push(`${result.ok ? "✓" : "✗"} ${result.name}: ${result.detail}`);
+    if (!result.ok && result.fix) lines.push(`    fix: ${result.fix}`);
+  }
+  const failures = results.filter((result) => !result.ok).length;
+  lines.push("", failures === 0 ? `all ${results.length} checks passed` : `${failures} of ${results.length} checks failed`);
+  return lines.join("\n");
+}
+
+/** The start-up log's one line: "8 checks passed" or which failed. */
+export function summaryLine(results: readonly CheckResult[]): string {
+  const failures = results.filter((result) => !result.ok);
+  if (failures.length === 0) return `${results.length} checks passed`;
+  return `${failures.length} of ${results.length} checks failed: ${failures.map((result) => `${result.name} (${result.detail})`).join("; ")}; run \`subtasks doctor\` for the fixes`;
+}
