@@ -13,6 +13,8 @@ export interface CheckOutcome {
 
 export interface CheckResult extends CheckOutcome {
   readonly name: string;
+  /** Not run because a check it needs failed: the one bad credential is one failed line. */
+  readonly skipped?: boolean;
 }
 
 export interface Check {
@@ -20,6 +22,8 @@ export interface Check {
   readonly name: string;
   /** Left out of the start-up summary: it costs money, writes, or takes long. */
   readonly thorough?: boolean;
+  /** The name of a check that must pass first (the account before its labels); not run when it failed. */
+  readonly needs?: string;
   run(): Promise<CheckOutcome>;
 }
 
@@ -36,6 +40,11 @@ export async function runChecks(checks: readonly Check[], options: { thorough: b
   const results: CheckResult[] = [];
   for (const check of checks) {
     if (check.thorough && !options.thorough) continue;
+    const needed = check.needs === undefined ? undefined : results.find((result) => result.name === check.needs);
+    if (needed && !needed.ok) {
+      results.push({ name: check.name, ok: false, skipped: true, detail: `not checked: ${check.needs} failed` });
+      continue;
+    }
     const timeoutMs = options.timeoutMs ?? CHECK_TIMEOUT_MS;
     try {
       const outcome = await withTimeout(check.run(), timeoutMs, () => new Error(`no answer within ${timeoutMs / 1000} s`));
@@ -56,17 +65,17 @@ function messageOf(error: unknown): string {
 export function renderChecklist(results: readonly CheckResult[]): string {
   const lines: string[] = [];
   for (const result of results) {
-    lines.push(`${result.ok ? "✓" : "✗"} ${result.name}: ${result.detail}`);
+    lines.push(`${result.ok ? "✓" : result.skipped ? "-" : "✗"} ${result.name}: ${result.detail}`);
     if (!result.ok && result.fix) lines.push(`    fix: ${result.fix}`);
   }
-  const failures = results.filter((result) => !result.ok).length;
+  const failures = results.filter((result) => !result.ok && !result.skipped).length;
   lines.push("", failures === 0 ? `all ${results.length} checks passed` : `${failures} of ${results.length} checks failed`);
   return lines.join("\n");
 }
 
 /** The start-up log's one line: "8 checks passed" or which failed. */
 export function summaryLine(results: readonly CheckResult[]): string {
-  const failures = results.filter((result) => !result.ok);
+  const failures = results.filter((result) => !result.ok && !result.skipped);
   if (failures.length === 0) return `${results.length} checks passed`;
   return `${failures.length} of ${results.length} checks failed: ${failures.map((result) => `${result.name} (${result.detail})`).join("; ")}; run \`subtasks doctor\` for the fixes`;
 }

@@ -25,8 +25,9 @@ export function slackChecks(deps: { readonly client: WebClient; readonly default
     },
     {
       name: "Slack: scopes",
+      needs: "Slack: auth.test",
       async run() {
-        if (granted === undefined) return failed("unknown: auth.test did not answer with the token's scopes", "fix the auth.test line first");
+        if (granted === undefined) return failed("Slack did not say which scopes the token has (no x-oauth-scopes header)", "check SLACK_API_URL: it must be Slack's Web API");
         const missing = SLACK_BOT_SCOPES.filter((scope) => !granted!.includes(scope));
         return missing.length === 0 ? passed(SLACK_BOT_SCOPES.join(", ")) : failed(`missing ${missing.join(", ")}`, REINSTALL);
       },
@@ -38,6 +39,7 @@ export function slackChecks(deps: { readonly client: WebClient; readonly default
       name: `Slack: channel ${channel}`,
       // Schedules a message and deletes it: a write, so not at every start.
       thorough: true,
+      needs: "Slack: auth.test",
       async run() {
         // chat.scheduleMessage answers like chat.postMessage (channel_not_found, not_in_channel,
         // is_archived) without anyone seeing a message.

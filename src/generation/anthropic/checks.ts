@@ -37,6 +37,7 @@ export function anthropicChecks(config: AnthropicConfig & { readonly apiKey: str
       name: "Anthropic: key",
       // Rate-limited like any call, and the model line already proves the key at start.
       thorough: true,
+      needs: "Anthropic: model",
       async run() {
         try {
           const count = await client.messages.countTokens({ model: config.model, messages: [{ role: "user", content: "ping" }] });

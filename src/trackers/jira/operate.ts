@@ -84,6 +84,7 @@ export function jiraChecks(deps: Deps): Check[] {
     },
     {
       name: "Jira: sub-task types",
+      needs: "Jira: account",
       // One request per project: slow on a large site.
       thorough: true,
       async run() {
@@ -98,6 +99,7 @@ export function jiraChecks(deps: Deps): Check[] {
     },
     {
       name: "Jira: webhook",
+      needs: "Jira: account",
       async run() {
         if (!deps.webhookUrl) return failed("PUBLIC_URL is unset, so no webhook can be checked", "set PUBLIC_URL to the bot's public HTTPS address");
         const hooks = await admin.webhooks().catch((error: Error) => error);

@@ -91,6 +91,7 @@ export function linearChecks(deps: Deps): Check[] {
     },
     {
       name: "Linear: labels",
+      needs: "Linear: account",
       async run() {
         const labels = await admin.labelsNamed(deps.labels);
         const missing = deps.labels.filter((name) => !labels.some((label) => label.name === name));
@@ -99,6 +100,7 @@ export function linearChecks(deps: Deps): Check[] {
     },
     {
       name: "Linear: webhook",
+      needs: "Linear: account",
       async run() {
         if (!deps.webhookUrl) return failed("PUBLIC_URL is unset, so no webhook can be checked", "set PUBLIC_URL to the bot's public HTTPS address");
         const hooks = await admin.webhooks().catch((error: Error) => error);
