@@ -76,6 +76,6 @@ export function renderChecklist(results: readonly CheckResult[]): string {
 /** The start-up log's one line: "8 checks passed" or which failed. */
 export function summaryLine(results: readonly CheckResult[]): string {
   const failures = results.filter((result) => !result.ok && !result.skipped);
-  if (failures.length === 0) return `${results.length} checks passed`;
+  if (failures.length === 0) return `${results.length} check${results.length === 1 ? "" : "s"} passed`;
   return `${failures.length} of ${results.length} checks failed: ${failures.map((result) => `${result.name} (${result.detail})`).join("; ")}; run \`subtasks doctor\` for the fixes`;
 }
