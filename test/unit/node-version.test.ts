@@ -23,7 +23,10 @@ describe("the Node.js version check", () => {
     const pkg = JSON.parse(readFileSync(`${root}/package.json`, "utf8")) as { engines: { node: string }; scripts: Record<string, string> };
     expect(pkg.engines.node).toBe(`>=${MINIMUM_NODE}`);
     expect(readFileSync(`${root}/.npmrc`, "utf8")).toMatch(/^engine-strict=true$/m);
-    expect(pkg.scripts.start).toMatch(/^node bin\/node-version\.js && /);
+    // npm runs prestart first and stops when it fails; start stays one command, which the shell
+    // execs, so npm's SIGTERM reaches the bot.
+    expect(pkg.scripts.prestart).toBe("node bin/node-version.js");
+    expect(pkg.scripts.start).not.toContain("&&");
   });
 
   // The machine's own Node, when it is older (the CI image ships Node 20 beside the provisioned 24).
