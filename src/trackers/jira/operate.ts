@@ -5,7 +5,7 @@ import { isAppError } from "../../errors/app-error.ts";
 import { failed, passed, type Check } from "../../operate/checklist.ts";
 import type { SetupReport, SetupStep } from "../../operate/setup-report.ts";
 import type { OperateDeps, SetupOptions } from "../entry.ts";
-import { TrackerAuthFailed } from "../errors.ts";
+import { accountCheck } from "../support/account-check.ts";
 import { createJiraAdmin, triggerJql, webhookCovers, type JiraAdmin } from "./admin.ts";
 import type { JiraConfig } from "./config.ts";
 
@@ -73,15 +73,13 @@ export async function setupJira(deps: Deps, options: SetupOptions): Promise<Setu
 export function jiraChecks(deps: Deps): Check[] {
   const admin = adminOf(deps);
   return [
-    {
+    accountCheck({
       name: "Jira: account",
-      async run() {
-        const me = await admin.myself().catch((error: Error) => error);
-        if (me instanceof TrackerAuthFailed) return failed(me.message, "check JIRA_EMAIL and JIRA_API_TOKEN (id.atlassian.com → Security → API tokens)");
-        if (me instanceof Error) return failed(me.message, "check the network and JIRA_BASE_URL, then run `subtasks doctor` again");
-        return passed(`${me.displayName} on ${deps.config.baseUrl}`);
-      },
-    },
+      read: () => admin.myself(),
+      describe: (me) => `${me.displayName} on ${deps.config.baseUrl}`,
+      credentialsFix: "check JIRA_EMAIL and JIRA_API_TOKEN (id.atlassian.com → Security → API tokens)",
+      siteSetting: "JIRA_BASE_URL",
+    }),
     {
       name: "Jira: sub-task types",
       needs: "Jira: account",

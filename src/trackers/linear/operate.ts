@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { failed, passed, type Check } from "../../operate/checklist.ts";
 import type { SetupReport, SetupStep } from "../../operate/setup-report.ts";
 import type { OperateDeps, SetupOptions } from "../entry.ts";
-import { TrackerAuthFailed } from "../errors.ts";
+import { accountCheck } from "../support/account-check.ts";
 import { createLinearAdmin, labelCovers, webhookCovers, type LinearAdmin, type LinearTeamRef } from "./admin.ts";
 import type { LinearConfig } from "./config.ts";
 
@@ -79,16 +79,16 @@ export function linearChecks(deps: Deps): Check[] {
   const admin = adminOf(deps);
   let viewerAdmin: boolean | undefined;
   return [
-    {
+    accountCheck({
       name: "Linear: account",
-      async run() {
-        const viewer = await admin.viewer().catch((error: Error) => error);
-        if (viewer instanceof TrackerAuthFailed) return failed(viewer.message, "check LINEAR_API_KEY (Linear → Settings → API → Personal API keys)");
-        if (viewer instanceof Error) return failed(viewer.message, "check the network and LINEAR_API_URL, then run `subtasks doctor` again");
+      read: () => admin.viewer(),
+      describe: (viewer) => {
         viewerAdmin = viewer.viewer.admin;
-        return passed(`${viewer.viewer.name}${viewer.viewer.admin ? " (admin)" : ""} in ${viewer.organization.name}`);
+        return `${viewer.viewer.name}${viewer.viewer.admin ? " (admin)" : ""} in ${viewer.organization.name}`;
       },
-    },
+      credentialsFix: "check LINEAR_API_KEY (Linear → Settings → API → Personal API keys)",
+      siteSetting: "LINEAR_API_URL",
+    }),
     {
       name: "Linear: labels",
       needs: "Linear: account",
