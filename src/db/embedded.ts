@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chown, readFile, rm, writeFile } from "node:fs/promises";
+import { chown, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -73,10 +73,20 @@ async function start(dataDir: string, logger: Logger): Promise<EmbeddedDatabase>
     await ownedFolder(layout.projectStateDir, { uid: 0, gid: 0 }, 0o755);
     await copyServer(binaries, layout.serverDir!);
   } else {
-    await ownedFolder(path.dirname(layout.clusterDir), null, 0o755);
+    // The project's own folder: created when missing, its mode left as the user chose.
+    await mkdir(path.dirname(layout.clusterDir), { recursive: true });
   }
 
   const initialised = existsSync(path.join(layout.clusterDir, "PG_VERSION"));
+  const earlier = path.resolve(dataDir);
+  if (!initialised && layout.clusterDir !== earlier && existsSync(path.join(earlier, "PG_VERSION"))) {
+    // Before root got a folder of its own, its cluster lived in the project; it is not moved
+    // behind the operator's back (it may be large, or on another disk).
+    logger.warn(
+      { earlier, now: layout.clusterDir },
+      `a cluster from an earlier start is in ${earlier}; root's cluster now lives in ${layout.clusterDir}. To keep its runs, stop the bot, then: rm -rf ${layout.clusterDir} && mv ${earlier} ${layout.clusterDir} && chown -R postgres: ${layout.clusterDir} && mv ${earlier}.password ${layout.passwordFile}`,
+    );
+  }
   if (initialised) await checkClusterVersion(layout.clusterDir, binaries.version);
   const password = initialised && existsSync(layout.passwordFile)
     ? (await readFile(layout.passwordFile, "utf8")).trim()

@@ -87,8 +87,12 @@ function clusterDirOf(output: string): string {
 describe("npm start without DATABASE_URL, from a 0700 folder", () => {
   it.runIf(isRoot)("as root: the cluster and a copy of the server live under the state folder, owned and moded for the postgres user, reused on the next start", { timeout: 180_000 }, async () => {
     const folder = await privateFolder();
+    // A cluster root made in the project before it got a folder of its own: kept, and named.
+    await mkdir(path.join(folder, ".data", "postgres"), { recursive: true });
+    await writeFile(path.join(folder, ".data", "postgres", "PG_VERSION"), "18\n");
     const first = await startBot(folder);
     await waitReady(first);
+    expect(first.output()).toContain(`a cluster from an earlier start is in ${path.join(folder, ".data", "postgres")}`);
     const clusterDir = clusterDirOf(first.output());
     const projectDir = path.dirname(clusterDir);
     cleanups.push(() => rm(projectDir, { recursive: true, force: true }));
