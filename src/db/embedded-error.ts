@@ -44,3 +44,14 @@ export function fileSystemFailure(error: unknown, what: string): EmbeddedDatabas
   }
   return null;
 }
+
+/** initdb or postgres could not be run at all (spawn failed): the crash this module exists to avoid. */
+export function spawnFailure(error: NodeJS.ErrnoException, file: string): EmbeddedDatabaseError {
+  const access = error.code === "EACCES" || error.code === "EPERM";
+  return new EmbeddedDatabaseError(
+    access
+      ? `embedded PostgreSQL: cannot run ${file} (${error.code}: the user running PostgreSQL cannot reach it): run the bot from a folder you own, ${USE_YOUR_OWN}`
+      : `embedded PostgreSQL: cannot run ${file} (${error.code ?? error.message}): run npm ci again, ${USE_YOUR_OWN}`,
+    { cause: error },
+  );
+}

