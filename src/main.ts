@@ -4,7 +4,9 @@
 import { createApp, type App } from "./app.ts";
 import { ConfigError, parseConfig, type Config } from "./config/config.ts";
 import { createCore, type Core } from "./core.ts";
+import { EmbeddedDatabaseError } from "./db/embedded.ts";
 import { createLogger } from "./log/logger.ts";
+import { logStartupChecks } from "./operate/startup-checks.ts";
 
 const EXIT_BAD_CONFIG = 2;
 
@@ -47,8 +49,12 @@ try {
   app = await createApp(core);
   await app.start();
   logger.info({ startupMs: Math.round(performance.now() - startedAt) }, "ready");
+  // After "ready", not before: the checks call providers and must not delay serving.
+  logStartupChecks(core).catch((error: unknown) => logger.warn({ err: error }, "start-up checks failed to run"));
 } catch (error) {
-  logger.fatal({ err: error }, "failed to start");
+  // A cause the operator can act on is one line with its way out; anything else is logged whole.
+  if (error instanceof EmbeddedDatabaseError) process.stderr.write(`${error.message}\n`);
+  else logger.fatal({ err: error }, "failed to start");
   await (app ?? core)?.stop().catch(() => undefined);
   process.exit(1);
 }

@@ -3,6 +3,8 @@ import { parseCountRange } from "../generation/count-range.ts";
 import { MAX_INSTRUCTION_CHARS } from "../generation/limits.ts";
 import { parseSettingsArgs, SETTINGS_USAGE, type SettingsCommand } from "./settings-args.ts";
 import { UsageError } from "./usage-error.ts";
+import { trackerEntries, trackerRegistry, trackerNames } from "../trackers/registry.ts";
+import type { TrackerName } from "../trackers/types.ts";
 
 export type CliCommand =
   | {
@@ -20,6 +22,8 @@ export type CliCommand =
   | { readonly kind: "generate-file"; readonly file: string; readonly count?: CountRange }
   | { readonly kind: "runs"; readonly limit: number }
   | { readonly kind: "show"; readonly runId: string }
+  | { readonly kind: "setup"; readonly tracker: TrackerName; readonly scopes: readonly string[]; readonly dryRun: boolean }
+  | { readonly kind: "doctor" }
   | { readonly kind: "help" };
 
 export const USAGE = `Usage: subtasks <command>
@@ -39,6 +43,8 @@ export const USAGE = `Usage: subtasks <command>
   runs [--limit N]        the latest runs (default 10)
   show <runId>            one run with its stories and subtasks
 ${SETTINGS_USAGE}
+${trackerEntries.map((entry) => `  setup ${entry.name} [--${entry.teamNoun} KEY ...] [--dry-run]\n      Create what the bot needs in ${entry.displayName} where it is missing (labels, webhook…); changes nothing that exists.`).join("\n")}
+  doctor                  check every configured integration live; exit code 0 only when all pass
   help                    this text
 
 Exit codes: 0 ok, 1 some stories failed, 2 bad usage.`;
@@ -62,6 +68,11 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       return parseRuns(rest);
     case "settings":
       return parseSettingsArgs(rest);
+    case "setup":
+      return parseSetup(rest);
+    case "doctor":
+      if (rest.length > 0) throw new UsageError("doctor takes no arguments");
+      return { kind: "doctor" };
     case "show": {
       if (rest.length !== 1 || rest[0]!.startsWith("-")) throw new UsageError("show needs exactly one run id: subtasks show <runId>");
       return { kind: "show", runId: rest[0]! };
@@ -124,4 +135,25 @@ function parseRuns(args: readonly string[]): CliCommand {
     } else throw new UsageError(`unknown option ${arg}`);
   }
   return { kind: "runs", limit };
+}
+
+function parseSetup(args: readonly string[]): CliCommand {
+  const [name, ...rest] = args;
+  if (!name || !(trackerNames as readonly string[]).includes(name)) {
+    throw new UsageError(`setup needs a tracker: ${trackerNames.map((tracker) => `subtasks setup ${tracker}`).join(", or ")}`);
+  }
+  const tracker = name as TrackerName;
+  const option = `--${trackerRegistry[tracker].teamNoun}`;
+  const scopes: string[] = [];
+  let dryRun = false;
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    if (arg === "--dry-run") dryRun = true;
+    else if (arg === option || arg.startsWith(`${option}=`)) {
+      const value = arg === option ? rest[++i] : arg.slice(option.length + 1);
+      if (!value || value.startsWith("-")) throw new UsageError(`${option} needs a key, e.g. ${option} ENG`);
+      scopes.push(...value.split(",").map((key) => key.trim()).filter(Boolean));
+    } else throw new UsageError(`unknown option ${arg} (setup ${tracker} takes ${option} KEY and --dry-run)`);
+  }
+  return { kind: "setup", tracker, scopes, dryRun };
 }

@@ -4,6 +4,7 @@ import { userInfo } from "node:os";
 import { pino } from "pino";
 import { configuredTrackers, ConfigError, parseConfig } from "../config/config.ts";
 import { configuredGenerator, createCore } from "../core.ts";
+import { EmbeddedDatabaseError } from "../db/embedded.ts";
 import { MigrationError } from "../db/migrate.ts";
 import { isAppError } from "../errors/app-error.ts";
 import { ErrorCode } from "../errors/codes.ts";
@@ -11,6 +12,7 @@ import { createLogger } from "../log/logger.ts";
 import { trackerEntries } from "../trackers/registry.ts";
 import type { SettingsScope } from "../settings/team-settings.ts";
 import { parseCliArgs, USAGE, UsageError } from "./args.ts";
+import { doctorCommand, setupCommand } from "./operate-commands.ts";
 import { resolveScope, setSettings, showSettings } from "./settings-command.ts";
 import { EXIT_OK, EXIT_USAGE, generateCommand, generateFileCommand, parseRefs, runsCommand, showCommand, type Output } from "./commands.ts";
 
@@ -43,6 +45,8 @@ async function main(argv: readonly string[]): Promise<number> {
   // Logs go to stderr (warnings and up unless LOG_LEVEL says otherwise), the results to stdout.
   const level = process.env.LOG_LEVEL ? config.logLevel : "warn";
   const logger = createLogger({ level, secrets: config.secrets, destination: pino.destination(2) });
+  if (command.kind === "setup") return setupCommand(config, logger, command, output);
+  if (command.kind === "doctor") return doctorCommand(config, logger, output);
   if (command.kind === "generate-file") return generateFileCommand(configuredGenerator(config, logger), command.file, command.count, output);
 
   let scope: SettingsScope | undefined;
@@ -98,7 +102,7 @@ let exitCode: number;
 try {
   exitCode = await main(process.argv.slice(2));
 } catch (error) {
-  const expected = isAppError(error) || error instanceof MigrationError;
+  const expected = isAppError(error) || error instanceof MigrationError || error instanceof EmbeddedDatabaseError;
   output.err(`subtasks: ${expected ? (error as Error).message : ((error as Error).stack ?? String(error))}`);
   exitCode = isAppError(error) && error.code === ErrorCode.InvalidStoryFile ? EXIT_USAGE : 1;
 }

@@ -28,6 +28,8 @@ export interface AnthropicConfig {
 export interface Config {
   /** Unset: the bot starts an embedded PostgreSQL. */
   readonly databaseUrl: string | undefined;
+  /** The bot's public base URL (no trailing slash): webhooks point at it. */
+  readonly publicUrl: string | undefined;
   readonly port: number;
   readonly logLevel: LogLevel;
   /** null: the integration is off because its credentials are unset. */
@@ -102,6 +104,7 @@ export function parseConfig(env: Env): Config {
 
   return {
     databaseUrl: opt("DATABASE_URL"),
+    publicUrl: opt("PUBLIC_URL"),
     port: v.PORT as number,
     logLevel: v.LOG_LEVEL as LogLevel,
     slack: slackOn

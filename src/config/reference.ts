@@ -7,6 +7,7 @@ const TRACKERS = "trackers";
 // (declared in its registry entry) stand where TRACKERS does.
 const coreRows: (VariableName[] | typeof TRACKERS)[] = [
   ["DATABASE_URL"],
+  ["PUBLIC_URL"],
   ["PORT"],
   ["LOG_LEVEL"],
   ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"],
@@ -48,4 +49,30 @@ export function renderConfigTable(): string {
     lines.push(`| ${names.join(", ")} | ${cell(meaning)} | ${cell(first.defaultText)} |`);
   }
   return lines.join("\n");
+}
+
+/** Variables outside the bot's own configuration that docker-compose.yml reads from `.env`. */
+export const composeVariables = [
+  { name: "POSTGRES_PASSWORD", meaning: "docker compose only: the password of the compose file's PostgreSQL (the bot's DATABASE_URL is built from it)" },
+  { name: "BOT_PORT", meaning: "docker compose only: the host port the bot is published on (default 3000)" },
+] as const;
+
+/**
+ * `.env.example`: every variable, commented with its meaning and default, unset (an empty
+ * value counts as unset). Rendered like the README table (npm run docs:config).
+ */
+export function renderEnvExample(): string {
+  const lines = [
+    "# subtasks-bot configuration: copy to .env and fill in what you use. An empty value counts as unset.",
+    "# Generated from src/config/variables.ts by `npm run docs:config`; a test keeps the two in step.",
+  ];
+  for (const names of rows) {
+    lines.push("");
+    for (const name of names) {
+      const spec = variables[name];
+      lines.push(`# ${spec.meaning}. Default: ${spec.defaultText}.`, `${name}=`);
+    }
+  }
+  for (const variable of composeVariables) lines.push("", `# ${variable.meaning}.`, `${variable.name}=`);
+  return `${lines.join("\n")}\n`;
 }

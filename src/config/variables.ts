@@ -17,8 +17,14 @@ const coreVariables = {
     schema: postgresUrl.optional(),
     expected: "a postgres:// or postgresql:// URL",
     meaning: "Postgres URL",
-    defaultText: "unset: embedded PostgreSQL under ./.data",
+    defaultText: "unset: embedded PostgreSQL under ./.data (as root: under /var/lib/subtasks-bot)",
     secret: true,
+  },
+  PUBLIC_URL: {
+    schema: httpUrl.transform((url) => url.replace(/\/+$/, "")).optional(),
+    expected: "the bot's public base URL, such as https://bot.example.com",
+    meaning: "where Slack and the trackers reach the bot over HTTPS; `subtasks setup` points the webhooks at it and `subtasks doctor` checks they do",
+    defaultText: "unset: webhooks are set up by hand",
   },
   PORT: {
     schema: integer(1, 65535, 3000),

@@ -3,6 +3,8 @@
 import type { Sleep } from "../async/sleep.ts";
 import type { VariableSpecs, VariableValues } from "../config/variable-spec.ts";
 import type { Logger } from "../log/logger.ts";
+import type { Check } from "../operate/checklist.ts";
+import type { SetupReport } from "../operate/setup-report.ts";
 import type { Tracker, TrackerIdentity, TrackerRef } from "./types.ts";
 
 export interface AdapterDeps<C> {
@@ -10,6 +12,23 @@ export interface AdapterDeps<C> {
   readonly logger: Logger;
   readonly sleep?: Sleep;
   readonly now?: () => number;
+}
+
+/** What `subtasks setup` and `subtasks doctor` give a tracker. */
+export interface OperateDeps<C> {
+  readonly config: C;
+  readonly logger: Logger;
+  /** Where its webhook must point (`${PUBLIC_URL}/webhooks/<name>`); undefined: PUBLIC_URL is unset. */
+  readonly webhookUrl: string | undefined;
+  /** The labels the bot uses: TRIGGER_LABEL, DONE_LABEL, FAILED_LABEL and its own. */
+  readonly labels: readonly string[];
+}
+
+export interface SetupOptions {
+  /** Teams or projects named with --team / --project; empty: the whole workspace. */
+  readonly scopes: readonly string[];
+  /** Report what would be done, change nothing. */
+  readonly dryRun: boolean;
 }
 
 export interface UrlContext {
@@ -45,6 +64,10 @@ export interface TrackerEntry<V extends VariableSpecs = VariableSpecs, C = unkno
   parseUrl(url: URL, input: string, context: UrlContext): TrackerRef | null;
   /** Its adapter of the Tracker port. */
   create(deps: AdapterDeps<C>): Tracker;
+  /** `subtasks setup <name>`: creates what the bot needs in the tracker where it is missing. */
+  setup(deps: OperateDeps<C>, options: SetupOptions): Promise<SetupReport>;
+  /** `subtasks doctor` and the start-up summary: live checks of its credentials and set-up. */
+  checks(deps: OperateDeps<C>): Check[];
 }
 
 /** The configuration type of an entry. */

@@ -2,7 +2,7 @@
 // machine), create this run's template database with every migration applied, and hand both
 // to the test files, which clone the template into a database of their own.
 import { randomBytes } from "node:crypto";
-import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -32,8 +32,6 @@ export async function setup(project: TestProject): Promise<void> {
     serverUrl = process.env.DATABASE_URL;
   } else {
     embeddedDir = await mkdtemp(path.join(tmpdir(), "subtasks-bot-test-"));
-    // As root, PostgreSQL runs as the `postgres` user, which must be able to enter the folder.
-    await chmod(embeddedDir, 0o755);
     embedded = await startEmbeddedPostgres(path.join(embeddedDir, "postgres"), logger);
     serverUrl = embedded.url;
   }
@@ -49,7 +47,7 @@ export async function teardown(): Promise<void> {
   try {
     if (serverUrl && runPrefix) await dropRunDatabases(serverUrl, runPrefix);
   } finally {
-    await embedded?.stop();
+    await embedded?.destroy();
     if (embeddedDir) await rm(embeddedDir, { recursive: true, force: true });
   }
 }

@@ -4,6 +4,7 @@ import { createJiraTracker } from "./adapter.ts";
 import { jiraVariables, readJiraConfig, type JiraConfig } from "./config.ts";
 import { jiraIdentity } from "./identity.ts";
 import { parseJiraUrl } from "./links.ts";
+import { jiraChecks, setupJira } from "./operate.ts";
 
 export const jiraEntry = {
   ...jiraIdentity,
@@ -17,4 +18,6 @@ export const jiraEntry = {
   siteUrl: (config) => config.baseUrl,
   parseUrl: parseJiraUrl,
   create: (deps) => createJiraTracker(deps),
+  setup: setupJira,
+  checks: jiraChecks,
 } as const satisfies TrackerEntry<typeof jiraVariables, JiraConfig>;

@@ -4,6 +4,7 @@ import { createLinearTracker } from "./adapter.ts";
 import { linearVariables, readLinearConfig, type LinearConfig } from "./config.ts";
 import { linearIdentity } from "./identity.ts";
 import { parseLinearUrl } from "./links.ts";
+import { linearChecks, setupLinear } from "./operate.ts";
 
 export const linearEntry = {
   ...linearIdentity,
@@ -26,4 +27,6 @@ export const linearEntry = {
   siteUrl: () => undefined,
   parseUrl: parseLinearUrl,
   create: (deps) => createLinearTracker(deps),
+  setup: setupLinear,
+  checks: linearChecks,
 } as const satisfies TrackerEntry<typeof linearVariables, LinearConfig>;

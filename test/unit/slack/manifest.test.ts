@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { SLACK_EVENTS_PATH } from "../../../src/slack/bolt-app.ts";
 import { USAGE } from "../../../src/slack/blocks/command-replies.ts";
 import { SLASH_COMMAND } from "../../../src/slack/command-grammar.ts";
+import { SLACK_BOT_SCOPES } from "../../../src/slack/scopes.ts";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const manifest = parse(readFileSync(join(root, "manifest.yml"), "utf8")) as Record<string, any>;
@@ -18,6 +19,8 @@ const requestUrl = `https://YOUR-HOST${SLACK_EVENTS_PATH}`;
 const scopesOfMethod: Record<string, string[]> = {
   "chat.postMessage": ["chat:write", "chat:write.public"],
   "chat.update": ["chat:write"],
+  "chat.scheduleMessage": ["chat:write"],
+  "chat.deleteScheduledMessage": ["chat:write"],
   "chat.getPermalink": [],
   "users.info": ["users:read"],
   "views.publish": [],
@@ -61,10 +64,12 @@ describe("manifest.yml", () => {
 
   it("asks for exactly the bot scopes the code's Web API calls need, plus commands", () => {
     const methods = methodsCalled();
-    expect(methods).toEqual(["auth.test", "chat.getPermalink", "chat.postMessage", "chat.update", "users.info", "views.open", "views.publish", "views.update"]);
+    expect(methods).toEqual(["auth.test", "chat.deleteScheduledMessage", "chat.getPermalink", "chat.postMessage", "chat.scheduleMessage", "chat.update", "users.info", "views.open", "views.publish", "views.update"]);
     for (const method of methods) expect(scopesOfMethod, `scopes of ${method}`).toHaveProperty([method]);
     const needed = new Set(["commands", ...methods.flatMap((method) => scopesOfMethod[method]!)]);
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...needed].sort());
+    // What `subtasks doctor` compares the token's granted scopes with.
+    expect([...SLACK_BOT_SCOPES].sort()).toEqual([...manifest.oauth_config.scopes.bot].sort());
   });
 
   it("fits Slack's manifest limits", () => {
