@@ -28,7 +28,7 @@ export interface AnthropicConfig {
 export interface Config {
   /** Unset: the bot starts an embedded PostgreSQL. */
   readonly databaseUrl: string | undefined;
-  /** The bot's public base URL (no trailing slash): webhooks point at it. */
+  /** The bot's public base URL (no trailing slash): webhooks point at it, and the Linear agent's OAuth redirect. */
   readonly publicUrl: string | undefined;
   readonly port: number;
   readonly logLevel: LogLevel;
@@ -48,8 +48,6 @@ export interface Config {
   readonly epicStoryLimit: number;
   /** Slack users who may change team settings besides workspace admins and owners. */
   readonly settingsEditors: readonly string[];
-  /** The bot's public base URL (the OAuth redirect's base); undefined when unset. */
-  readonly publicUrl: string | undefined;
   /** 32 bytes (hex) that encrypt stored app tokens; set whenever the Linear agent is on. */
   readonly tokenEncryptionKey: string | undefined;
   /** Values of every secret variable that is set, for log scrubbing. */
@@ -131,7 +129,6 @@ export function parseConfig(env: Env): Config {
     runConcurrency: v.RUN_CONCURRENCY as number,
     epicStoryLimit: v.EPIC_STORY_LIMIT as number,
     settingsEditors: (v.SETTINGS_EDITORS as string[] | undefined) ?? [],
-    publicUrl: (opt("PUBLIC_URL") ?? "").replace(/\/+$/, "") || undefined,
     tokenEncryptionKey: opt("TOKEN_ENCRYPTION_KEY"),
     secrets,
   };

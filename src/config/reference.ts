@@ -27,7 +27,6 @@ const coreRows: (VariableName[] | typeof TRACKERS)[] = [
   ["RUN_CONCURRENCY"],
   ["EPIC_STORY_LIMIT"],
   ["SETTINGS_EDITORS"],
-  ["PUBLIC_URL"],
   ["TOKEN_ENCRYPTION_KEY"],
 ];
 

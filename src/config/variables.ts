@@ -23,8 +23,8 @@ const coreVariables = {
   PUBLIC_URL: {
     schema: httpUrl.transform((url) => url.replace(/\/+$/, "")).optional(),
     expected: "the bot's public base URL, such as https://bot.example.com",
-    meaning: "where Slack and the trackers reach the bot over HTTPS; `subtasks setup` points the webhooks at it and `subtasks doctor` checks they do",
-    defaultText: "unset: webhooks are set up by hand",
+    meaning: "where Slack, the trackers and browsers reach the bot over HTTPS; `subtasks setup` points the webhooks at it, `subtasks doctor` checks they do, and the Linear agent's OAuth redirect is `<PUBLIC_URL>/linear/oauth/callback`",
+    defaultText: "unset: webhooks are set up by hand (needed with LINEAR_CLIENT_ID)",
   },
   PORT: {
     schema: integer(1, 65535, 3000),
@@ -137,12 +137,6 @@ const coreVariables = {
     expected: "an integer from 1 to 500",
     meaning: "most stories one epic contributes to a run (the rest are reported, not run)",
     defaultText: "50",
-  },
-  PUBLIC_URL: {
-    schema: httpUrl.optional(),
-    expected: "the bot's public base URL, such as https://subtasks.example.com",
-    meaning: "where the bot is reachable from browsers: the base of the Linear OAuth redirect (`<PUBLIC_URL>/linear/oauth/callback`)",
-    defaultText: "unset: needed with LINEAR_CLIENT_ID",
   },
   TOKEN_ENCRYPTION_KEY: {
     schema: z.string().trim().regex(/^[0-9a-fA-F]{64}$/).optional(),

@@ -9,7 +9,7 @@ import { sleep } from "../../async/sleep.ts";
 import type { Logger } from "../../log/logger.ts";
 import { createJiraCall, type JiraCall } from "./call.ts";
 import type { JiraConfig } from "./config.ts";
-import { createSubtaskTypes, type SubtaskType } from "./subtask-type.ts";
+import { createIssueTypes, type IssueType } from "./issue-types.ts";
 import { createJiraTransport } from "./transport.ts";
 
 const myselfAnswer = z.object({ accountId: z.string(), displayName: z.string(), emailAddress: z.string().nullish() });
@@ -42,7 +42,7 @@ export interface JiraAdmin {
   /** Whether the account has the global Administer Jira permission (webhooks need it). */
   isAdmin(): Promise<boolean>;
   /** Throws NoSubtaskIssueType when the project has none. */
-  subtaskType(project: string): Promise<SubtaskType>;
+  subtaskType(project: string): Promise<IssueType>;
   projects(): Promise<string[]>;
   webhooks(): Promise<JiraWebhook[]>;
   createWebhook(input: JiraWebhookInput): Promise<void>;
@@ -56,7 +56,7 @@ export const JQL_FILTER = "issue-related-events-section";
 export function createJiraAdmin(config: JiraConfig, logger: Logger): JiraAdmin {
   const transport = createJiraTransport({ baseUrl: config.baseUrl, email: config.email, apiToken: config.apiToken });
   const call: JiraCall = createJiraCall({ jira: createCloudClient(transport), logger, sleep, now: Date.now });
-  const types = createSubtaskTypes({ call });
+  const types = createIssueTypes({ call });
   // jira.js has no call for the admin webhooks of /rest/webhooks/1.0; the transport sends any path.
   const send = (request: { url: string; method?: "GET" | "POST"; body?: unknown }) => () => transport.sendRequest<unknown>(request);
   return {
@@ -67,7 +67,7 @@ export function createJiraAdmin(config: JiraConfig, logger: Logger): JiraAdmin {
       });
       return answer.permissions.ADMINISTER?.havePermission === true;
     },
-    subtaskType: (project) => types.typeFor(project),
+    subtaskType: (project) => types.subtaskType(project),
     async projects() {
       const page = await call((client) => client.projects.searchProjects({ maxResults: 100, orderBy: "key" }), z.object({ values: z.array(z.object({ key: z.string() })) }), {
         action: "list the projects",
