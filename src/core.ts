@@ -3,6 +3,8 @@
 // from configuration. Every part can be injected (tests pass fakes; a bench passes its own
 // database). createApp (the HTTP service) and the CLI both build on it.
 import type { WebClient } from "@slack/web-api";
+import type { CallBudget } from "./budget/call-budget.ts";
+import { createPgCallBudget } from "./budget/pg-call-budget.ts";
 import type { Config } from "./config/config.ts";
 import type { Database } from "./db/prisma.ts";
 import { openRuntimeDatabase } from "./db/runtime-database.ts";
@@ -23,8 +25,10 @@ export interface CoreDeps {
   readonly db?: Database;
   /** Default: the adapters of the configured trackers. */
   readonly trackers?: Trackers;
-  /** Default: the Claude-backed engine on the configured model. */
+  /** Default: the Claude-backed engine on the configured model, its calls held to `modelBudget`. */
   readonly generator?: SubtaskGenerator;
+  /** Default: MODEL_CONCURRENCY calls in flight, shared through the database with every process on it. */
+  readonly modelBudget?: CallBudget;
   /** Default: a client on SLACK_BOT_TOKEN when Slack is configured; null: Slack off. */
   readonly slack?: WebClient | null;
   /** Stories worked on at once by this process; default RUN_CONCURRENCY. */
@@ -58,9 +62,17 @@ export interface Core {
   stop(options?: { graceful?: boolean }): Promise<void>;
 }
 
-/** The generation engine the configuration asks for (Claude on ANTHROPIC_MODEL). */
-export function configuredGenerator(config: Config, logger: Logger): SubtaskGenerator {
-  return createSubtaskGenerator({ client: createAnthropicModelClient(config.anthropic, { logger }), logger });
+/**
+ * The generation engine the configuration asks for (Claude on ANTHROPIC_MODEL), its calls held
+ * to `budget` (without one, as a single story from a file: not limited).
+ */
+export function configuredGenerator(config: Config, logger: Logger, budget?: CallBudget): SubtaskGenerator {
+  return createSubtaskGenerator({ client: createAnthropicModelClient(config.anthropic, { logger, ...(budget ? { budget } : {}) }), logger });
+}
+
+/** The model calls in flight across every process on the database, at most MODEL_CONCURRENCY. */
+function sharedModelBudget(config: Config, db: Database, logger: Logger): CallBudget {
+  return createPgCallBudget({ pool: db.pool, name: "anthropic", ceiling: config.modelConcurrency, logger: logger.child({ component: "model-budget" }) });
 }
 
 export async function createCore(config: Config, deps: CoreDeps): Promise<Core> {
@@ -68,7 +80,8 @@ export async function createCore(config: Config, deps: CoreDeps): Promise<Core> 
   const runtime = deps.db ? null : await openRuntimeDatabase(config, logger);
   const db = deps.db ?? runtime!.db;
   const trackers = deps.trackers ?? createTrackers({ configs: config.trackers, logger });
-  const generator = deps.generator ?? configuredGenerator(config, logger);
+  const modelBudget = deps.modelBudget ?? sharedModelBudget(config, db, logger);
+  const generator = deps.generator ?? configuredGenerator(config, logger, modelBudget);
   const slack = deps.slack !== undefined ? deps.slack : config.slack ? createSlackClient(config.slack, logger) : null;
   const threadLinks = slack ? new ThreadLinks(slack, logger.child({ component: "slack" })) : null;
   const settings = new SettingsStore(db.prisma);
@@ -115,6 +128,7 @@ export async function createCore(config: Config, deps: CoreDeps): Promise<Core> 
     async stop(options = {}) {
       if (started) await runs.stop(options);
       started = false;
+      await modelBudget.close();
       await runtime?.close();
     },
   };
