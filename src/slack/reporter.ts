@@ -4,6 +4,10 @@
 // loads from it), because any process may finish a story; what is remembered here only saves
 // calls. The parent's ts is saved on the Run and each reply's ts on its RunStory, so a restarted
 // process edits the messages it finds instead of posting them again.
+//
+// Every post and update waits for its channel's turn (ChannelPacer: Slack's one message per
+// second per channel), so Slack is not asked more than it allows. Finished stories queue for
+// the thread; when several wait for the channel, they go out together in one reply.
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "../log/logger.ts";
 import type { RunProgress } from "../runs/progress.ts";
@@ -14,6 +18,8 @@ import type { SlackMessage } from "./blocks/message.ts";
 import { isRunOver } from "../runs/states.ts";
 import { runMessage, runStatusText, tallyStories } from "./blocks/run-message.ts";
 import { storyReply, type Decided } from "./blocks/story-reply.ts";
+import { groupedReply } from "./blocks/story-replies.ts";
+import type { ChannelPacer } from "./channel-pacer.ts";
 import { isAwaitingReview, isFinal } from "./blocks/story-status.ts";
 import { slackErrorCode } from "./client.ts";
 import type { UpdateCoalescer } from "./update-coalescer.ts";
@@ -24,6 +30,7 @@ export interface ReporterDeps {
   readonly client: WebClient;
   readonly runs: ReporterRuns;
   readonly coalescer: UpdateCoalescer;
+  readonly pacer: ChannelPacer;
   readonly logger: Logger;
   /** SLACK_DEFAULT_CHANNEL: where runs started by a tracker label report. */
   readonly defaultChannel?: string | undefined;
@@ -40,6 +47,10 @@ interface RunThread {
   readonly replies: Map<string, string>;
   /** The last content sent per reply, to skip updates that change nothing. */
   readonly sent: Map<string, string>;
+  /** Finished stories waiting for their first reply, in the order they finished. */
+  readonly backlog: Map<string, StoryProgress>;
+  /** Stories whose reply is shared with others: never edited as a story of its own. */
+  readonly grouped: Set<string>;
   /** Reply posts and edits of this run, one at a time and in order. */
   chain: Promise<void>;
   /** The parent state last sent (see milestone). */
@@ -151,6 +162,7 @@ export class SlackReporter implements RunObserver {
     const content = runMessage(progress);
     let posted: { channel: string; ts: string };
     try {
+      await this.deps.pacer.take(channel);
       const answer = await this.deps.client.chat.postMessage({ channel, ...content, unfurl_links: false, unfurl_media: false });
       posted = { channel: answer.channel ?? channel, ts: answer.ts! };
     } catch (error) {
@@ -165,6 +177,8 @@ export class SlackReporter implements RunObserver {
       ts: posted.ts,
       replies: new Map(),
       sent: new Map(),
+      backlog: new Map(),
+      grouped: new Set(),
       chain: Promise.resolve(),
       lastMilestone: parentMilestone(progress),
     };
@@ -181,7 +195,17 @@ export class SlackReporter implements RunObserver {
     const loaded = this.deps.runs.loadRunProgress(runId).then((progress): RunThread | null => {
       const run = progress?.run;
       if (!run?.slackChannel || !run.slackThreadTs) return null;
-      return { run, channel: run.slackChannel, ts: run.slackThreadTs, replies: new Map(), sent: new Map(), chain: Promise.resolve(), lastMilestone: null };
+      return {
+        run,
+        channel: run.slackChannel,
+        ts: run.slackThreadTs,
+        replies: new Map(),
+        sent: new Map(),
+        backlog: new Map(),
+        grouped: new Set(),
+        chain: Promise.resolve(),
+        lastMilestone: null,
+      };
     });
     this.threads.set(runId, loaded);
     // A failed load is not remembered.
@@ -197,17 +221,59 @@ export class SlackReporter implements RunObserver {
   private async reply(story: StoryProgress): Promise<void> {
     const thread = await this.threadFor(story.runId);
     if (!thread) return;
+    const firstReply = !thread.replies.has(story.runStoryId) && !story.slackReplyTs;
+    if (firstReply && isFinal(story) && !this.decisions.has(story.runStoryId)) {
+      thread.backlog.set(story.runStoryId, story);
+      await this.enqueue(thread, () => this.sendBacklog(thread));
+      return;
+    }
     await this.enqueue(thread, () => this.sendReply(thread, story, false));
+  }
+
+  /**
+   * Posts the first replies of the finished stories waiting, once the channel allows: one
+   * story's reply, or several in one message when more finished while the channel was busy.
+   */
+  private async sendBacklog(thread: RunThread): Promise<void> {
+    if (thread.backlog.size === 0) return;
+    const waitedMs = await this.deps.pacer.take(thread.channel!);
+    // A channel that keeps up gets one reply per story; one that is behind gets them together.
+    const waiting = waitedMs > 0 ? [...thread.backlog.values()] : [thread.backlog.values().next().value!];
+    const { message: content, count } = groupedReply(thread.run, waiting);
+    const stories = waiting.slice(0, count);
+    for (const story of stories) thread.backlog.delete(story.runStoryId);
+    try {
+      const answer = await this.deps.client.chat.postMessage({
+        channel: thread.channel!,
+        thread_ts: thread.ts!,
+        ...content,
+        unfurl_links: false,
+        unfurl_media: false,
+      });
+      for (const story of stories) {
+        thread.replies.set(story.runStoryId, answer.ts!);
+        if (count > 1) thread.grouped.add(story.runStoryId);
+        else thread.sent.set(story.runStoryId, JSON.stringify(content));
+      }
+      await Promise.all(stories.map((story) => this.deps.runs.setStoryReply(story.runStoryId, answer.ts!)));
+    } catch (error) {
+      const keys = stories.map((story) => story.storyKey);
+      this.deps.logger.warn({ runId: thread.run.runId, stories: keys, error: slackErrorCode(error) }, "could not post stories' reply in Slack");
+    }
+    // Those that did not fit go next.
+    if (thread.backlog.size > 0) void this.enqueue(thread, () => this.sendBacklog(thread));
   }
 
   /** Posts the story's reply, or edits the one it has; stories still at work get none yet. */
   private async sendReply(thread: RunThread, story: StoryProgress, force: boolean): Promise<void> {
     const ts = thread.replies.get(story.runStoryId) ?? story.slackReplyTs;
     if (!ts && !isFinal(story) && !isAwaitingReview(story) && !force) return;
+    if (ts && thread.grouped.has(story.runStoryId) && !force) return;
     const content: SlackMessage = storyReply(thread.run, story, this.decisions.get(story.runStoryId));
     const rendered = JSON.stringify(content);
     if (ts && thread.sent.get(story.runStoryId) === rendered) return;
     try {
+      await this.deps.pacer.take(thread.channel!);
       if (ts) {
         await this.deps.client.chat.update({ channel: thread.channel!, ts, ...content });
       } else {
@@ -234,10 +300,12 @@ export class SlackReporter implements RunObserver {
   private async sendParent(runId: string): Promise<void> {
     const thread = await this.threadFor(runId);
     if (!thread) return;
-    const progress = await this.deps.runs.loadRunProgress(runId);
-    if (!progress) return;
+    let progress = await this.deps.runs.loadRunProgress(runId);
+    if (!progress || parentMilestone(progress) === thread.lastMilestone) return;
+    await this.deps.pacer.take(thread.channel!);
+    // The state may have moved on while the channel was busy: send the latest.
+    progress = (await this.deps.runs.loadRunProgress(runId)) ?? progress;
     const milestone = parentMilestone(progress);
-    if (milestone === thread.lastMilestone) return;
     try {
       await this.deps.client.chat.update({ channel: thread.channel!, ts: thread.ts!, ...runMessage(progress) });
       thread.lastMilestone = milestone;
