@@ -8,7 +8,8 @@ import type { ReviewState } from "../generated/prisma/enums.ts";
 import type { SubtaskLinkRow, SubtaskLinkRows } from "../sync/subtask-links.ts";
 import type { LinkedSubtask, NewSubtaskRow, SubtaskRow, SubtaskRows } from "../sync/subtask-rows.ts";
 import { trackerEntries, trackerRegistry } from "../trackers/registry.ts";
-import type { TrackerItemSummary, TrackerKind } from "../trackers/types.ts";
+import type { TrackerItemSummary, TrackerKind, TrackerStory } from "../trackers/types.ts";
+import { toSnapshot } from "./story-snapshot.ts";
 import { progressInclude, toRunSummary, toStoryProgress, type RunProgress } from "./progress.ts";
 import { firstStoryJobId } from "./queue.ts";
 import { FINAL_STORY_STATES, OPEN_STORY_STATES, type RunState, type RunStoryState } from "./states.ts";
@@ -286,6 +287,17 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
   /** Keeps the mirrored story's key, title and link as the tracker shows them now. */
   async refreshStory(storyId: string, item: Pick<TrackerItemSummary, "key" | "title" | "url">): Promise<void> {
     await this.prisma.story.update({ where: { id: storyId }, data: { title: item.title, url: item.url, key: item.key } });
+  }
+
+  /** Keeps what a batch read at resolve saw of these stories (one statement for all). */
+  async saveStorySnapshots(kind: TrackerKind, stories: readonly TrackerStory[]): Promise<void> {
+    if (stories.length === 0) return;
+    const ids = stories.map((story) => story.id);
+    const snapshots = stories.map((story) => JSON.stringify(toSnapshot(story)));
+    await this.prisma.$executeRaw`
+      UPDATE "Story" AS s SET "snapshot" = v.snapshot, "snapshotAt" = now()
+      FROM unnest(${ids}::text[], ${snapshots}::jsonb[]) AS v(id, snapshot)
+      WHERE s.tracker = ${kind}::"TrackerKind" AND s."trackerId" = v.id`;
   }
 
   /** The stories of an epic (id, title), in code order, at most `limit`. */

@@ -252,3 +252,43 @@ export const teamsQuery = /* GraphQL */ `
     }
   }
 `;
+
+/**
+ * Up to 50 stories in one request, for a run's resolve step (readStories). Linear prices a query
+ * by its nested connection sizes and refuses one above its single-query limit (about 10,000
+ * points), so the connections are smaller than storyQuery's: ten sub-issues per story, and of each
+ * sub-issue's labels only the bot's (all the marker check needs). A story with more sub-issues is
+ * read again alone when its turn comes (children.pageInfo.hasNextPage).
+ */
+export const storiesQuery = /* GraphQL */ `
+  query Stories($ids: [ID!]!, $first: Int!, $labelName: String!) {
+    issues(first: $first, filter: { id: { in: $ids } }) {
+      nodes {
+        id
+        identifier
+        title
+        description
+        url
+        estimate
+        state { name type }
+        labels(first: 20) { nodes { name } }
+        parent { id identifier title url }
+        team { id key name }
+        children(first: 10) {
+          nodes {
+            id
+            identifier
+            title
+            url
+            description
+            state { name type }
+            assignee { id }
+            labels(first: 1, filter: { name: { eqIgnoreCase: $labelName } }) { nodes { name } }
+            children(first: 1) { nodes { id } }
+          }
+          pageInfo { hasNextPage endCursor }
+        }
+      }
+    }
+  }
+`;
