@@ -58,6 +58,8 @@ interface RunThread {
 }
 
 const REMEMBERED_RUNS = 500;
+/** Finished stories waiting for a busy channel from which their replies are grouped. */
+const GROUP_FROM_BACKLOG = 3;
 
 /**
  * What makes a parent update worth a Slack call: the status line and the filled segments of
@@ -237,8 +239,10 @@ export class SlackReporter implements RunObserver {
   private async sendBacklog(thread: RunThread): Promise<void> {
     if (thread.backlog.size === 0) return;
     const waitedMs = await this.deps.pacer.take(thread.channel!);
-    // A channel that keeps up gets one reply per story; one that is behind gets them together.
-    const waiting = waitedMs > 0 ? [...thread.backlog.values()] : [thread.backlog.values().next().value!];
+    // A channel that keeps up gets one reply per story; one that is behind, with a backlog
+    // growing, gets them together.
+    const behind = waitedMs > 0 && thread.backlog.size >= GROUP_FROM_BACKLOG;
+    const waiting = behind ? [...thread.backlog.values()] : [thread.backlog.values().next().value!];
     const { message: content, count } = groupedReply(thread.run, waiting);
     const stories = waiting.slice(0, count);
     for (const story of stories) thread.backlog.delete(story.runStoryId);
