@@ -60,7 +60,9 @@ export function createRunResolver(deps: ResolverDeps) {
     );
     for (const [name, items] of byTracker) {
       const tracker = deps.trackers[name];
-      if (!tracker?.readStories) continue;
+      // A lone story gains nothing: its step reads it in one request, which on Linear brings its
+      // team's context for creating sub-issues too (a batch read leaves that to a request more).
+      if (!tracker?.readStories || items.length < 2) continue;
       try {
         const stories = await tracker.readStories(items.map((item) => item.story));
         await store.saveStorySnapshots(trackerRegistry[name].kind, stories);

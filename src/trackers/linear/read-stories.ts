@@ -12,9 +12,6 @@ import { storiesAnswer } from "./schemas.ts";
 export const STORIES_PER_REQUEST = 50;
 
 export async function readLinearStories(deps: { readonly call: LinearCall }, items: readonly TrackerItemSummary[]): Promise<TrackerStory[]> {
-  // A lone story is better read by its step: that read brings its team's context for creating
-  // sub-issues too, which a batch leaves to one request more.
-  if (items.length < 2) return [];
   const stories: TrackerStory[] = [];
   for (let start = 0; start < items.length; start += STORIES_PER_REQUEST) {
     const ids = items.slice(start, start + STORIES_PER_REQUEST).map((item) => item.id);

@@ -91,11 +91,6 @@ describe("Linear: reading a run's stories ahead", () => {
     // The same story as getStory reads it, but for the team context a batch does not carry.
     expect(stories.find((story) => story.id === "id-1")).toEqual({ ...single, id: "id-1", key: "ENG-1" });
   });
-
-  it("leaves a lone story to its own read, which brings its team's context too", async () => {
-    expect(await tracker.readStories!(items.slice(0, 1))).toEqual([]);
-    expect(api.operations()).toEqual([]);
-  });
 });
 
 describe("Linear: reading a story", () => {
