@@ -247,19 +247,13 @@ export class SlackReporter implements RunObserver {
     const stories = waiting.slice(0, count);
     for (const story of stories) thread.backlog.delete(story.runStoryId);
     try {
-      const answer = await this.deps.client.chat.postMessage({
-        channel: thread.channel!,
-        thread_ts: thread.ts!,
-        ...content,
-        unfurl_links: false,
-        unfurl_media: false,
-      });
+      const ts = await this.postInThread(thread, content);
       for (const story of stories) {
-        thread.replies.set(story.runStoryId, answer.ts!);
+        thread.replies.set(story.runStoryId, ts);
         if (count > 1) thread.grouped.add(story.runStoryId);
         else thread.sent.set(story.runStoryId, JSON.stringify(content));
       }
-      await Promise.all(stories.map((story) => this.deps.runs.setStoryReply(story.runStoryId, answer.ts!)));
+      await Promise.all(stories.map((story) => this.deps.runs.setStoryReply(story.runStoryId, ts)));
     } catch (error) {
       const keys = stories.map((story) => story.storyKey);
       this.deps.logger.warn({ runId: thread.run.runId, stories: keys, error: slackErrorCode(error) }, "could not post stories' reply in Slack");
@@ -281,20 +275,26 @@ export class SlackReporter implements RunObserver {
       if (ts) {
         await this.deps.client.chat.update({ channel: thread.channel!, ts, ...content });
       } else {
-        const answer = await this.deps.client.chat.postMessage({
-          channel: thread.channel!,
-          thread_ts: thread.ts!,
-          ...content,
-          unfurl_links: false,
-          unfurl_media: false,
-        });
-        thread.replies.set(story.runStoryId, answer.ts!);
-        await this.deps.runs.setStoryReply(story.runStoryId, answer.ts!);
+        const replyTs = await this.postInThread(thread, content);
+        thread.replies.set(story.runStoryId, replyTs);
+        await this.deps.runs.setStoryReply(story.runStoryId, replyTs);
       }
       thread.sent.set(story.runStoryId, rendered);
     } catch (error) {
       this.deps.logger.warn({ runId: story.runId, story: story.storyKey, error: slackErrorCode(error) }, "could not post a story's reply in Slack");
     }
+  }
+
+  /** Posts a reply in the run's thread; its ts. */
+  private async postInThread(thread: RunThread, content: SlackMessage): Promise<string> {
+    const answer = await this.deps.client.chat.postMessage({
+      channel: thread.channel!,
+      thread_ts: thread.ts!,
+      ...content,
+      unfurl_links: false,
+      unfurl_media: false,
+    });
+    return answer.ts!;
   }
 
   private requestParentUpdate(runId: string): void {
