@@ -200,10 +200,12 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
   /**
    * Marks the run finished when its last story is final: status, totals, completedAt. The
    * guard (`status = RUNNING` and no story left open) makes this happen exactly once, however
-   * many workers finish stories at the same moment.
+   * many workers finish stories at the same moment. Its epics are settled in the same
+   * transaction, so nobody reads a finished run with epics still running.
    */
   async completeRunIfDone(runId: string): Promise<boolean> {
-    const finished = await this.prisma.$executeRaw`
+    return this.prisma.$transaction(async (tx) => {
+      const finished = await tx.$executeRaw`
       WITH totals AS (
         SELECT
           count(*)::int AS total,
@@ -238,13 +240,14 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
           SELECT 1 FROM "RunStory" open
           WHERE open."runId" = ${runId} AND open.status <> ALL (${[...FINAL_STORY_STATES]}::"RunStoryStatus"[])
         )`;
-    if (finished !== 1) return false;
-    await this.settleRunEpics(runId);
-    return true;
+      if (finished !== 1) return false;
+      await this.settleRunEpics(tx, runId);
+      return true;
+    });
   }
 
-  private async settleRunEpics(runId: string): Promise<void> {
-    await this.prisma.$executeRaw`
+  private async settleRunEpics(tx: Prisma.TransactionClient, runId: string): Promise<void> {
+    await tx.$executeRaw`
       UPDATE "RunEpic" re SET
         status = (CASE
           WHEN t.failed > 0 AND t.done = 0 THEN 'FAILED'
