@@ -3,6 +3,8 @@
 // from configuration. Every part can be injected (tests pass fakes; a bench passes its own
 // database). createApp (the HTTP service) and the CLI both build on it.
 import type { WebClient } from "@slack/web-api";
+import type { CallBudget } from "./budget/call-budget.ts";
+import { createPgCallBudget } from "./budget/pg-call-budget.ts";
 import type { Config } from "./config/config.ts";
 import type { Database } from "./db/prisma.ts";
 import { openRuntimeDatabase } from "./db/runtime-database.ts";
@@ -26,10 +28,12 @@ export interface CoreDeps {
   readonly db?: Database;
   /** Default: the adapters of the configured trackers. */
   readonly trackers?: Trackers;
-  /** Default: the Claude-backed engine on the configured model. */
+  /** Default: the Claude-backed engine on the configured model, its calls held to `modelBudget`. */
   readonly generator?: SubtaskGenerator;
   /** Default: the Claude-backed stories engine on the same model client. */
   readonly storyGenerator?: StoryGenerator;
+  /** Default: MODEL_CONCURRENCY calls in flight, shared through the database with every process on it. */
+  readonly modelBudget?: CallBudget;
   /** Default: a client on SLACK_BOT_TOKEN when Slack is configured; null: Slack off. */
   readonly slack?: WebClient | null;
   /** Stories worked on at once by this process; default RUN_CONCURRENCY. */
@@ -65,9 +69,12 @@ export interface Core {
   stop(options?: { graceful?: boolean }): Promise<void>;
 }
 
-/** The model client the configuration asks for (Claude on ANTHROPIC_MODEL); null without a key. */
-export function configuredModelClient(config: Config, logger: Logger): ModelClient | null {
-  return createAnthropicModelClient(config.anthropic, { logger });
+/**
+ * The model client the configuration asks for (Claude on ANTHROPIC_MODEL), its calls held to
+ * `budget` (without one, as a single story from a file: not limited); null without a key.
+ */
+export function configuredModelClient(config: Config, logger: Logger, budget?: CallBudget): ModelClient | null {
+  return createAnthropicModelClient(config.anthropic, { logger, ...(budget ? { budget } : {}) });
 }
 
 /** The generation engine the configuration asks for (Claude on ANTHROPIC_MODEL). */
@@ -75,12 +82,19 @@ export function configuredGenerator(config: Config, logger: Logger, client = con
   return createSubtaskGenerator({ client, logger });
 }
 
+/** The model calls in flight across every process on the database, at most MODEL_CONCURRENCY. */
+function sharedModelBudget(config: Config, db: Database, logger: Logger): CallBudget {
+  return createPgCallBudget({ pool: db.pool, name: "anthropic", ceiling: config.modelConcurrency, logger: logger.child({ component: "model-budget" }) });
+}
+
 export async function createCore(config: Config, deps: CoreDeps): Promise<Core> {
   const { logger } = deps;
   const runtime = deps.db ? null : await openRuntimeDatabase(config, logger);
   const db = deps.db ?? runtime!.db;
   const trackers = deps.trackers ?? createTrackers({ configs: config.trackers, logger });
-  const modelClient = deps.generator && deps.storyGenerator ? null : configuredModelClient(config, logger);
+  const modelBudget = deps.modelBudget ?? sharedModelBudget(config, db, logger);
+  // One client, one budget: subtasks and stories share the calls in flight.
+  const modelClient = deps.generator && deps.storyGenerator ? null : configuredModelClient(config, logger, modelBudget);
   const generator = deps.generator ?? configuredGenerator(config, logger, modelClient);
   const storyGenerator = deps.storyGenerator ?? createStoryGenerator({ client: modelClient, logger });
   const slack = deps.slack !== undefined ? deps.slack : config.slack ? createSlackClient(config.slack, logger) : null;
@@ -144,6 +158,7 @@ export async function createCore(config: Config, deps: CoreDeps): Promise<Core> 
     async stop(options = {}) {
       if (started) await runs.stop(options);
       started = false;
+      await modelBudget.close();
       await runtime?.close();
     },
   };

@@ -25,6 +25,7 @@ const coreRows: (VariableName[] | typeof TRACKERS)[] = [
   ["FAILED_LABEL"],
   ["DEFAULT_TRACKER"],
   ["RUN_CONCURRENCY"],
+  ["MODEL_CONCURRENCY"],
   ["EPIC_STORY_LIMIT"],
   ["SETTINGS_EDITORS"],
   ["TOKEN_ENCRYPTION_KEY"],

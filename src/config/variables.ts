@@ -132,6 +132,13 @@ const coreVariables = {
     meaning: "stories generated at once per process; 0: this process only answers HTTP (Slack, webhooks) and leaves the work to other processes on the same database",
     defaultText: "4",
   },
+  MODEL_CONCURRENCY: {
+    schema: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(1).max(256)).optional(),
+    expected: "an integer from 1 to 256",
+    meaning:
+      "most model calls in flight across every process sharing the database; halves on a 429 or 529 from Anthropic and grows back after successes",
+    defaultText: "RUN_CONCURRENCY (at least 1)",
+  },
   EPIC_STORY_LIMIT: {
     schema: integer(1, 500, 50),
     expected: "an integer from 1 to 500",

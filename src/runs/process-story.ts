@@ -22,6 +22,7 @@ import { isOpenStory, type RunStoryState } from "./states.ts";
 import type { RunTriggerKind } from "./types.ts";
 import type { RunStore, RunStoryRow } from "./store.ts";
 import { buildStoryContext } from "./story-context.ts";
+import { freshSnapshot } from "./story-snapshot.ts";
 import { ProposalMissing, SyncIncomplete } from "./story-errors.ts";
 import { decideRetry, defaultStoryRetryPolicy, type StoryRetryPolicy } from "./story-retry.ts";
 import { storyRefOf, trackerFor } from "./story-tracker.ts";
@@ -104,7 +105,7 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
 
   async function generate(row: RunStoryRow, jobId: string): Promise<{ next: RunStoryState; story: TrackerStory; proposal?: Proposal } | null> {
     const tracker = trackerFor(deps.trackers, row.story.tracker);
-    const story = await tracker.getStory(storyRefOf(row.story));
+    const story = freshSnapshot(row.story, row) ?? (await tracker.getStory(storyRefOf(row.story)));
     if (story.title !== row.story.title || story.url !== row.story.url || story.key !== row.story.key) {
       await store.refreshStory(row.storyId, story);
     }

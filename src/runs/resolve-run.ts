@@ -55,6 +55,30 @@ export function createRunResolver(deps: ResolverDeps) {
     return { resolved, problems };
   }
 
+  /**
+   * Reads every story of the run in as few requests as each tracker allows and keeps what it
+   * saw, so that each story's step need not read its story again. Best effort: a story not
+   * read here is read by its own step.
+   */
+  async function readAhead(resolved: readonly ResolvedRef[]): Promise<void> {
+    const byTracker = Map.groupBy(
+      resolved.flatMap(({ ref, expansion }) => expansion.stories.map((story) => ({ tracker: ref.tracker, story }))),
+      (item) => item.tracker,
+    );
+    for (const [name, items] of byTracker) {
+      const tracker = deps.trackers[name];
+      // A lone story gains nothing: its step reads it in one request, which on Linear brings its
+      // team's context for creating sub-issues too (a batch read leaves that to a request more).
+      if (!tracker?.readStories || items.length < 2) continue;
+      try {
+        const stories = await tracker.readStories(items.map((item) => item.story));
+        await store.saveStorySnapshots(trackerRegistry[name].kind, stories);
+      } catch (error) {
+        logger.warn({ err: error, tracker: name, stories: items.length }, "stories not read ahead; each story's step reads its own");
+      }
+    }
+  }
+
   async function resolveRun(runId: string): Promise<void> {
     const run = await store.loadRun(runId);
     if (!run) return;
@@ -82,6 +106,7 @@ export function createRunResolver(deps: ResolverDeps) {
 
     const started = await store.recordRunStories(runId, resolved, problems, instruction ? [instruction] : []);
     if (!started) return;
+    await readAhead(resolved);
     await deps.queue.sendStories(started);
     logger.info({ runId, stories: started.length, notes: problems }, "run started");
     const progress = await store.loadRunProgress(runId);

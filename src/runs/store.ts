@@ -8,7 +8,8 @@ import type { ReviewState } from "../generated/prisma/enums.ts";
 import type { SubtaskLinkRow, SubtaskLinkRows } from "../sync/subtask-links.ts";
 import type { LinkedSubtask, NewSubtaskRow, SubtaskRow, SubtaskRows } from "../sync/subtask-rows.ts";
 import { trackerEntries, trackerRegistry } from "../trackers/registry.ts";
-import type { TrackerItemSummary, TrackerKind } from "../trackers/types.ts";
+import type { TrackerItemSummary, TrackerKind, TrackerStory } from "../trackers/types.ts";
+import { toSnapshot } from "./story-snapshot.ts";
 import { progressInclude, toRunSummary, toStoryProgress, type RunProgress } from "./progress.ts";
 import { newId } from "../db/new-id.ts";
 import { firstStoryJobId } from "./queue.ts";
@@ -273,10 +274,12 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
   /**
    * Marks the run finished when its last story is final: status, totals, completedAt. The
    * guard (`status = RUNNING` and no story left open) makes this happen exactly once, however
-   * many workers finish stories at the same moment.
+   * many workers finish stories at the same moment. Its epics are settled in the same
+   * transaction, so nobody reads a finished run with epics still running.
    */
   async completeRunIfDone(runId: string): Promise<boolean> {
-    const finished = await this.prisma.$executeRaw`
+    return this.prisma.$transaction(async (tx) => {
+      const finished = await tx.$executeRaw`
       WITH totals AS (
         SELECT
           count(*)::int AS total,
@@ -311,13 +314,14 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
           SELECT 1 FROM "RunStory" open
           WHERE open."runId" = ${runId} AND open.status <> ALL (${[...FINAL_STORY_STATES]}::"RunStoryStatus"[])
         )`;
-    if (finished !== 1) return false;
-    await this.settleRunEpics(runId);
-    return true;
+      if (finished !== 1) return false;
+      await this.settleRunEpics(tx, runId);
+      return true;
+    });
   }
 
-  private async settleRunEpics(runId: string): Promise<void> {
-    await this.prisma.$executeRaw`
+  private async settleRunEpics(tx: Prisma.TransactionClient, runId: string): Promise<void> {
+    await tx.$executeRaw`
       UPDATE "RunEpic" re SET
         status = (CASE
           WHEN t.failed > 0 AND t.done = 0 THEN 'FAILED'
@@ -360,6 +364,17 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
   /** Keeps the mirrored story's key, title and link as the tracker shows them now. */
   async refreshStory(storyId: string, item: Pick<TrackerItemSummary, "key" | "title" | "url">): Promise<void> {
     await this.prisma.story.update({ where: { id: storyId }, data: { title: item.title, url: item.url, key: item.key } });
+  }
+
+  /** Keeps what a batch read at resolve saw of these stories (one statement for all). */
+  async saveStorySnapshots(kind: TrackerKind, stories: readonly TrackerStory[]): Promise<void> {
+    if (stories.length === 0) return;
+    const ids = stories.map((story) => story.id);
+    const snapshots = stories.map((story) => JSON.stringify(toSnapshot(story)));
+    await this.prisma.$executeRaw`
+      UPDATE "Story" AS s SET "snapshot" = v.snapshot, "snapshotAt" = now()
+      FROM unnest(${ids}::text[], ${snapshots}::jsonb[]) AS v(id, snapshot)
+      WHERE s.tracker = ${kind}::"TrackerKind" AND s."trackerId" = v.id`;
   }
 
   /** The stories of an epic (id, title), in code order, at most `limit`. */

@@ -4,6 +4,10 @@
 // loads from it), because any process may finish a story; what is remembered here only saves
 // calls. The parent's ts is saved on the Run and each reply's ts on its RunStory, so a restarted
 // process edits the messages it finds instead of posting them again.
+//
+// Every post and update waits for its channel's turn (ChannelPacer: Slack's one message per
+// second per channel), so Slack is not asked more than it allows. Finished stories queue for
+// the thread; when several wait for the channel, they go out together in one reply.
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "../log/logger.ts";
 import type { RunProgress } from "../runs/progress.ts";
@@ -16,6 +20,8 @@ import type { SlackMessage } from "./blocks/message.ts";
 import { isRunOver } from "../runs/states.ts";
 import { runMessage, runStatusText, tallyStories } from "./blocks/run-message.ts";
 import { storyReply, type Decided } from "./blocks/story-reply.ts";
+import { groupedReply } from "./blocks/story-replies.ts";
+import type { ChannelPacer } from "./channel-pacer.ts";
 import { isAwaitingReview, isFinal } from "./blocks/story-status.ts";
 import { slackErrorCode } from "./client.ts";
 import type { UpdateCoalescer } from "./update-coalescer.ts";
@@ -26,6 +32,7 @@ export interface ReporterDeps {
   readonly client: WebClient;
   readonly runs: ReporterRuns;
   readonly coalescer: UpdateCoalescer;
+  readonly pacer: ChannelPacer;
   readonly logger: Logger;
   /** SLACK_DEFAULT_CHANNEL: where runs started by a tracker label report. */
   readonly defaultChannel?: string | undefined;
@@ -42,6 +49,10 @@ interface RunThread {
   readonly replies: Map<string, string>;
   /** The last content sent per reply, to skip updates that change nothing. */
   readonly sent: Map<string, string>;
+  /** Finished stories waiting for their first reply, in the order they finished. */
+  readonly backlog: Map<string, StoryProgress>;
+  /** Stories whose reply is shared with others: never edited as a story of its own. */
+  readonly grouped: Set<string>;
   /** Reply posts and edits of this run, one at a time and in order. */
   chain: Promise<void>;
   /** The parent state last sent (see milestone). */
@@ -49,6 +60,8 @@ interface RunThread {
 }
 
 const REMEMBERED_RUNS = 500;
+/** Finished stories waiting for a busy channel from which their replies are grouped. */
+const GROUP_FROM_BACKLOG = 3;
 
 /**
  * What makes a parent update worth a Slack call: the status line and the filled segments of
@@ -174,6 +187,7 @@ export class SlackReporter implements RunObserver {
     const content = parent.content;
     let posted: { channel: string; ts: string };
     try {
+      await this.deps.pacer.take(channel);
       const answer = await this.deps.client.chat.postMessage({ channel, ...content, unfurl_links: false, unfurl_media: false });
       posted = { channel: answer.channel ?? channel, ts: answer.ts! };
     } catch (error) {
@@ -188,6 +202,8 @@ export class SlackReporter implements RunObserver {
       ts: posted.ts,
       replies: new Map(),
       sent: new Map(),
+      backlog: new Map(),
+      grouped: new Set(),
       chain: Promise.resolve(),
       lastMilestone: parent.milestone,
     };
@@ -204,7 +220,17 @@ export class SlackReporter implements RunObserver {
     const loaded = this.deps.runs.loadRunProgress(runId).then((progress): RunThread | null => {
       const run = progress?.run;
       if (!run?.slackChannel || !run.slackThreadTs) return null;
-      return { run, channel: run.slackChannel, ts: run.slackThreadTs, replies: new Map(), sent: new Map(), chain: Promise.resolve(), lastMilestone: null };
+      return {
+        run,
+        channel: run.slackChannel,
+        ts: run.slackThreadTs,
+        replies: new Map(),
+        sent: new Map(),
+        backlog: new Map(),
+        grouped: new Set(),
+        chain: Promise.resolve(),
+        lastMilestone: null,
+      };
     });
     this.threads.set(runId, loaded);
     // A failed load is not remembered.
@@ -220,29 +246,61 @@ export class SlackReporter implements RunObserver {
   private async reply(story: StoryProgress): Promise<void> {
     const thread = await this.threadFor(story.runId);
     if (!thread) return;
+    const firstReply = !thread.replies.has(story.runStoryId) && !story.slackReplyTs;
+    if (firstReply && isFinal(story) && !this.decisions.has(story.runStoryId)) {
+      thread.backlog.set(story.runStoryId, story);
+      await this.enqueue(thread, () => this.sendBacklog(thread));
+      return;
+    }
     await this.enqueue(thread, () => this.sendReply(thread, story, false));
+  }
+
+  /**
+   * Posts the first replies of the finished stories waiting, once the channel allows: one
+   * story's reply, or several in one message when more finished while the channel was busy.
+   */
+  private async sendBacklog(thread: RunThread): Promise<void> {
+    if (thread.backlog.size === 0) return;
+    const waitedMs = await this.deps.pacer.take(thread.channel!);
+    // A channel that keeps up gets one reply per story; one that is behind, with a backlog
+    // growing, gets them together.
+    const behind = waitedMs > 0 && thread.backlog.size >= GROUP_FROM_BACKLOG;
+    const waiting = behind ? [...thread.backlog.values()] : [thread.backlog.values().next().value!];
+    const { message: content, count } = groupedReply(thread.run, waiting);
+    const stories = waiting.slice(0, count);
+    for (const story of stories) thread.backlog.delete(story.runStoryId);
+    try {
+      const ts = await this.postInThread(thread, content);
+      for (const story of stories) {
+        thread.replies.set(story.runStoryId, ts);
+        if (count > 1) thread.grouped.add(story.runStoryId);
+        else thread.sent.set(story.runStoryId, JSON.stringify(content));
+      }
+      await Promise.all(stories.map((story) => this.deps.runs.setStoryReply(story.runStoryId, ts)));
+    } catch (error) {
+      const keys = stories.map((story) => story.storyKey);
+      this.deps.logger.warn({ runId: thread.run.runId, stories: keys, error: slackErrorCode(error) }, "could not post stories' reply in Slack");
+    }
+    // Those that did not fit go next.
+    if (thread.backlog.size > 0) void this.enqueue(thread, () => this.sendBacklog(thread));
   }
 
   /** Posts the story's reply, or edits the one it has; stories still at work get none yet. */
   private async sendReply(thread: RunThread, story: StoryProgress, force: boolean): Promise<void> {
     const ts = thread.replies.get(story.runStoryId) ?? story.slackReplyTs;
     if (!ts && !isFinal(story) && !isAwaitingReview(story) && !force) return;
+    if (ts && thread.grouped.has(story.runStoryId) && !force) return;
     const content: SlackMessage = storyReply(thread.run, story, this.decisions.get(story.runStoryId));
     const rendered = JSON.stringify(content);
     if (ts && thread.sent.get(story.runStoryId) === rendered) return;
     try {
+      await this.deps.pacer.take(thread.channel!);
       if (ts) {
         await this.deps.client.chat.update({ channel: thread.channel!, ts, ...content });
       } else {
-        const answer = await this.deps.client.chat.postMessage({
-          channel: thread.channel!,
-          thread_ts: thread.ts!,
-          ...content,
-          unfurl_links: false,
-          unfurl_media: false,
-        });
-        thread.replies.set(story.runStoryId, answer.ts!);
-        await this.deps.runs.setStoryReply(story.runStoryId, answer.ts!);
+        const replyTs = await this.postInThread(thread, content);
+        thread.replies.set(story.runStoryId, replyTs);
+        await this.deps.runs.setStoryReply(story.runStoryId, replyTs);
       }
       thread.sent.set(story.runStoryId, rendered);
     } catch (error) {
@@ -271,17 +329,30 @@ export class SlackReporter implements RunObserver {
     const rendered = JSON.stringify(content);
     if (ts && thread.sent.get(epic.runEpicId) === rendered) return;
     try {
+      await this.deps.pacer.take(thread.channel!);
       if (ts) {
         await this.deps.client.chat.update({ channel: thread.channel!, ts, ...content });
       } else {
-        const answer = await this.deps.client.chat.postMessage({ channel: thread.channel!, thread_ts: thread.ts!, ...content, unfurl_links: false, unfurl_media: false });
-        thread.replies.set(epic.runEpicId, answer.ts!);
-        await this.deps.runs.setEpicReply(epic.runEpicId, answer.ts!);
+        const posted = await this.postInThread(thread, content);
+        thread.replies.set(epic.runEpicId, posted);
+        await this.deps.runs.setEpicReply(epic.runEpicId, posted);
       }
       thread.sent.set(epic.runEpicId, rendered);
     } catch (error) {
       this.deps.logger.warn({ runId: epic.runId, epic: epic.epicKey, error: slackErrorCode(error) }, "could not post an epic's reply in Slack");
     }
+  }
+
+  /** Posts a reply in the run's thread; its ts. */
+  private async postInThread(thread: RunThread, content: SlackMessage): Promise<string> {
+    const answer = await this.deps.client.chat.postMessage({
+      channel: thread.channel!,
+      thread_ts: thread.ts!,
+      ...content,
+      unfurl_links: false,
+      unfurl_media: false,
+    });
+    return answer.ts!;
   }
 
   private requestParentUpdate(runId: string): void {
@@ -291,11 +362,13 @@ export class SlackReporter implements RunObserver {
   private async sendParent(runId: string): Promise<void> {
     const thread = await this.threadFor(runId);
     if (!thread) return;
-    const progress = await this.deps.runs.loadRunProgress(runId);
-    if (!progress) return;
+    let progress = await this.deps.runs.loadRunProgress(runId);
+    if (!progress || (await this.parentOf(progress)).milestone === thread.lastMilestone) return;
+    await this.deps.pacer.take(thread.channel!);
+    // The state may have moved on while the channel was busy: send the latest.
+    progress = (await this.deps.runs.loadRunProgress(runId)) ?? progress;
     const parent = await this.parentOf(progress);
     const milestone = parent.milestone;
-    if (milestone === thread.lastMilestone) return;
     try {
       await this.deps.client.chat.update({ channel: thread.channel!, ts: thread.ts!, ...parent.content });
       thread.lastMilestone = milestone;

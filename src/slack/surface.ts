@@ -10,6 +10,7 @@ import type { TrackerName } from "../trackers/types.ts";
 import type { Logger } from "../log/logger.ts";
 import type { RunService } from "../runs/service.ts";
 import { createBoltApp } from "./bolt-app.ts";
+import { ChannelPacer } from "./channel-pacer.ts";
 import { slackClientOptions, slackErrorCode } from "./client.ts";
 import { registerCommandListener } from "./listeners/command.ts";
 import { registerEpicReview } from "./listeners/epic-review.ts";
@@ -53,7 +54,8 @@ export function createSlackSurface(deps: SlackSurfaceDeps): SlackSurface {
   const { config, slack, runs, client, links } = deps;
   const logger = deps.logger.child({ component: "slack" });
   const coalescer = new UpdateCoalescer({ intervalMs: deps.updateIntervalMs ?? 1000, logger });
-  const reporter = new SlackReporter({ client, runs, coalescer, logger, defaultChannel: slack.defaultChannel });
+  const pacer = new ChannelPacer();
+  const reporter = new SlackReporter({ client, runs, coalescer, pacer, logger, defaultChannel: slack.defaultChannel });
   const permissions = new SlackPermissions(client, logger, config.settingsEditors);
   const bolt = createBoltApp(slack, logger, slackClientOptions(slack, logger));
 

@@ -231,6 +231,12 @@ export interface Tracker {
   /** Its teams (Linear) or projects (Jira) the bot can see, by key, at most 100. */
   listTeams(): Promise<TeamSummary[]>;
   getStory(ref: TrackerRef): Promise<TrackerStory>;
+  /**
+   * Many stories in as few requests as the tracker allows (Linear: 50 per query), for a run's
+   * resolve step. A story the batch cannot read whole (too many sub-issues) is left out, to be
+   * read alone with getStory. Absent: the tracker has no batch read, each story is read alone.
+   */
+  readStories?(items: readonly TrackerItemSummary[]): Promise<TrackerStory[]>;
   /** Stories of an epic/project (paginated, capped); a plain story expands to itself. */
   expand(ref: TrackerRef, options?: { limit?: number }): Promise<Expansion>;
   createSubtasks(story: TrackerStory, subtasks: readonly NewSubtask[]): Promise<CreateSubtasksResult>;

@@ -55,9 +55,12 @@ describe("a run end to end on Linear and Claude", () => {
       expect(comments).toHaveLength(1);
       expect(comments[0]).toContain(`[${children.find((c) => c.title === `Implement part 1 of ${key}`)!.identifier}](https://linear.app/acme/issue/`);
     }
-    // Per story: expand the ref, read it, create its sub-issues in one batch, comment.
+    // Per story: expand the ref, create its sub-issues in one batch, comment; the three stories
+    // are read together in one request, and their team's context once for creating sub-issues.
     expect(linear.count("ExpandIssue")).toBe(3);
-    expect(linear.count("Story")).toBe(3);
+    expect(linear.count("Stories")).toBe(1);
+    expect(linear.count("Story")).toBe(0);
+    expect(linear.count("TeamContext")).toBe(1);
     expect(linear.count("CreateIssues")).toBe(3);
     expect(linear.count("CreateComment")).toBe(3);
     expect(claude.asked.sort()).toEqual(["ENG-1", "ENG-2", "ENG-3"]);

@@ -44,7 +44,8 @@ export function storiesOf(key: string, count: number): StoriesAnswer {
   };
 }
 
-function stepsOf(key: string, count: number): Answer {
+/** An answer of `count` chained steps for the story `key`. */
+export function stepsOf(key: string, count: number): Answer {
   const subtasks = Array.from({ length: count }, (_, i) => ({
     title: `Implement part ${i + 1} of ${key}`,
     description: `Change the ${key} code path, part ${i + 1}.\n\n**How to verify:** the part ${i + 1} test passes.`,

@@ -212,7 +212,23 @@ export class FakeTracker implements Tracker {
 
   async getStory(ref: TrackerRef): Promise<TrackerStory> {
     await this.call("getStory", ref.key);
-    const story = this.find(ref.key);
+    return this.trackerStory(this.find(ref.key));
+  }
+
+  /** Like Linear: one request per 50 stories. */
+  async readStories(items: readonly TrackerItemSummary[]): Promise<TrackerStory[]> {
+    const stories: TrackerStory[] = [];
+    for (let start = 0; start < items.length; start += 50) {
+      await this.call("readStories");
+      for (const item of items.slice(start, start + 50)) {
+        const story = [...this.stories.values()].find((candidate) => candidate.id === item.id);
+        if (story) stories.push(this.trackerStory(story));
+      }
+    }
+    return stories;
+  }
+
+  private trackerStory(story: FakeStory): TrackerStory {
     const parent = story.parentKey ? this.epics.get(story.parentKey) : undefined;
     return {
       ...this.summary(story),

@@ -316,6 +316,8 @@ export class JiraSite {
 
   /** GET /rest/api/3/search/jql, paged by an opaque nextPageToken (here: the offset). */
   private search(query: URLSearchParams): Reply {
+    const byIds = /^id in \(([\d,\s]+)\)$/i.exec(query.get("jql")?.trim() ?? "");
+    if (byIds?.[1]) return this.searchByIds(byIds[1].split(",").map((id) => id.trim()), query);
     const selected = this.select(query.get("jql"));
     if (!Array.isArray(selected)) return selected;
     const start = Number(query.get("nextPageToken") ?? 0);
@@ -332,6 +334,18 @@ export class JiraSite {
         })),
         ...(isLast ? {} : { nextPageToken: String(start + size) }),
         isLast,
+      },
+    };
+  }
+
+  /** `id in (…)`: the issues that exist, with their field names when asked (expand=names). */
+  private searchByIds(ids: string[], query: URLSearchParams): Reply {
+    const issues = ids.map((id) => [...this.issues.values()].find((issue) => issue.id === id)).filter((issue) => issue !== undefined);
+    return {
+      body: {
+        issues: issues.map((issue) => ({ id: issue.id, key: issue.key, self: `${JIRA_BASE_URL}/rest/api/3/issue/${issue.id}`, fields: this.fieldsOf(issue, query.get("fields")) })),
+        ...(query.get("expand")?.split(",").includes("names") ? { names: FIELD_NAMES } : {}),
+        isLast: true,
       },
     };
   }

@@ -318,24 +318,27 @@ export class LinearWorkspace {
     };
   }
 
+  /** An issue as the Story and Stories queries read it, with its first `children` sub-issues. */
+  private storyNode(issue: LinearIssue, children: number) {
+    const parent = issue.parentId ? this.find(issue.parentId) : null;
+    const all = [...this.issues.values()].filter((c) => c.parentId === issue.id);
+    return {
+      ...this.issueFields(issue),
+      estimate: issue.estimate,
+      parent: parent ? { id: parent.id, identifier: parent.identifier, title: parent.title, url: this.url(parent) } : null,
+      project: null,
+      team: TEAM,
+      children: { nodes: all.slice(0, children).map((c) => this.child(c)), pageInfo: { hasNextPage: all.length > children, endCursor: all.length > children ? "more" : null } },
+    };
+  }
+
   private answer(operation: string, v: Record<string, any>): unknown {
     switch (operation) {
-      case "Story": {
-        const issue = this.find(v.id);
-        const parent = issue.parentId ? this.find(issue.parentId) : null;
-        const children = [...this.issues.values()].filter((c) => c.parentId === issue.id);
-        return {
-          issue: {
-            ...this.issueFields(issue),
-            estimate: issue.estimate,
-            parent: parent ? { id: parent.id, identifier: parent.identifier, title: parent.title, url: this.url(parent) } : null,
-            project: null,
-            team: TEAM,
-            children: { nodes: children.map((c) => this.child(c)), pageInfo: { hasNextPage: false, endCursor: null } },
-          },
-          issueLabels: { nodes: this.labelNodes(v.labelName) },
-        };
-      }
+      case "Story":
+        return { issue: this.storyNode(this.find(v.id), Number.POSITIVE_INFINITY), issueLabels: { nodes: this.labelNodes(v.labelName) } };
+      case "Stories":
+        // Linear's `id: { in }` filter: the issues that exist, at most `first`.
+        return { issues: { nodes: (v.ids as string[]).filter((id) => this.issues.has(id)).slice(0, v.first).map((id) => this.storyNode(this.issues.get(id)!, 10)) } };
       case "ExpandIssue": {
         const issue = this.find(v.id);
         const { nodes, pageInfo } = page([...this.issues.values()].filter((c) => c.parentId === issue.id), v.first, v.after);

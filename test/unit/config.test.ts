@@ -69,6 +69,13 @@ describe("configuration", () => {
     expect(describeIntegrations(config).anthropic).toBe("on (claude-sonnet-5-5, effort medium)");
   });
 
+  it("shares MODEL_CONCURRENCY model calls across processes, RUN_CONCURRENCY of them unless set", () => {
+    expect(parseConfig({ RUN_CONCURRENCY: "6" }).modelConcurrency).toBe(6);
+    expect(parseConfig({ RUN_CONCURRENCY: "6", MODEL_CONCURRENCY: "20" }).modelConcurrency).toBe(20);
+    // A process that only answers HTTP still makes a CLI's call when asked.
+    expect(parseConfig({ RUN_CONCURRENCY: "0" }).modelConcurrency).toBe(1);
+  });
+
   it("treats an empty value as unset", () => {
     expect(parseConfig({ PORT: "", LINEAR_API_KEY: "" })).toMatchObject({ port: 3000, trackers: { linear: null } });
   });
@@ -80,6 +87,7 @@ describe("configuration", () => {
     [{ DATABASE_URL: "mysql://x" }, "DATABASE_URL", "DATABASE_URL must be a postgres:// or postgresql:// URL"],
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL", "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent"],
     [{ RUN_CONCURRENCY: "65" }, "RUN_CONCURRENCY", "RUN_CONCURRENCY must be an integer from 0 to 64"],
+    [{ MODEL_CONCURRENCY: "0" }, "MODEL_CONCURRENCY", "MODEL_CONCURRENCY must be an integer from 1 to 256"],
     [{ DEFAULT_TRACKER: "trello" }, "DEFAULT_TRACKER", "DEFAULT_TRACKER must be linear or jira"],
     [{ JIRA_EMAIL: "not-an-email" }, "JIRA_EMAIL", "JIRA_EMAIL must be an email address"],
     [{ ANTHROPIC_EFFORT: "max" }, "ANTHROPIC_EFFORT", "ANTHROPIC_EFFORT must be one of low, medium, high"],

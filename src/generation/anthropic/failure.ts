@@ -17,6 +17,8 @@ const NON_CLEARING_429 = new Set(["enforced_spend_limit_reached", "contract_spen
 export interface Failure {
   readonly retryable: boolean;
   readonly retryAfterMs: number | undefined;
+  /** Refused for load (429 rate limit, 529 overloaded): the shared call budget shrinks. */
+  readonly refusedForLoad?: boolean;
   /** The typed error to throw if this is the last attempt. */
   readonly toError: (attempts: number) => AppError;
   readonly log: Record<string, unknown>;
@@ -60,10 +62,10 @@ export function classifyFailure(error: unknown, timedOut: boolean, timeoutMs: nu
     return { retryable: false, retryAfterMs: undefined, toError: () => new SpendLimitReached({ ...details, errorCode, cause: error }), log };
   }
   if (status === 429) {
-    return { retryable: retryable(true), retryAfterMs, toError: (attempts) => new ModelRateLimited({ ...details, retryAfterMs, attempts, cause: error }), log };
+    return { retryable: retryable(true), retryAfterMs, refusedForLoad: true, toError: (attempts) => new ModelRateLimited({ ...details, retryAfterMs, attempts, cause: error }), log };
   }
   if (status === 529) {
-    return { retryable: retryable(true), retryAfterMs, toError: (attempts) => new Overloaded({ ...details, retryAfterMs, attempts, cause: error }), log };
+    return { retryable: retryable(true), retryAfterMs, refusedForLoad: true, toError: (attempts) => new Overloaded({ ...details, retryAfterMs, attempts, cause: error }), log };
   }
   if (status >= 500 || status === 408) {
     const reason = error.apiMessage ?? `HTTP ${status}`;

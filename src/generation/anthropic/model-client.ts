@@ -2,6 +2,7 @@
 // request, sent with our timeout and retries, the answer mapped back, the tokens priced.
 
 import { sleep } from "../../async/sleep.ts";
+import type { CallBudget } from "../../budget/call-budget.ts";
 import type { AnthropicConfig } from "../../config/config.ts";
 import type { Logger } from "../../log/logger.ts";
 import type { ModelClient } from "../model-client.ts";
@@ -21,6 +22,11 @@ export interface AnthropicModelClientDeps {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Injected so tests choose the jitter; default Math.random. */
   readonly random?: () => number;
+  /**
+   * The model calls in flight across every process sharing the database (MODEL_CONCURRENCY),
+   * shrinking on 429/529; unset (the CLI on a story file, the eval): calls are not limited here.
+   */
+  readonly budget?: CallBudget;
 }
 
 /**
@@ -38,6 +44,7 @@ export function createAnthropicModelClient(config: AnthropicConfig, deps: Anthro
     retry: { ...DEFAULT_MODEL_RETRY_POLICY, ...deps.retry },
     sleep: deps.sleep ?? sleep,
     random: deps.random ?? Math.random,
+    budget: deps.budget,
   };
 
   return {

@@ -2,10 +2,13 @@
 // backoff and full jitter for what may clear by itself (429, 529, other 5xx, 408, connection
 // failures, timeouts), waiting exactly what `retry-after` says when it is there.
 // https://docs.anthropic.com/en/api/errors — the SDK's own retries are off (client.ts).
+// Each attempt holds a slot of the shared call budget, when there is one, and tells it how the
+// attempt went: a 429 or 529 shrinks the budget and pauses every process for the retry-after.
 
+import type { CallBudget, CallOutcome } from "../../budget/call-budget.ts";
 import type { Logger } from "../../log/logger.ts";
 import type { AnthropicClient } from "./client.ts";
-import { classifyFailure } from "./failure.ts";
+import { classifyFailure, type Failure } from "./failure.ts";
 import type { MessagesRequest } from "./messages-request.ts";
 import type { SentMessage } from "./messages-response.ts";
 
@@ -30,6 +33,12 @@ export interface SendDeps {
   readonly sleep: (ms: number) => Promise<void>;
   /** In [0, 1), for the jitter. */
   readonly random: () => number;
+  /** The model calls in flight across every process; unset: this client alone decides. */
+  readonly budget?: CallBudget | undefined;
+}
+
+function outcomeOf(failure: Failure | null): CallOutcome {
+  return failure?.refusedForLoad ? { kind: "refused", retryAfterMs: failure.retryAfterMs } : { kind: "failed" };
 }
 
 function backoffMs(attempt: number, policy: ModelRetryPolicy, random: () => number): number {
@@ -41,13 +50,20 @@ function backoffMs(attempt: number, policy: ModelRetryPolicy, random: () => numb
 export async function sendMessage(request: MessagesRequest, deps: SendDeps): Promise<SentMessage> {
   const { client, logger, timeoutMs, retry } = deps;
   for (let attempt = 1; ; attempt += 1) {
+    // Waiting for a slot is not part of the call's time.
+    const slot = await deps.budget?.acquire();
     const controller = new AbortController();
     // Our own timer covers the whole call, body included; the SDK's covers only the fetch.
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
-      return await client.messages.create(request, { maxRetries: 0, timeout: timeoutMs, signal: controller.signal });
+      const message = await client.messages.create(request, { maxRetries: 0, timeout: timeoutMs, signal: controller.signal });
+      clearTimeout(timer);
+      await slot?.release({ kind: "ok" });
+      return message;
     } catch (error) {
       const failure = classifyFailure(error, controller.signal.aborted, timeoutMs);
+      clearTimeout(timer);
+      await slot?.release(outcomeOf(failure));
       if (!failure) throw error;
       const last = attempt >= retry.maxAttempts;
       const waitTooLong = failure.retryAfterMs !== undefined && failure.retryAfterMs > retry.maxRetryAfterMs;

@@ -9,7 +9,7 @@ import type { TrackerChild, TrackerRef, TrackerStory } from "../types.ts";
 import { adfToMarkdown } from "./adf-to-markdown.ts";
 import type { JiraCall } from "./call.ts";
 import { readAcceptanceCriteria, readStoryPoints } from "./custom-fields.ts";
-import { jiraChild, jiraIssue, searchPage, type JiraChild } from "./schemas.ts";
+import { jiraChild, jiraIssue, searchPage, type JiraChild, type JiraIssue } from "./schemas.ts";
 
 export const CHILD_FIELDS = ["summary", "description", "labels", "status", "assignee"];
 const SEARCH_PAGE_SIZE = 100;
@@ -35,31 +35,36 @@ export async function readJiraStory(deps: JiraReadDeps, ref: TrackerRef): Promis
     jiraIssue,
     { action: `read ${ref.key}`, permission: "Browse projects", notFoundKey: ref.key },
   );
+  const isEpic = isJiraEpic(issue.fields.issuetype);
+  const children = issue.fields.subtasks.length > 0 || isEpic ? await readChildren(deps, issue.key) : [];
+  return toTrackerStory(deps.baseUrl, issue, issue.names, children);
+}
+
+/** A Jira issue read with `*navigable` fields, its field names (expand=names) and its children. */
+export function toTrackerStory(baseUrl: string, issue: JiraIssue, names: JiraIssue["names"], children: readonly JiraChild[]): TrackerStory {
   const { fields } = issue;
-  const isEpic = isJiraEpic(fields.issuetype);
-  const children = fields.subtasks.length > 0 || isEpic ? await readChildren(deps, issue.key) : [];
   return {
     tracker: "jira",
     id: issue.id,
     key: issue.key,
     title: fields.summary,
-    url: browseUrl(deps.baseUrl, issue.key),
+    url: browseUrl(baseUrl, issue.key),
     description: adfToMarkdown(fields.description),
-    acceptanceCriteria: readAcceptanceCriteria(fields, issue.names),
+    acceptanceCriteria: readAcceptanceCriteria(fields, names),
     labels: fields.labels,
-    estimate: readStoryPoints(fields, issue.names),
+    estimate: readStoryPoints(fields, names),
     parent: fields.parent
       ? {
           id: fields.parent.id,
           key: fields.parent.key,
           title: fields.parent.fields?.summary ?? fields.parent.key,
-          url: browseUrl(deps.baseUrl, fields.parent.key),
+          url: browseUrl(baseUrl, fields.parent.key),
         }
       : null,
-    children: children.map((child) => toTrackerChild(deps.baseUrl, child)),
+    children: children.map((child) => toTrackerChild(baseUrl, child)),
     team: { id: fields.project.id, key: fields.project.key, name: fields.project.name },
     closed: fields.status.statusCategory.key === "done",
-    isEpic,
+    isEpic: isJiraEpic(fields.issuetype),
   };
 }
 

@@ -16,6 +16,7 @@ import { linkLinearBlocks } from "./link-blocks.ts";
 import { addLabelMutation, createCommentMutation, removeLabelMutation, teamsQuery } from "./queries.ts";
 import { readLinearEpic } from "./read-epic.ts";
 import { readLinearStory } from "./read-story.ts";
+import { readLinearStories } from "./read-stories.ts";
 import { addLabelAnswer, createCommentAnswer, removeLabelAnswer, teamsAnswer } from "./schemas.ts";
 import { createTeamSetups } from "./team-setup.ts";
 import { TRACKER_REQUEST_TIMEOUT_MS } from "../support/request-timeout.ts";
@@ -54,6 +55,8 @@ export function createLinearTracker(deps: LinearTrackerDeps): Tracker {
     name: "linear",
 
     getStory: (ref) => readLinearStory({ call, teams }, ref),
+
+    readStories: (items) => readLinearStories({ call }, items),
 
     async listTeams() {
       const answer = await call(teamsQuery, {}, teamsAnswer, { action: "list the teams" });

@@ -5,9 +5,9 @@
 // Connection sizes are kept small: Linear prices a query by its nested connection sizes and
 // refuses one that is too complex (https://linear.app/developers/rate-limiting).
 
-/** What a child issue tells: enough to see the bot's marker, its state, assignee and edits. */
-const childFields = /* GraphQL */ `
-  fragment ChildFields on Issue {
+/** What a child issue tells besides its labels: its marker line, state, assignee and edits. */
+const childCoreFields = /* GraphQL */ `
+  fragment ChildCoreFields on Issue {
     id
     identifier
     title
@@ -15,9 +15,17 @@ const childFields = /* GraphQL */ `
     description
     state { name type }
     assignee { id }
-    labels(first: 20) { nodes { name } }
     children(first: 1) { nodes { id } }
   }
+`;
+
+/** What a child issue tells: enough to see the bot's marker, its state, assignee and edits. */
+const childFields = /* GraphQL */ `
+  fragment ChildFields on Issue {
+    ...ChildCoreFields
+    labels(first: 20) { nodes { name } }
+  }
+  ${childCoreFields}
 `;
 
 /** One page of child issues (sub-issues, or a project's issues), each read with ChildFields. */
@@ -38,6 +46,20 @@ const teamContextFields = /* GraphQL */ `
   }
 `;
 
+/** What a story tells besides its labels, team and sub-issues (sized per query). */
+const storyFields = /* GraphQL */ `
+  fragment StoryFields on Issue {
+    id
+    identifier
+    title
+    description
+    url
+    estimate
+    state { name type }
+    parent { id identifier title url }
+  }
+`;
+
 /** Labels with a given name: workspace labels and team labels of every team (picked per team). */
 const labelsNamed = /* GraphQL */ `
   issueLabels(first: 50, filter: { name: { eqIgnoreCase: $labelName } }) {
@@ -48,15 +70,8 @@ const labelsNamed = /* GraphQL */ `
 export const storyQuery = /* GraphQL */ `
   query Story($id: String!, $labelName: String!) {
     issue(id: $id) {
-      id
-      identifier
-      title
-      description
-      url
-      estimate
-      state { name type }
+      ...StoryFields
       labels(first: 50) { nodes { name } }
-      parent { id identifier title url }
       project { id name }
       team { ...TeamContextFields }
       children(first: 50) {
@@ -65,6 +80,7 @@ export const storyQuery = /* GraphQL */ `
     }
     ${labelsNamed}
   }
+  ${storyFields}
   ${childFields}
   ${teamContextFields}
 `;
@@ -354,4 +370,32 @@ export const teamsQuery = /* GraphQL */ `
       nodes { key name }
     }
   }
+`;
+
+/**
+ * Up to 50 stories in one request, for a run's resolve step (readStories). Linear prices a query
+ * by its nested connection sizes and refuses one above its single-query limit (about 10,000
+ * points), so the connections are smaller than storyQuery's: ten sub-issues per story, and of each
+ * sub-issue's labels only the bot's (all the marker check needs). A story with more sub-issues is
+ * read again alone when its turn comes (children.pageInfo.hasNextPage).
+ */
+export const storiesQuery = /* GraphQL */ `
+  query Stories($ids: [ID!]!, $first: Int!, $labelName: String!) {
+    issues(first: $first, filter: { id: { in: $ids } }) {
+      nodes {
+        ...StoryFields
+        labels(first: 20) { nodes { name } }
+        team { id key name }
+        children(first: 10) {
+          nodes {
+            ...ChildCoreFields
+            labels(first: 1, filter: { name: { eqIgnoreCase: $labelName } }) { nodes { name } }
+          }
+          pageInfo { hasNextPage endCursor }
+        }
+      }
+    }
+  }
+  ${storyFields}
+  ${childCoreFields}
 `;

@@ -7,7 +7,7 @@ import { BOT_LABEL, inspectChild } from "../marker.ts";
 import type { TrackerChild, TrackerRef, TrackerStory } from "../types.ts";
 import type { LinearCall } from "./graphql.ts";
 import { storyChildrenQuery, storyQuery } from "./queries.ts";
-import { storyAnswer, storyChildrenAnswer, type LinearChild } from "./schemas.ts";
+import { storyAnswer, storyChildrenAnswer, type LinearChild, type StoriesAnswer } from "./schemas.ts";
 import type { TeamSetups } from "./team-setup.ts";
 
 /** State types a sub-issue is created in; anything past them means a person moved it on. */
@@ -39,6 +39,11 @@ export async function readLinearStory(
     page = more.issue.children.pageInfo;
   }
 
+  return toTrackerStory(issue, children);
+}
+
+/** A Linear issue, as a Story or Stories query reads it, with all its sub-issues. */
+export function toTrackerStory(issue: StoriesAnswer["issues"]["nodes"][number], children: readonly LinearChild[]): TrackerStory {
   const labels = issue.labels.nodes.map((label) => label.name);
   return {
     tracker: "linear",

@@ -55,6 +55,15 @@ export const storyAnswer = z.object({
 });
 export type StoryAnswer = z.infer<typeof storyAnswer>;
 
+export const storiesAnswer = z.object({
+  issues: z.object({
+    nodes: z.array(
+      storyAnswer.shape.issue.omit({ project: true, team: true }).extend({ team: z.object({ id: z.string(), key: z.string(), name: z.string() }) }),
+    ),
+  }),
+});
+export type StoriesAnswer = z.infer<typeof storiesAnswer>;
+
 export const storyChildrenAnswer = z.object({ issue: z.object({ children: childConnection }) });
 
 export const expandIssueAnswer = z.object({

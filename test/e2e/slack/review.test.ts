@@ -142,9 +142,12 @@ describe("review mode", () => {
     });
     expect(tracker.stories.get("ENG-1")!.children).toHaveLength(0);
     await waitFor(
-      async () => slack.callsOf("chat.update").some((call) => call.args.ts === eng1.result!.ts && textOf(call.args.blocks).includes("Discarded in review")),
+      async () => {
+        const last = slack.callsOf("chat.update").filter((call) => call.args.ts === eng1.result!.ts).at(-1);
+        return last !== undefined && textOf(last.args.blocks).includes("Discarded in review") && textOf(last.args.blocks).includes(":wastebasket: Discard chosen");
+      },
       5_000,
-      "the discarded reply",
+      "the discarded reply, with who decided (edits of the channel are paced)",
     );
     expect(textOf(slack.callsOf("chat.update").filter((call) => call.args.ts === eng1.result!.ts).at(-1)!.args.blocks)).toContain(
       ":wastebasket: Discard chosen by <@U0ADMIN>",

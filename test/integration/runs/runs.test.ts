@@ -38,6 +38,47 @@ async function start(runs: RunService, keys: string[], options = {}): Promise<{ 
   return result;
 }
 
+describe("reading stories", () => {
+  it("reads a run's stories in one request per 50 at resolve, and each story's step does not read its story again", async () => {
+    const keys = Array.from({ length: 60 }, (_, i) => `ENG-${i + 1}`);
+    tracker.addEpic("ENG-EPIC", keys);
+    const runs = await service({ env: { EPIC_STORY_LIMIT: "60" } });
+    const { runId } = await start(runs, ["ENG-EPIC"]);
+    expect(await waitForRun(db, runId)).toBe("COMPLETED");
+
+    expect(tracker.countCalls("readStories")).toBe(2);
+    expect(tracker.countCalls("getStory")).toBe(0);
+    // Per fresh story: batch create and comment, and one request for its dependency links (the
+    // fake model's subtasks depend on each other); plus the expansion and 1 per 50 for reading.
+    expect(tracker.calls.length).toBe(1 + 2 + 60 * 3);
+    expect(tracker.countCalls("linkBlocks")).toBe(60);
+  });
+
+  it("a run of one story leaves it to its step's read", async () => {
+    tracker.addStory("ENG-1");
+    const runs = await service();
+    const { runId } = await start(runs, ["ENG-1"]);
+    expect(await waitForRun(db, runId)).toBe("COMPLETED");
+    expect(tracker.calls.map((call) => call.method)).toEqual(["expand", "getStory", "createSubtasks", "linkBlocks", "comment"]);
+  });
+
+  it("a story whose read-ahead is older than a few minutes is read again by its step", async () => {
+    tracker.addStory("ENG-1");
+    const runs = await service();
+    // The snapshot a resolve would have kept, long ago; the tracker has moved on since.
+    const story = await tracker.getStory(linearRef("ENG-1"));
+    tracker.stories.get("ENG-1")!.title = "Renamed in the tracker";
+    await db.prisma.story.create({
+      data: { tracker: "LINEAR", trackerId: story.id, key: "ENG-1", title: story.title, snapshot: JSON.parse(JSON.stringify({ v: 1, story })), snapshotAt: new Date(Date.now() - 10 * 60_000) },
+    });
+    // A run of one story makes no batch read: the old snapshot stays as it was.
+    const { runId } = await start(runs, ["ENG-1"]);
+    expect(await waitForRun(db, runId)).toBe("COMPLETED");
+    expect(tracker.countCalls("getStory", "ENG-1")).toBe(2);
+    expect((await db.prisma.story.findFirstOrThrow({ where: { key: "ENG-1" } })).title).toBe("Renamed in the tracker");
+  });
+});
+
 describe("a run", () => {
   it("takes three stories to subtasks in the tracker and records every step", async () => {
     for (const key of ["ENG-1", "ENG-2", "ENG-3"]) tracker.addStory(key);
@@ -68,9 +109,10 @@ describe("a run", () => {
       expect(story.comments).toHaveLength(1);
       expect(story.comments[0]).toContain(`created 3 subtasks (run \`${runId}\`)`);
       expect(story.comments[0]).toContain(`[${subtasks[0]!.trackerKey}](${subtasks[0]!.trackerUrl}) ST1`);
-      // read + create + comment: three tracker requests per story
-      expect(tracker.calls.filter((c) => c.key === runStory.story.key && c.method !== "expand").map((c) => c.method)).toEqual(["getStory", "createSubtasks", "comment"]);
+      // The story was read with the others at resolve: batch create + comment are its own requests.
+      expect(tracker.calls.filter((c) => c.key === runStory.story.key && c.method !== "expand").map((c) => c.method)).toEqual(["createSubtasks", "comment"]);
     }
+    expect(tracker.countCalls("readStories")).toBe(1);
     // The event follows the database update that finished the run.
     await waitFor(async () => completed.length > 0, 5_000, "the completion event");
     expect(completed).toHaveLength(1);

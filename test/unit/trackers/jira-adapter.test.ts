@@ -71,6 +71,29 @@ function bodyOf(call: string, index = 0): any {
   return api.requests.filter((request) => `${request.method} ${request.path}` === call)[index]?.body;
 }
 
+describe("Jira: reading a run's stories ahead", () => {
+  it("reads them with one JQL search with their field names, and leaves a story with sub-tasks to its own read", async () => {
+    const { names, ...fresh } = storyWithoutChildren();
+    const withChildren = { ...fixture("jira/issue-PROJ-42.json"), id: "10043", key: "PROJ-43", names: undefined };
+    api.route("GET", SEARCH, json({ issues: [fresh, withChildren], names, isLast: true }));
+
+    const stories = await tracker.readStories!([
+      { id: "10042", key: "PROJ-42", title: "", url: "" },
+      { id: "10043", key: "PROJ-43", title: "", url: "" },
+    ]);
+
+    expect(api.calls()).toEqual([`GET ${SEARCH}`]);
+    expect(Object.fromEntries(api.requests[0]!.query)).toEqual({ jql: "id in (10042,10043)", fields: "*navigable", expand: "names", maxResults: "100" });
+    // The same story as getStory reads it, acceptance criteria and story points included (found by field name).
+    expect(stories).toEqual([await readStory()]);
+  });
+
+  it("does not put an id that is not Jira's numeric id into JQL", async () => {
+    expect(await tracker.readStories!([{ id: "1) OR (project = SECRET", key: "X-1", title: "", url: "" }])).toEqual([]);
+    expect(api.calls()).toEqual([]);
+  });
+});
+
 describe("Jira: reading a story", () => {
   it("reads the story with its field names, then its children page by page", async () => {
     api.route("GET", ISSUE, json(fixture("jira/issue-PROJ-42.json")));

@@ -60,6 +60,39 @@ async function readStory(): Promise<TrackerStory> {
   return tracker.getStory(ref("ENG-123"));
 }
 
+describe("Linear: reading a run's stories ahead", () => {
+  const issue = fixture("linear/story-ENG-123.json").data.issue;
+  const nodeFor = (n: number, moreChildren = false) => ({
+    ...issue,
+    id: `id-${n}`,
+    identifier: `ENG-${n}`,
+    team: { id: issue.team.id, key: issue.team.key, name: issue.team.name },
+    children: { ...issue.children, pageInfo: { hasNextPage: moreChildren, endCursor: moreChildren ? "c1" : null } },
+  });
+  const items = Array.from({ length: 60 }, (_, i) => ({ id: `id-${i + 1}`, key: `ENG-${i + 1}`, title: "", url: "" }));
+
+  it("reads 50 stories per request, and leaves a story whose sub-issues do not all fit to its own read", async () => {
+    api.graphql(
+      "Stories",
+      data({ data: { issues: { nodes: items.slice(0, 50).map((item, i) => nodeFor(i + 1, i === 2)) } } }),
+      data({ data: { issues: { nodes: items.slice(50).map((item, i) => nodeFor(51 + i)) } } }),
+    );
+
+    const stories = await tracker.readStories!(items);
+
+    expect(api.operations()).toEqual(["Stories", "Stories"]);
+    expect(api.variablesOf("Stories").map((v) => [v.first, (v.ids as string[]).length, v.labelName])).toEqual([
+      [50, 50, "subtasks-bot"],
+      [10, 10, "subtasks-bot"],
+    ]);
+    expect(stories).toHaveLength(59);
+    expect(stories.map((story) => story.key)).not.toContain("ENG-3");
+    const single = await readStory();
+    // The same story as getStory reads it, but for the team context a batch does not carry.
+    expect(stories.find((story) => story.id === "id-1")).toEqual({ ...single, id: "id-1", key: "ENG-1" });
+  });
+});
+
 describe("Linear: reading a story", () => {
   it("reads a story with one request: text, labels, estimate, parent, team and children", async () => {
     const story = await readStory();

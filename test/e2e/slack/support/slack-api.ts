@@ -1,7 +1,10 @@
 // Slack's Web API and response_url behind nock. Every Web API call is recorded with its
 // arguments (the client sends them form-encoded; blocks arrive as JSON and are parsed back), and
 // answered like Slack would: ts values increase, channel names resolve to ids. A test can queue
-// a different answer for the next call of a method (an error, or a 429 with Retry-After).
+// a different answer for the next call of a method (an error, or a 429 with Retry-After), or
+// have it enforce Slack's pace of messages per channel (about one per second, short bursts
+// allowed; https://docs.slack.dev/apis/web-api/rate-limits): a post or an update over it is
+// answered 429 `ratelimited` with Retry-After, as Slack does.
 import nock from "nock";
 
 export const SLACK_API_URL = "https://slack.test/api/";
@@ -34,6 +37,10 @@ export interface PlayedSlack {
   callsOf(method: string): SlackCall[];
   /** The replies posted in a thread, in order. */
   repliesIn(threadTs: string): SlackCall[];
+  /** The stories with a reply in the thread (a reply may show several), by key. */
+  storiesRepliedIn(threadTs: string): Set<string>;
+  /** Calls answered 429. */
+  rateLimited(): number;
   /** Answers the next call(s) of `method` with these, in order, before the default answers. */
   next(method: string, ...answers: SlackAnswer[]): void;
   /** users.info answers is_admin for these users. */
@@ -50,7 +57,32 @@ function parseForm(text: string): Record<string, any> {
   return args;
 }
 
-export function playSlack(): PlayedSlack {
+export interface SlackPlayOptions {
+  /** Enforce Slack's message pace per channel: tokens refilled at perSecond, at most burst. */
+  readonly channelLimit?: { readonly perSecond: number; readonly burst: number };
+}
+
+const PACED_METHODS = new Set(["chat.postMessage", "chat.update"]);
+
+/** A bucket of `burst` messages per channel, refilled at `perSecond`; null: over the limit, wait this many seconds. */
+function channelLimiter(limit: { perSecond: number; burst: number }): (channel: string) => number | null {
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  return (channel) => {
+    const now = performance.now();
+    const bucket = buckets.get(channel) ?? { tokens: limit.burst, at: now };
+    bucket.tokens = Math.min(limit.burst, bucket.tokens + ((now - bucket.at) / 1000) * limit.perSecond);
+    bucket.at = now;
+    buckets.set(channel, bucket);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return null;
+    }
+    return Math.max(1, Math.ceil((1 - bucket.tokens) / limit.perSecond));
+  };
+}
+
+export function playSlack(options: SlackPlayOptions = {}): PlayedSlack {
+  const overLimit = options.channelLimit ? channelLimiter(options.channelLimit) : null;
   const calls: SlackCall[] = [];
   const responses: ResponseUrlPost[] = [];
   const queued = new Map<string, SlackAnswer[]>();
@@ -79,7 +111,9 @@ export function playSlack(): PlayedSlack {
   api.intercept(/^\/api\/[\w.]+$/, "POST").reply(async function (request: Request) {
     const method = new URL(request.url).pathname.replace(/^\/api\//, "");
     const args = parseForm(await request.clone().text());
-    const answer = queued.get(method)?.shift();
+    const retryAfter = overLimit && PACED_METHODS.has(method) ? overLimit(channelId(String(args.channel))) : null;
+    const answer: SlackAnswer | undefined =
+      retryAfter !== null ? { status: 429, headers: { "retry-after": String(retryAfter) }, body: { ok: false, error: "ratelimited" } } : queued.get(method)?.shift();
     const status = answer?.status ?? 200;
     const call: SlackCall = { method, args, at: Date.now(), status };
     calls.push(call);
@@ -103,7 +137,14 @@ export function playSlack(): PlayedSlack {
     responses,
     admins,
     callsOf: (method) => calls.filter((call) => call.method === method),
-    repliesIn: (threadTs) => calls.filter((call) => call.method === "chat.postMessage" && call.args.thread_ts === threadTs),
+    repliesIn: (threadTs) => calls.filter((call) => call.method === "chat.postMessage" && call.args.thread_ts === threadTs && call.status === 200),
+    storiesRepliedIn: (threadTs) =>
+      new Set(
+        calls
+          .filter((call) => call.method === "chat.postMessage" && call.args.thread_ts === threadTs && call.status === 200)
+          .flatMap((call) => [...String(call.args.text).matchAll(/^([A-Z][A-Z0-9]*-\d+):/gm)].map((match) => match[1]!)),
+      ),
+    rateLimited: () => calls.filter((call) => call.status === 429).length,
     next(method, ...answers) {
       queued.set(method, [...(queued.get(method) ?? []), ...answers]);
     },

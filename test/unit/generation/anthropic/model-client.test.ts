@@ -3,6 +3,7 @@
 
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { CallBudget } from "../../../../src/budget/call-budget.ts";
 import { GenerationRejected, ModelRateLimited, Overloaded, ProviderUnavailable, SpendLimitReached, Timeout } from "../../../../src/generation/anthropic/errors.ts";
 import { createAnthropicModelClient, type AnthropicModelClientDeps } from "../../../../src/generation/anthropic/model-client.ts";
 import { toStructuredOutputSchema } from "../../../../src/generation/anthropic/structured-output-schema.ts";
@@ -162,6 +163,30 @@ describe("the Anthropic model client", () => {
     expect((error as ModelRateLimited).retryAfterMs).toBe(3_600_000);
     expect(error.message).toContain(REQUEST_ID);
     expect(sleeps).toEqual([]);
+  });
+
+  it("holds a slot of the call budget for each attempt and tells it which were refused for load", async () => {
+    playApi(fail(429, "error-rate-limit.json", { "retry-after": "7" }), fail(529, "error-overloaded.json"), fail(401, "error-authentication.json"));
+    const events: string[] = [];
+    const budget: CallBudget = {
+      async acquire() {
+        events.push("acquire");
+        return { release: async (outcome) => void events.push(JSON.stringify(outcome)) };
+      },
+      close: async () => undefined,
+    };
+    const { client } = anthropic({ budget });
+
+    await failureOf(client.complete(request));
+
+    expect(events).toEqual([
+      "acquire",
+      JSON.stringify({ kind: "refused", retryAfterMs: 7_000 }),
+      "acquire",
+      JSON.stringify({ kind: "refused" }),
+      "acquire",
+      JSON.stringify({ kind: "failed" }),
+    ]);
   });
 
   it("does not retry a 429 for a reached spend limit", async () => {

@@ -1,0 +1,198 @@
+// A CallBudget kept in PostgreSQL, so every process on the database shares it: a row per budget
+// (its AIMD limit and any pause a retry-after asked for) and a lease row per call in flight. A
+// lease expires unless its holder renews it, so the slots of a killed process come free within
+// one lease time. Times are the database's clock, the one clock every process agrees on.
+//
+// One loop per process asks the database for slots in its callers' order; it waits for a local
+// release, the end of a pause, or a short poll (a slot freed by another process), whichever
+// comes first.
+import { hostname } from "node:os";
+import type pg from "pg";
+import type { Logger } from "../log/logger.ts";
+import { afterRefusal, afterSuccess, slotsOf, type AimdState } from "./aimd.ts";
+import type { CallBudget, CallOutcome, CallSlot } from "./call-budget.ts";
+
+export interface PgCallBudgetOptions {
+  readonly pool: pg.Pool;
+  /** Which budget: "anthropic", or a tracker workspace such as "linear:<organization>". */
+  readonly name: string;
+  /** The most calls in flight across every process (the AIMD limit never grows above it). */
+  readonly ceiling: number;
+  readonly logger: Logger;
+  /** How long a lease lives without renewal; default 30 s. Renewed every third of it. */
+  readonly leaseTtlMs?: number;
+  /** How often a waiting process asks again for a slot another process may have freed; default 100 ms. */
+  readonly pollMs?: number;
+}
+
+interface Attempt {
+  /** The lease taken, or null when the caller must wait `waitMs`. */
+  readonly lease: { id: string; acquiredAt: number } | null;
+  readonly waitMs: number;
+}
+
+interface Waiter {
+  resolve(slot: CallSlot): void;
+  reject(error: unknown): void;
+}
+
+const msOf = (column: string) => `(EXTRACT(EPOCH FROM ${column}) * 1000)::float8`;
+
+const SELECT_BUDGET = `SELECT "limit", ${msOf('"shrunkAt"')} AS "shrunkAt", ${msOf("clock_timestamp()")} AS now,
+  GREATEST(0, ${msOf('"pausedUntil"')} - ${msOf("clock_timestamp()")}) AS "pausedForMs"
+  FROM "CallBudget" WHERE name = $1 FOR UPDATE`;
+const INSERT_BUDGET = `INSERT INTO "CallBudget" (name, "limit") VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`;
+// The CTE's DELETE and the SELECT see one snapshot, hence the expiry filter in the count.
+const COUNT_LIVE_LEASES = `WITH expired AS (DELETE FROM "CallLease" WHERE budget = $1 AND "expiresAt" <= clock_timestamp())
+  SELECT count(*)::int AS held FROM "CallLease" WHERE budget = $1 AND "expiresAt" > clock_timestamp()`;
+const INSERT_LEASE = `INSERT INTO "CallLease" (id, budget, holder, "acquiredAt", "expiresAt")
+  VALUES (gen_random_uuid(), $1, $2, clock_timestamp(), clock_timestamp() + $3 * interval '1 millisecond')
+  RETURNING id, ${msOf('"acquiredAt"')} AS "acquiredAt"`;
+const DELETE_LEASE = `DELETE FROM "CallLease" WHERE id = $1`;
+const RENEW_LEASES = `UPDATE "CallLease" SET "expiresAt" = clock_timestamp() + $2 * interval '1 millisecond' WHERE id = ANY($1::uuid[])`;
+const UPDATE_BUDGET = `UPDATE "CallBudget" SET "limit" = $2, "shrunkAt" = to_timestamp($3 / 1000.0),
+  "pausedUntil" = GREATEST("pausedUntil", clock_timestamp() + $4 * interval '1 millisecond') WHERE name = $1`;
+
+interface BudgetRow {
+  limit: number;
+  shrunkAt: number | null;
+  now: number;
+  pausedForMs: number | null;
+}
+
+async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const result = await work(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** The budget's row, locked until the transaction ends; created at the ceiling when missing. */
+async function lockBudget(client: pg.PoolClient, name: string, ceiling: number): Promise<BudgetRow> {
+  const found = await client.query<BudgetRow>(SELECT_BUDGET, [name]);
+  if (found.rows[0]) return found.rows[0];
+  await client.query(INSERT_BUDGET, [name, ceiling]);
+  return (await client.query<BudgetRow>(SELECT_BUDGET, [name])).rows[0]!;
+}
+
+export function createPgCallBudget(options: PgCallBudgetOptions): CallBudget {
+  const { pool, name, ceiling, logger } = options;
+  const leaseTtlMs = options.leaseTtlMs ?? 30_000;
+  const pollMs = options.pollMs ?? 100;
+  const holder = `${hostname()}:${process.pid}`;
+  const held = new Set<string>();
+  const waiters: Waiter[] = [];
+  let pumping = false;
+  let wake: (() => void) | null = null;
+  let closed = false;
+  // The limit as last read: a success at the ceiling needs no write.
+  let lastLimit = ceiling;
+
+  const renewTimer = setInterval(() => {
+    if (held.size === 0) return;
+    pool.query(RENEW_LEASES, [[...held], leaseTtlMs]).catch((error: unknown) => logger.warn({ err: error, budget: name }, "call budget: leases not renewed"));
+  }, Math.max(1, Math.floor(leaseTtlMs / 3)));
+  renewTimer.unref();
+
+  async function tryAcquire(): Promise<Attempt> {
+    return inTransaction(pool, async (client) => {
+      const budget = await lockBudget(client, name, ceiling);
+      lastLimit = budget.limit;
+      if (budget.pausedForMs !== null && budget.pausedForMs > 0) return { lease: null, waitMs: budget.pausedForMs };
+      const { held: inFlight } = (await client.query<{ held: number }>(COUNT_LIVE_LEASES, [name])).rows[0]!;
+      if (inFlight >= slotsOf(budget, ceiling)) return { lease: null, waitMs: pollMs };
+      const lease = (await client.query<{ id: string; acquiredAt: number }>(INSERT_LEASE, [name, holder, leaseTtlMs])).rows[0]!;
+      return { lease, waitMs: 0 };
+    });
+  }
+
+  async function adjust(acquiredAt: number, outcome: CallOutcome): Promise<void> {
+    if (outcome.kind === "failed" || (outcome.kind === "ok" && lastLimit >= ceiling)) return;
+    await inTransaction(pool, async (client) => {
+      const budget = await lockBudget(client, name, ceiling);
+      const state: AimdState = { limit: budget.limit, shrunkAt: budget.shrunkAt };
+      const next = outcome.kind === "ok" ? afterSuccess(state, ceiling) : afterRefusal(state, acquiredAt, budget.now);
+      const pauseMs = outcome.kind === "refused" ? (outcome.retryAfterMs ?? 0) : 0;
+      await client.query(UPDATE_BUDGET, [name, next.limit, next.shrunkAt, pauseMs]);
+      lastLimit = next.limit;
+      if (next.limit < state.limit) logger.info({ budget: name, limit: next.limit, retryAfterMs: pauseMs }, "call budget shrunk after a refusal");
+    });
+  }
+
+  function slotFor(lease: { id: string; acquiredAt: number }): CallSlot {
+    held.add(lease.id);
+    let released = false;
+    return {
+      async release(outcome) {
+        if (released) return;
+        released = true;
+        held.delete(lease.id);
+        try {
+          await pool.query(DELETE_LEASE, [lease.id]);
+          await adjust(lease.acquiredAt, outcome);
+        } catch (error) {
+          // The lease expires by itself; the call's own result matters more than this bookkeeping.
+          logger.warn({ err: error, budget: name }, "call budget: slot not given back");
+        } finally {
+          wake?.();
+        }
+      },
+    };
+  }
+
+  function waitFor(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wake = null;
+        resolve();
+      }
+      wake = done;
+    });
+  }
+
+  async function pump(): Promise<void> {
+    if (pumping) return;
+    pumping = true;
+    try {
+      while (waiters.length > 0 && !closed) {
+        let attempt: Attempt;
+        try {
+          attempt = await tryAcquire();
+        } catch (error) {
+          waiters.shift()!.reject(error);
+          continue;
+        }
+        if (attempt.lease) waiters.shift()!.resolve(slotFor(attempt.lease));
+        else await waitFor(attempt.waitMs);
+      }
+    } finally {
+      pumping = false;
+    }
+  }
+
+  return {
+    acquire() {
+      if (closed) return Promise.reject(new Error(`call budget ${name} is closed`));
+      return new Promise<CallSlot>((resolve, reject) => {
+        waiters.push({ resolve, reject });
+        void pump();
+      });
+    },
+    async close() {
+      closed = true;
+      clearInterval(renewTimer);
+      for (const waiter of waiters.splice(0)) waiter.reject(new Error(`call budget ${name} is closed`));
+      wake?.();
+    },
+  };
+}
