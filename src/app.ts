@@ -30,6 +30,7 @@ export async function createApp(core: Core, options: AppOptions = {}): Promise<A
   const { config, logger } = core;
   const metrics = createMetrics();
   const migrations = await readMigrations();
+  core.access.warnIfOpen();
   // Parts that join the app: HTTP routes (mounted in order, each parsing its own body) and
   // background work started after the core and stopped before it.
   const routers: Router[] = [];
@@ -44,6 +45,7 @@ export async function createApp(core: Core, options: AppOptions = {}): Promise<A
       logger,
       runs: core.runs,
       trackers: core.trackers,
+      access: core.access,
       recordWithinMs: options.recordWithinMs,
     });
     if (slack.router) routers.push(slack.router);

@@ -3,6 +3,7 @@
 // from configuration. Every part can be injected (tests pass fakes; a bench passes its own
 // database). createApp (the HTTP service) and the CLI both build on it.
 import type { WebClient } from "@slack/web-api";
+import { AccessGuard } from "./access/guard.ts";
 import type { Config } from "./config/config.ts";
 import type { Database } from "./db/prisma.ts";
 import { openRuntimeDatabase } from "./db/runtime-database.ts";
@@ -37,6 +38,8 @@ export interface CoreDeps {
   readonly queueTiming?: Partial<QueueTiming>;
   readonly queue?: RunQueue;
   readonly storyRetry?: StoryRetryPolicy;
+  /** Default: the guard of the configured ACCESS_POLICY and REQUIRE_LINKED_IDENTITY. */
+  readonly access?: AccessGuard;
 }
 
 export interface Core {
@@ -52,6 +55,8 @@ export interface Core {
   /** The teams' conventions (guidance, count, effort scale, language, review, labels). */
   readonly settings: SettingsStore;
   readonly runs: RunService;
+  /** Who may run and see which stories where; every surface asks it. */
+  readonly access: AccessGuard;
   /** Starts the queue and, where this process works, its workers. */
   start(): Promise<void>;
   /** Stops the queue (graceful: lets running jobs finish first), then closes the database if the core opened it. */
@@ -72,6 +77,15 @@ export async function createCore(config: Config, deps: CoreDeps): Promise<Core> 
   const slack = deps.slack !== undefined ? deps.slack : config.slack ? createSlackClient(config.slack, logger) : null;
   const threadLinks = slack ? new ThreadLinks(slack, logger.child({ component: "slack" })) : null;
   const settings = new SettingsStore(db.prisma);
+  const access =
+    deps.access ??
+    new AccessGuard({
+      policy: config.access.policy,
+      requireLinkedIdentity: config.access.requireLinkedIdentity,
+      slack,
+      trackers,
+      logger: logger.child({ component: "access" }),
+    });
   // Proposals are reviewed in Slack: in the thread of a /subtasks, or of a label run in SLACK_DEFAULT_CHANNEL.
   const labelRunsReport = Boolean(slack && config.slack?.defaultChannel);
   const canReview = (run: { trigger: string; slackChannel: string | null }) =>
@@ -91,6 +105,7 @@ export async function createCore(config: Config, deps: CoreDeps): Promise<Core> 
     ...(threadLinks ? { links: threadLinks } : {}),
     settings,
     canReview,
+    admission: access,
     ...(deps.sweepIntervalMs === undefined ? {} : { sweepIntervalMs: deps.sweepIntervalMs }),
     ...(deps.queueTiming ? { queueTiming: deps.queueTiming } : {}),
     ...(deps.queue ? { queue: deps.queue } : {}),
@@ -108,6 +123,7 @@ export async function createCore(config: Config, deps: CoreDeps): Promise<Core> 
     threadLinks,
     settings,
     runs,
+    access,
     async start() {
       await runs.start();
       started = true;

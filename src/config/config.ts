@@ -2,6 +2,7 @@ import { trackerEntries, trackerRegistry, configuredTrackerNames, type TrackerCo
 import type { ParseRefOptions } from "../trackers/parse-ref.ts";
 import type { TrackerName } from "../trackers/types.ts";
 import type { ReasoningEffort } from "../generation/model-client.ts";
+import { AccessPolicyInvalid, readAccessPolicy, type AccessPolicy } from "../access/policy.ts";
 import { ConfigError, requireTogether, requireWith } from "./config-error.ts";
 import { variableNames, variables, type VariableName } from "./variables.ts";
 
@@ -25,6 +26,12 @@ export interface AnthropicConfig {
   readonly effort?: ReasoningEffort | undefined;
 }
 
+export interface AccessConfig {
+  /** ACCESS_POLICY's file, parsed; null: every channel may run every story. */
+  readonly policy: AccessPolicy | null;
+  readonly requireLinkedIdentity: boolean;
+}
+
 export interface Config {
   /** Unset: the bot starts an embedded PostgreSQL. */
   readonly databaseUrl: string | undefined;
@@ -44,6 +51,8 @@ export interface Config {
   readonly epicStoryLimit: number;
   /** Slack users who may change team settings besides workspace admins and owners. */
   readonly settingsEditors: readonly string[];
+  /** Who may run and see which stories where (access/). */
+  readonly access: AccessConfig;
   /** Values of every secret variable that is set, for log scrubbing. */
   readonly secrets: readonly string[];
 }
@@ -84,6 +93,20 @@ export function parseConfig(env: Env): Config {
     throw new ConfigError("DEFAULT_TRACKER", `DEFAULT_TRACKER is ${defaultTracker} but ${entry.displayName} is off: ${entry.configureHint}`);
   }
 
+  if (v.REQUIRE_LINKED_IDENTITY === true && !slackOn) {
+    throw new ConfigError("REQUIRE_LINKED_IDENTITY", "REQUIRE_LINKED_IDENTITY needs Slack (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET): the person's email comes from Slack");
+  }
+  const policyPath = opt("ACCESS_POLICY");
+  let policy: AccessPolicy | null = null;
+  if (policyPath) {
+    try {
+      policy = readAccessPolicy(policyPath);
+    } catch (error) {
+      if (error instanceof AccessPolicyInvalid) throw new ConfigError("ACCESS_POLICY", `ACCESS_POLICY: ${error.message}`);
+      throw error;
+    }
+  }
+
   const secrets = variableNames
     .filter((name) => "secret" in variables[name] && v[name] !== undefined)
     .map((name) => String(v[name]));
@@ -115,6 +138,7 @@ export function parseConfig(env: Env): Config {
     runConcurrency: v.RUN_CONCURRENCY as number,
     epicStoryLimit: v.EPIC_STORY_LIMIT as number,
     settingsEditors: (v.SETTINGS_EDITORS as string[] | undefined) ?? [],
+    access: { policy, requireLinkedIdentity: v.REQUIRE_LINKED_IDENTITY === true },
     secrets,
   };
 }
@@ -130,6 +154,11 @@ export function describeIntegrations(config: Config): Record<string, string> {
         return [entry.name, trackerConfig === null ? "off" : entry.describe(trackerConfig)];
       }),
     ),
+    access: config.access.policy
+      ? `policy (${config.access.policy.channels.size} channel entries)${config.access.requireLinkedIdentity ? ", linked identity" : ""}`
+      : config.access.requireLinkedIdentity
+        ? "linked identity"
+        : "open",
     anthropic: config.anthropic.apiKey
       ? `on (${config.anthropic.model}${config.anthropic.effort ? `, effort ${config.anthropic.effort}` : ""})`
       : "off",

@@ -25,6 +25,8 @@ const coreRows: (VariableName[] | typeof TRACKERS)[] = [
   ["RUN_CONCURRENCY"],
   ["EPIC_STORY_LIMIT"],
   ["SETTINGS_EDITORS"],
+  ["ACCESS_POLICY"],
+  ["REQUIRE_LINKED_IDENTITY"],
 ];
 
 const rows: VariableName[][] = coreRows.flatMap((row) =>

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { REASONING_EFFORTS } from "../generation/model-client.ts";
 import { trackerEntries, trackerNames, type TrackerRegistry } from "../trackers/registry.ts";
 import type { TrackerName } from "../trackers/types.ts";
-import { httpUrl, integer, postgresUrl, text, type VariableSpec, type VariableSpecs } from "./variable-spec.ts";
+import { flag, httpUrl, integer, postgresUrl, text, type VariableSpec, type VariableSpecs } from "./variable-spec.ts";
 
 export type { VariableSpec } from "./variable-spec.ts";
 
@@ -135,6 +135,18 @@ const coreVariables = {
     expected: "Slack user ids separated by commas, such as U0123ABCD,U0456EFGH",
     meaning: "Slack users who may change team settings besides workspace admins and owners",
     defaultText: "unset: admins and owners only",
+  },
+  ACCESS_POLICY: {
+    schema: text.optional(),
+    expected: "the path of a .yml, .yaml or .json file",
+    meaning: "access policy file: which Linear teams and Jira projects each Slack channel may run and show (see *Access*)",
+    defaultText: "unset: every channel may run every story (warned at start)",
+  },
+  REQUIRE_LINKED_IDENTITY: {
+    schema: flag(false),
+    expected: "true or false",
+    meaning: "a Slack user may run and see only stories they could open in the tracker, matched by their Slack email (needs scope `users:read.email`)",
+    defaultText: "false",
   },
 } as const satisfies VariableSpecs;
 

@@ -10,7 +10,7 @@ import type { Trackers } from "../trackers/create-trackers.ts";
 import { RunEvents } from "./events.ts";
 import type { FinishLabels } from "./finish-labels.ts";
 import { RunIntake } from "./intake.ts";
-import type { DiscussionLinks } from "./ports.ts";
+import type { DiscussionLinks, StoryAdmission } from "./ports.ts";
 import { createStoryProcessor, type StoryProcessorDeps } from "./process-story.ts";
 import type { RunProgress } from "./progress.ts";
 import { RESOLVE_QUEUE, RunQueue, STORY_DEAD_QUEUE, STORY_QUEUE, type QueueTiming, type ResolveJob, type StoryJob } from "./queue.ts";
@@ -38,6 +38,8 @@ export interface RunServiceDeps {
   /** Whether a run's proposals can be reviewed by a person (see StoryProcessorDeps). */
   readonly canReview?: StoryProcessorDeps["canReview"];
   readonly retry?: StoryRetryPolicy;
+  /** Which stories of a person's run may run where it reports; absent: all. */
+  readonly admission?: StoryAdmission;
   readonly queueTiming?: Partial<QueueTiming>;
   /** Default: a pg-boss queue on databaseUrl. Tests pass their own to observe it. */
   readonly queue?: RunQueue;
@@ -69,7 +71,7 @@ export function createRunService(deps: RunServiceDeps) {
     ...(deps.canReview ? { canReview: deps.canReview } : {}),
     ...(deps.retry ? { retry: deps.retry } : {}),
   });
-  const resolver = createRunResolver({ store, queue, events, logger, trackers: deps.trackers, epicStoryLimit: deps.epicStoryLimit ?? 50 });
+  const resolver = createRunResolver({ store, queue, events, logger, trackers: deps.trackers, epicStoryLimit: deps.epicStoryLimit ?? 50, ...(deps.admission ? { admission: deps.admission } : {}) });
   let sweeper: NodeJS.Timeout | undefined;
 
   /**

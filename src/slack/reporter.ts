@@ -4,6 +4,8 @@
 // loads from it), because any process may finish a story; what is remembered here only saves
 // calls. The parent's ts is saved on the Run and each reply's ts on its RunStory, so a restarted
 // process edits the messages it finds instead of posting them again.
+import type { AccessGuard } from "../access/guard.ts";
+import { trackerOfKind } from "../trackers/registry.ts";
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "../log/logger.ts";
 import type { RunProgress } from "../runs/progress.ts";
@@ -27,6 +29,8 @@ export interface ReporterDeps {
   readonly logger: Logger;
   /** SLACK_DEFAULT_CHANNEL: where runs started by a tracker label report. */
   readonly defaultChannel?: string | undefined;
+  /** A label run reports in the default channel only where the access policy allows its stories. */
+  readonly access?: Pick<AccessGuard, "channelAllows">;
 }
 
 export type OpenThreadResult = { readonly ok: true; readonly channel: string; readonly ts: string } | { readonly ok: false; readonly error: string };
@@ -90,8 +94,8 @@ export class SlackReporter implements RunObserver {
     return result.outcome;
   }
 
-  onRunStarted(run: RunSummary): void {
-    if (!run.slackThreadTs && this.defaultChannelFor(run)) {
+  onRunStarted(run: RunSummary, stories: readonly StoryProgress[] = []): void {
+    if (!run.slackThreadTs && this.defaultChannelFor(run, stories)) {
       this.track(this.openThread(run.runId, this.deps.defaultChannel!));
       return;
     }
@@ -103,9 +107,9 @@ export class SlackReporter implements RunObserver {
     if (isFinal(story) || isAwaitingReview(story)) this.requestParentUpdate(story.runId);
   }
 
-  onRunComplete(run: RunSummary): void {
+  onRunComplete(run: RunSummary, stories: readonly StoryProgress[] = []): void {
     // A label run that failed before it had stories never started: it still gets its message.
-    if (!run.slackThreadTs && this.defaultChannelFor(run) && !this.threads.has(run.runId)) {
+    if (!run.slackThreadTs && !this.threads.has(run.runId) && this.defaultChannelFor(run, stories)) {
       this.track(this.openThread(run.runId, this.deps.defaultChannel!));
       return;
     }
@@ -137,8 +141,17 @@ export class SlackReporter implements RunObserver {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
 
-  private defaultChannelFor(run: RunSummary): boolean {
-    return run.trigger === "TRACKER_LABEL" && !run.slackChannel && Boolean(this.deps.defaultChannel);
+  /** Whether a label run reports in SLACK_DEFAULT_CHANNEL: only when the policy lets that channel show every story it holds. */
+  private defaultChannelFor(run: RunSummary, stories: readonly StoryProgress[]): boolean {
+    const channel = this.deps.defaultChannel;
+    if (run.trigger !== "TRACKER_LABEL" || run.slackChannel || !channel) return false;
+    const items =
+      stories.length > 0
+        ? stories.map((story) => ({ tracker: trackerOfKind(story.tracker).name, key: story.storyKey }))
+        : run.targets.filter((ref) => ref.kind === "issue").map((ref) => ({ tracker: ref.tracker, key: ref.key }));
+    const allowed = !this.deps.access || items.every((item) => this.deps.access!.channelAllows(channel, item));
+    if (!allowed) this.deps.logger.info({ runId: run.runId, channel }, "label run not posted: the access policy does not allow its stories in the default channel");
+    return allowed;
   }
 
   private async postParent(

@@ -105,3 +105,9 @@ export function postFailedMessage(channel: string, runId: string, slackError: st
   const text = `:warning: ${reason} The run goes on anyway: \`/subtasks status ${escapeMrkdwn(runId)}\` shows how it went.`;
   return message(text, [section(text)]);
 }
+
+/** A refusal by the access policy; it names nothing of the story (see access/guard.ts). */
+export function accessRefusedMessage(reason: string): SlackMessage {
+  const text = `:no_entry: ${reason}`;
+  return message(text, [section(text)]);
+}
