@@ -8,6 +8,7 @@ import { databaseReadiness } from "./db/readiness.ts";
 import { listen, type RunningServer } from "./http/listen.ts";
 import { createMetrics, type Metrics } from "./http/metrics.ts";
 import { createHttpApp } from "./http/server.ts";
+import { registerSpendMetrics } from "./http/spend-metrics.ts";
 import { createSlackSurface } from "./slack/surface.ts";
 import { createWebhookRouter } from "./webhooks/router.ts";
 
@@ -29,6 +30,7 @@ export interface App {
 export async function createApp(core: Core, options: AppOptions = {}): Promise<App> {
   const { config, logger } = core;
   const metrics = createMetrics();
+  registerSpendMetrics(metrics.registry, () => core.runs.spendUsage());
   const migrations = await readMigrations();
   core.access.warnIfOpen();
   // Parts that join the app: HTTP routes (mounted in order, each parsing its own body) and

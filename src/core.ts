@@ -106,6 +106,7 @@ export async function createCore(config: Config, deps: CoreDeps): Promise<Core> 
     settings,
     canReview,
     admission: access,
+    spendLimits: config.spend,
     ...(deps.sweepIntervalMs === undefined ? {} : { sweepIntervalMs: deps.sweepIntervalMs }),
     ...(deps.queueTiming ? { queueTiming: deps.queueTiming } : {}),
     ...(deps.queue ? { queue: deps.queue } : {}),

@@ -2,6 +2,7 @@ import { trackerEntries, trackerRegistry, configuredTrackerNames, type TrackerCo
 import type { ParseRefOptions } from "../trackers/parse-ref.ts";
 import type { TrackerName } from "../trackers/types.ts";
 import type { ReasoningEffort } from "../generation/model-client.ts";
+import type { SpendLimits } from "../runs/spend-guard.ts";
 import { AccessPolicyInvalid, readAccessPolicy, type AccessPolicy } from "../access/policy.ts";
 import { ConfigError, requireTogether, requireWith } from "./config-error.ts";
 import { variableNames, variables, type VariableName } from "./variables.ts";
@@ -53,6 +54,8 @@ export interface Config {
   readonly settingsEditors: readonly string[];
   /** Who may run and see which stories where (access/). */
   readonly access: AccessConfig;
+  /** Limits on the model's spend and on runs per person (runs/spend-guard.ts). */
+  readonly spend: SpendLimits;
   /** Values of every secret variable that is set, for log scrubbing. */
   readonly secrets: readonly string[];
 }
@@ -139,6 +142,11 @@ export function parseConfig(env: Env): Config {
     epicStoryLimit: v.EPIC_STORY_LIMIT as number,
     settingsEditors: (v.SETTINGS_EDITORS as string[] | undefined) ?? [],
     access: { policy, requireLinkedIdentity: v.REQUIRE_LINKED_IDENTITY === true },
+    spend: {
+      tokensPerDay: (v.TOKEN_BUDGET_DAILY as number | undefined) ?? null,
+      usdPerMonth: (v.USD_BUDGET_MONTHLY as number | undefined) ?? null,
+      runsPerUserHour: v.RUNS_PER_USER_HOURLY as number,
+    },
     secrets,
   };
 }

@@ -27,6 +27,9 @@ const coreRows: (VariableName[] | typeof TRACKERS)[] = [
   ["SETTINGS_EDITORS"],
   ["ACCESS_POLICY"],
   ["REQUIRE_LINKED_IDENTITY"],
+  ["TOKEN_BUDGET_DAILY"],
+  ["USD_BUDGET_MONTHLY"],
+  ["RUNS_PER_USER_HOURLY"],
 ];
 
 const rows: VariableName[][] = coreRows.flatMap((row) =>

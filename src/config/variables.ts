@@ -148,6 +148,24 @@ const coreVariables = {
     meaning: "a Slack user may run and see only stories they could open in the tracker, matched by their Slack email (needs scope `users:read.email`)",
     defaultText: "false",
   },
+  TOKEN_BUDGET_DAILY: {
+    schema: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(1).max(2_000_000_000)).optional(),
+    expected: "a positive integer",
+    meaning: "model tokens (input and output) all runs may use per UTC day; new stories wait for the next day when it is spent",
+    defaultText: "unset: no limit",
+  },
+  USD_BUDGET_MONTHLY: {
+    schema: z.string().regex(/^\d+(\.\d{1,2})?$/).transform(Number).pipe(z.number().positive()).optional(),
+    expected: "an amount in US dollars such as 200 or 49.50",
+    meaning: "estimated model cost all runs may reach per UTC month; new stories wait for the next month when it is reached",
+    defaultText: "unset: no limit",
+  },
+  RUNS_PER_USER_HOURLY: {
+    schema: integer(1, 10_000, 30),
+    expected: "an integer from 1 to 10000",
+    meaning: "runs one Slack user may start per UTC hour; the stories of further runs wait for the next hour",
+    defaultText: "30",
+  },
 } as const satisfies VariableSpecs;
 
 type UnionToIntersection<U> = (U extends unknown ? (part: U) => void : never) extends (whole: infer I) => void ? I : never;

@@ -15,6 +15,7 @@ import { createStoryProcessor, type StoryProcessorDeps } from "./process-story.t
 import type { RunProgress } from "./progress.ts";
 import { RESOLVE_QUEUE, RunQueue, STORY_DEAD_QUEUE, STORY_QUEUE, type QueueTiming, type ResolveJob, type StoryJob } from "./queue.ts";
 import { createRunResolver } from "./resolve-run.ts";
+import { SpendGuard, type SpendLimits, type SpendUsage } from "./spend-guard.ts";
 import { RunStore } from "./store.ts";
 import type { StoryRetryPolicy } from "./story-retry.ts";
 import type { RunObserver, RunSummary, StartRunInput, StartRunResult } from "./types.ts";
@@ -38,6 +39,8 @@ export interface RunServiceDeps {
   /** Whether a run's proposals can be reviewed by a person (see StoryProcessorDeps). */
   readonly canReview?: StoryProcessorDeps["canReview"];
   readonly retry?: StoryRetryPolicy;
+  /** Limits on the model's spend and on runs per person; absent: none. */
+  readonly spendLimits?: SpendLimits;
   /** Which stories of a person's run may run where it reports; absent: all. */
   readonly admission?: StoryAdmission;
   readonly queueTiming?: Partial<QueueTiming>;
@@ -57,6 +60,7 @@ export function createRunService(deps: RunServiceDeps) {
   const store = new RunStore(deps.prisma);
   const events = new RunEvents(logger);
   const queue = deps.queue ?? new RunQueue({ databaseUrl: deps.databaseUrl, logger, ...(deps.queueTiming ? { timing: deps.queueTiming } : {}) });
+  const spend = deps.spendLimits ? new SpendGuard({ store, limits: deps.spendLimits }) : null;
   const intake = new RunIntake({ pool: deps.intakePool, store, queue, logger });
   const processor = createStoryProcessor({
     store,
@@ -70,6 +74,7 @@ export function createRunService(deps: RunServiceDeps) {
     ...(deps.settings ? { settings: deps.settings } : {}),
     ...(deps.canReview ? { canReview: deps.canReview } : {}),
     ...(deps.retry ? { retry: deps.retry } : {}),
+    ...(spend ? { spend } : {}),
   });
   const resolver = createRunResolver({ store, queue, events, logger, trackers: deps.trackers, epicStoryLimit: deps.epicStoryLimit ?? 50, ...(deps.admission ? { admission: deps.admission } : {}) });
   let sweeper: NodeJS.Timeout | undefined;
@@ -173,6 +178,8 @@ export function createRunService(deps: RunServiceDeps) {
     observe: (observer: RunObserver) => events.subscribe(observer),
     /** Resolves when every observer call made so far has settled. */
     idle: () => events.idle(),
+    /** This UTC day's and month's spend against the limits; null without limits. */
+    spendUsage: (): Promise<SpendUsage | null> => (spend ? spend.usage() : Promise.resolve(null)),
     loadRunProgress: (runId: string): Promise<RunProgress | null> => store.loadRunProgress(runId),
     listRuns: (filter?: Parameters<RunStore["listRuns"]>[0]): Promise<RunSummary[]> => store.listRuns(filter),
     setRunThread: (runId: string, channel: string, threadTs: string) => store.setRunThread(runId, channel, threadTs),

@@ -16,7 +16,7 @@ import type { SlackMessage } from "./blocks/message.ts";
 import { isRunOver } from "../runs/states.ts";
 import { runMessage, runStatusText, tallyStories } from "./blocks/run-message.ts";
 import { storyReply, type Decided } from "./blocks/story-reply.ts";
-import { isAwaitingReview, isFinal } from "./blocks/story-status.ts";
+import { isAwaitingReview, isFinal, isWaitingForSpend } from "./blocks/story-status.ts";
 import { slackErrorCode } from "./client.ts";
 import type { UpdateCoalescer } from "./update-coalescer.ts";
 
@@ -104,7 +104,7 @@ export class SlackReporter implements RunObserver {
 
   onStoryUpdate(story: StoryProgress): void {
     this.track(this.reply(story));
-    if (isFinal(story) || isAwaitingReview(story)) this.requestParentUpdate(story.runId);
+    if (isFinal(story) || isAwaitingReview(story) || isWaitingForSpend(story)) this.requestParentUpdate(story.runId);
   }
 
   onRunComplete(run: RunSummary, stories: readonly StoryProgress[] = []): void {
@@ -216,7 +216,7 @@ export class SlackReporter implements RunObserver {
   /** Posts the story's reply, or edits the one it has; stories still at work get none yet. */
   private async sendReply(thread: RunThread, story: StoryProgress, force: boolean): Promise<void> {
     const ts = thread.replies.get(story.runStoryId) ?? story.slackReplyTs;
-    if (!ts && !isFinal(story) && !isAwaitingReview(story) && !force) return;
+    if (!ts && !isFinal(story) && !isAwaitingReview(story) && !isWaitingForSpend(story) && !force) return;
     const content: SlackMessage = storyReply(thread.run, story, this.decisions.get(story.runStoryId));
     const rendered = JSON.stringify(content);
     if (ts && thread.sent.get(story.runStoryId) === rendered) return;

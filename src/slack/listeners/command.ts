@@ -30,7 +30,7 @@ import type { SlackReporter } from "../reporter.ts";
 import type { ThreadLinks } from "../thread-links.ts";
 
 export interface CommandDeps {
-  readonly runs: Pick<RunService, "createRun" | "enqueueRun" | "listRuns" | "loadRunProgress">;
+  readonly runs: Pick<RunService, "createRun" | "enqueueRun" | "listRuns" | "loadRunProgress" | "spendUsage">;
   readonly access: Pick<AccessGuard, "check">;
   readonly reporter: Pick<SlackReporter, "openThread">;
   readonly links: Pick<ThreadLinks, "knownUrl">;
@@ -93,14 +93,14 @@ async function statusReply(deps: CommandDeps, command: SlashCommand, runId: stri
     const decision = await deps.access.check({ userId: command.user_id, channel, items, action: "status" });
     return decision.allowed ? runStatusMessage(progress) : accessRefusedMessage(decision.message);
   }
-  const runs = await deps.runs.listRuns({ slackChannel: channel, limit: STATUS_RUNS });
+  const [runs, spend] = await Promise.all([deps.runs.listRuns({ slackChannel: channel, limit: STATUS_RUNS }), deps.runs.spendUsage()]);
   // Only links already known: the answer must not wait on Slack.
   const urls = new Map<string, string>();
   for (const run of runs) {
     const url = deps.links.knownUrl(run);
     if (url) urls.set(run.runId, url);
   }
-  return runListMessage(channel, runs, urls);
+  return runListMessage(channel, runs, urls, spend);
 }
 
 async function startRun(
