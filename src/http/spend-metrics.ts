@@ -2,7 +2,7 @@
 // cost of the current UTC day and month, and the share of each budget used (only for budgets
 // that are set).
 import { Gauge, type Registry } from "prom-client";
-import type { SpendUsage } from "../runs/spend-guard.ts";
+import type { PeriodSpend, SpendUsage } from "../runs/spend-guard.ts";
 
 export function registerSpendMetrics(registry: Registry, usage: () => Promise<SpendUsage | null>): void {
   // One read per scrape, shared by the three gauges (each collects on its own).
@@ -11,30 +11,21 @@ export function registerSpendMetrics(registry: Registry, usage: () => Promise<Sp
     current ??= usage().catch(() => null).finally(() => setTimeout(() => (current = null), 1_000).unref());
     return current;
   };
-  new Gauge({
-    name: "subtasks_model_tokens",
-    help: "Model tokens (input and output) of the stories started in the current UTC period",
-    labelNames: ["period"] as const,
-    registers: [registry],
-    async collect() {
-      const spend = await read();
-      if (!spend) return;
-      this.set({ period: "day" }, spend.day.tokens);
-      this.set({ period: "month" }, spend.month.tokens);
-    },
-  });
-  new Gauge({
-    name: "subtasks_model_cost_usd",
-    help: "Estimated model cost in US dollars of the stories started in the current UTC period",
-    labelNames: ["period"] as const,
-    registers: [registry],
-    async collect() {
-      const spend = await read();
-      if (!spend) return;
-      this.set({ period: "day" }, spend.day.costUsd);
-      this.set({ period: "month" }, spend.month.costUsd);
-    },
-  });
+  const byPeriod = (name: string, help: string, value: (period: PeriodSpend) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ["period"] as const,
+      registers: [registry],
+      async collect() {
+        const spend = await read();
+        if (!spend) return;
+        this.set({ period: "day" }, value(spend.day));
+        this.set({ period: "month" }, value(spend.month));
+      },
+    });
+  byPeriod("subtasks_model_tokens", "Model tokens (input and output) of the stories started in the current UTC period", (period) => period.tokens);
+  byPeriod("subtasks_model_cost_usd", "Estimated model cost in US dollars of the stories started in the current UTC period", (period) => period.costUsd);
   new Gauge({
     name: "subtasks_budget_used_ratio",
     help: "Share of each budget used in its current UTC period (1 = spent; new stories wait)",
