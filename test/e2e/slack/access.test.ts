@@ -76,6 +76,29 @@ describe("the access policy", () => {
     expect(await waitForRun(app.db, run.id)).toBe("COMPLETED");
   });
 
+  it("an epic's stories from a team the channel may not show are left out, counted and never named", async () => {
+    const tracker = new FakeTracker();
+    tracker.addEpic("ENG-100", ["ENG-1", "OPS-1", "ENG-2"]);
+    tracker.stories.get("OPS-1")!.title = "Secret reorg";
+    slack = playSlack();
+    const app = await startApp({
+      env: slackEnv({ LINEAR_API_KEY: "lin_api_test", ACCESS_POLICY: policyFile(`channels:\n  ${CHANNEL}: { linear: [ENG] }\n`) }),
+      trackers: { linear: tracker },
+      generator: new FakeGenerator(),
+    });
+    await sendCommand(app.baseUrl, "ENG-100");
+    const run = await app.db.prisma.run.findFirstOrThrow();
+    expect(await waitForRun(app.db, run.id)).toBe("COMPLETED");
+    const stories = await app.db.prisma.runStory.findMany({ where: { runId: run.id }, include: { story: true } });
+    expect(stories.map((story) => story.story.key).sort()).toEqual(["ENG-1", "ENG-2"]);
+    expect((await app.db.prisma.run.findUniqueOrThrow({ where: { id: run.id } })).errorMsg).toBe(
+      "1 story was left out: not allowed in this channel, or not one you can open in the tracker",
+    );
+    expect(tracker.countCalls("getStory", "OPS-1")).toBe(0);
+    await app.app.core.runs.idle();
+    expect(JSON.stringify(slack.calls.map((call) => call.args))).not.toMatch(/OPS-1|Secret reorg/);
+  });
+
   it("`status <run id>` of another channel's run is shown only where its stories may be", async () => {
     linear = new LinearWorkspace();
     linear.addIssue("ENG-1");
