@@ -15,7 +15,8 @@ import { captureLogger, type CapturedLogger } from "../../support/logger.ts";
 import { waitFor, waitForRun } from "../../support/runs.ts";
 import { JIRA_BASE_URL } from "../../unit/trackers/support/jira-api.ts";
 import { playSlack, textOf, type PlayedSlack } from "./support/slack-api.ts";
-import { ADMIN, CHANNEL, pressButton, REQUESTER, sendCommand, slackEnv } from "./support/slack-requests.ts";
+import { SETTINGS_CALLBACK_ID, SETTINGS_FIELDS, SETTINGS_OPEN_ACTION_ID } from "../../../src/slack/blocks/settings-modal.ts";
+import { ADMIN, CHANNEL, pressButton, pressHomeButton, REQUESTER, sendCommand, slackEnv, submitView } from "./support/slack-requests.ts";
 
 const OTHER_CHANNEL = "C0RANDOM";
 const issueRef = (key: string) => ({ tracker: "linear" as const, key, kind: "issue" as const, input: key });
@@ -194,6 +195,34 @@ describe("linked identity (REQUIRE_LINKED_IDENTITY)", () => {
     expect(allowed.json.text).toContain(`:rocket: Starting *${story.key}*`);
     const run = await app.db.prisma.run.findFirstOrThrow();
     expect(await waitForRun(app.db, run.id)).toBe("COMPLETED");
+  });
+
+  it("Team settings list and save only the teams the person could open, even for an admin", async () => {
+    linear = new LinearWorkspace();
+    linear.members.set("alice@acme.test", ["ENG"]);
+    const { app } = await start({ LINEAR_API_KEY: "lin_api_test", REQUIRE_LINKED_IDENTITY: "true" });
+    slack!.admins.add(ADMIN);
+    slack!.admins.add(REQUESTER);
+    slack!.emails.set(ADMIN, "admin@acme.test");
+    slack!.emails.set(REQUESTER, "alice@acme.test");
+    const scopesShownTo = async (user: string) => {
+      const before = slack!.callsOf("views.update").length;
+      await pressHomeButton(app.baseUrl, { user, actionId: SETTINGS_OPEN_ACTION_ID, blockId: "settings", value: "open" });
+      await waitFor(async () => slack!.callsOf("views.update").length === before + 1, 10_000, "the settings form");
+      const form = slack!.callsOf("views.update")[before]!.args.view;
+      return form.blocks[0].element.option_groups.flatMap((group: any) => group.options.map((option: any) => option.value));
+    };
+    expect(await scopesShownTo(REQUESTER)).toEqual(["*", "linear:ENG"]);
+    expect(await scopesShownTo(ADMIN)).toEqual(["*"]);
+
+    const saved = await submitView(app.baseUrl, {
+      user: ADMIN,
+      callbackId: SETTINGS_CALLBACK_ID,
+      privateMetadata: "linear:ENG",
+      values: { [SETTINGS_FIELDS.guidance]: { value: { type: "plain_text_input", value: "Ship it" } } },
+    });
+    expect(saved.text).toContain("You can only use stories you could open yourself in the tracker");
+    expect(await app.db.prisma.teamSettings.count()).toBe(0);
   });
 
   it("a workspace admin who cannot open the story may not press its review buttons", async () => {
