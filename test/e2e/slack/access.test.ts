@@ -16,7 +16,7 @@ import { waitFor, waitForRun } from "../../support/runs.ts";
 import { JIRA_BASE_URL } from "../../unit/trackers/support/jira-api.ts";
 import { playSlack, textOf, type PlayedSlack } from "./support/slack-api.ts";
 import { SETTINGS_CALLBACK_ID, SETTINGS_FIELDS, SETTINGS_OPEN_ACTION_ID } from "../../../src/slack/blocks/settings-modal.ts";
-import { ADMIN, CHANNEL, pressButton, pressHomeButton, REQUESTER, sendCommand, slackEnv, submitView } from "./support/slack-requests.ts";
+import { ADMIN, CHANNEL, openAppHome, pressButton, pressHomeButton, REQUESTER, sendCommand, slackEnv, submitView } from "./support/slack-requests.ts";
 
 const OTHER_CHANNEL = "C0RANDOM";
 const issueRef = (key: string) => ({ tracker: "linear" as const, key, kind: "issue" as const, input: key });
@@ -195,6 +195,30 @@ describe("linked identity (REQUIRE_LINKED_IDENTITY)", () => {
     expect(allowed.json.text).toContain(`:rocket: Starting *${story.key}*`);
     const run = await app.db.prisma.run.findFirstOrThrow();
     expect(await waitForRun(app.db, run.id)).toBe("COMPLETED");
+  });
+
+  it("App Home lists only the runs on stories the person can still open", async () => {
+    const tracker = new FakeTracker();
+    tracker.addStory("ENG-1");
+    tracker.addStory("OPS-1");
+    tracker.members.set("alice@acme.test", new Set(["ENG", "OPS"]));
+    slack = playSlack();
+    slack.emails.set(REQUESTER, "alice@acme.test");
+    const app = await startApp({ env: slackEnv({ LINEAR_API_KEY: "lin_api_test", REQUIRE_LINKED_IDENTITY: "true" }), trackers: { linear: tracker }, generator: new FakeGenerator() });
+    for (const key of ["ENG-1", "OPS-1"]) {
+      await sendCommand(app.baseUrl, key);
+      const run = await app.db.prisma.run.findFirstOrThrow({ where: { refs: { has: key } } });
+      await waitForRun(app.db, run.id);
+    }
+    // Alice leaves the OPS team. Answers are remembered for 5 minutes; a second process on the
+    // same database has none remembered, and asks.
+    tracker.members.set("alice@acme.test", new Set(["ENG"]));
+    const restarted = await startApp({ env: slackEnv({ LINEAR_API_KEY: "lin_api_test", REQUIRE_LINKED_IDENTITY: "true" }), trackers: { linear: tracker }, generator: new FakeGenerator(), db: app.db });
+    await openAppHome(restarted.baseUrl, REQUESTER);
+    await waitFor(async () => slack!.callsOf("views.publish").length === 1, 5_000, "views.publish");
+    const home = JSON.stringify(slack.callsOf("views.publish")[0]!.args.view);
+    expect(home).toContain("ENG-1");
+    expect(home).not.toContain("OPS-1");
   });
 
   it("Team settings list and save only the teams the person could open, even for an admin", async () => {
