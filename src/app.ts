@@ -9,6 +9,7 @@ import { listen, type RunningServer } from "./http/listen.ts";
 import { createMetrics, type Metrics } from "./http/metrics.ts";
 import { createHttpApp } from "./http/server.ts";
 import { createLinearAgentSurface } from "./linear-agent/surface.ts";
+import { registerSpendMetrics } from "./http/spend-metrics.ts";
 import { createSlackSurface } from "./slack/surface.ts";
 import { createWebhookRouter } from "./webhooks/router.ts";
 
@@ -30,7 +31,9 @@ export interface App {
 export async function createApp(core: Core, options: AppOptions = {}): Promise<App> {
   const { config, logger } = core;
   const metrics = createMetrics();
+  registerSpendMetrics(metrics.registry, () => core.runs.spendUsage());
   const migrations = await readMigrations();
+  core.access.warnIfOpen();
   // Parts that join the app: HTTP routes (mounted in order, each parsing its own body) and
   // background work started after the core and stopped before it.
   const routers: Router[] = [];
@@ -45,6 +48,7 @@ export async function createApp(core: Core, options: AppOptions = {}): Promise<A
       logger,
       runs: core.runs,
       trackers: core.trackers,
+      access: core.access,
       recordWithinMs: options.recordWithinMs,
     });
     if (slack.router) routers.push(slack.router);

@@ -5,6 +5,7 @@
 import type { WebClient } from "@slack/web-api";
 import type { CallBudget } from "./budget/call-budget.ts";
 import { createPgCallBudget } from "./budget/pg-call-budget.ts";
+import { AccessGuard } from "./access/guard.ts";
 import type { Config } from "./config/config.ts";
 import type { Database } from "./db/prisma.ts";
 import { openRuntimeDatabase } from "./db/runtime-database.ts";
@@ -46,6 +47,8 @@ export interface CoreDeps {
   readonly queueTiming?: Partial<QueueTiming>;
   readonly queue?: RunQueue;
   readonly storyRetry?: StoryRetryPolicy;
+  /** Default: the guard of the configured ACCESS_POLICY and REQUIRE_LINKED_IDENTITY. */
+  readonly access?: AccessGuard;
 }
 
 export interface Core {
@@ -63,6 +66,8 @@ export interface Core {
   /** The bot as a Linear agent (installations, app tokens); null when LINEAR_CLIENT_ID is unset. */
   readonly linearAgent: LinearAgent | null;
   readonly runs: RunService;
+  /** Who may run and see which stories where; every surface asks it. */
+  readonly access: AccessGuard;
   /** Starts the queue and, where this process works, its workers. */
   start(): Promise<void>;
   /** Stops the queue (graceful: lets running jobs finish first), then closes the database if the core opened it. */
@@ -112,6 +117,15 @@ export async function createCore(config: Config, deps: CoreDeps): Promise<Core> 
           logger,
         })
       : null;
+  const access =
+    deps.access ??
+    new AccessGuard({
+      policy: config.access.policy,
+      requireLinkedIdentity: config.access.requireLinkedIdentity,
+      slack,
+      trackers,
+      logger: logger.child({ component: "access" }),
+    });
   // Proposals are reviewed in Slack: in the thread of a /subtasks, or of a label run in SLACK_DEFAULT_CHANNEL.
   const labelRunsReport = Boolean(slack && config.slack?.defaultChannel);
   const canReview = (run: { trigger: string; slackChannel: string | null }) =>
@@ -133,6 +147,8 @@ export async function createCore(config: Config, deps: CoreDeps): Promise<Core> 
     ...(threadLinks ? { links: threadLinks } : {}),
     settings,
     canReview,
+    admission: access,
+    spendLimits: config.spend,
     ...(deps.sweepIntervalMs === undefined ? {} : { sweepIntervalMs: deps.sweepIntervalMs }),
     ...(deps.queueTiming ? { queueTiming: deps.queueTiming } : {}),
     ...(deps.queue ? { queue: deps.queue } : {}),
@@ -151,6 +167,7 @@ export async function createCore(config: Config, deps: CoreDeps): Promise<Core> 
     settings,
     linearAgent,
     runs,
+    access,
     async start() {
       await runs.start();
       started = true;

@@ -2,6 +2,8 @@ import { trackerEntries, trackerRegistry, configuredTrackerNames, type TrackerCo
 import type { ParseRefOptions } from "../trackers/parse-ref.ts";
 import type { TrackerName } from "../trackers/types.ts";
 import type { ReasoningEffort } from "../generation/model-client.ts";
+import type { SpendLimits } from "../runs/spend-guard.ts";
+import { AccessPolicyInvalid, readAccessPolicy, type AccessPolicy } from "../access/policy.ts";
 import { ConfigError, requireTogether, requireWith } from "./config-error.ts";
 import { variableNames, variables, type VariableName } from "./variables.ts";
 
@@ -23,6 +25,12 @@ export interface AnthropicConfig {
   readonly model: string;
   /** Sent with every request as output_config.effort; unset: the API's default. */
   readonly effort?: ReasoningEffort | undefined;
+}
+
+export interface AccessConfig {
+  /** ACCESS_POLICY's file, parsed; null: every channel may run every story. */
+  readonly policy: AccessPolicy | null;
+  readonly requireLinkedIdentity: boolean;
 }
 
 export interface Config {
@@ -52,6 +60,10 @@ export interface Config {
   readonly settingsEditors: readonly string[];
   /** 32 bytes (hex) that encrypt stored app tokens; set whenever the Linear agent is on. */
   readonly tokenEncryptionKey: string | undefined;
+  /** Who may run and see which stories where (access/). */
+  readonly access: AccessConfig;
+  /** Limits on the model's spend and on runs per person (runs/spend-guard.ts). */
+  readonly spend: SpendLimits;
   /** Values of every secret variable that is set, for log scrubbing. */
   readonly secrets: readonly string[];
 }
@@ -98,6 +110,20 @@ export function parseConfig(env: Env): Config {
     }
   }
 
+  if (v.REQUIRE_LINKED_IDENTITY === true && !slackOn) {
+    throw new ConfigError("REQUIRE_LINKED_IDENTITY", "REQUIRE_LINKED_IDENTITY needs Slack (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET): the person's email comes from Slack");
+  }
+  const policyPath = opt("ACCESS_POLICY");
+  let policy: AccessPolicy | null = null;
+  if (policyPath) {
+    try {
+      policy = readAccessPolicy(policyPath);
+    } catch (error) {
+      if (error instanceof AccessPolicyInvalid) throw new ConfigError("ACCESS_POLICY", `ACCESS_POLICY: ${error.message}`);
+      throw error;
+    }
+  }
+
   const secrets = variableNames
     .filter((name) => "secret" in variables[name] && v[name] !== undefined)
     .map((name) => String(v[name]));
@@ -133,6 +159,12 @@ export function parseConfig(env: Env): Config {
     epicStoryLimit: v.EPIC_STORY_LIMIT as number,
     settingsEditors: (v.SETTINGS_EDITORS as string[] | undefined) ?? [],
     tokenEncryptionKey: opt("TOKEN_ENCRYPTION_KEY"),
+    access: { policy, requireLinkedIdentity: v.REQUIRE_LINKED_IDENTITY === true },
+    spend: {
+      tokensPerDay: (v.TOKEN_BUDGET_DAILY as number | undefined) ?? null,
+      usdPerMonth: (v.USD_BUDGET_MONTHLY as number | undefined) ?? null,
+      runsPerUserHour: v.RUNS_PER_USER_HOURLY as number,
+    },
     secrets,
   };
 }
@@ -148,6 +180,11 @@ export function describeIntegrations(config: Config): Record<string, string> {
         return [entry.name, trackerConfig === null ? "off" : entry.describe(trackerConfig)];
       }),
     ),
+    access: config.access.policy
+      ? `policy (${config.access.policy.channels.size} channel entries)${config.access.requireLinkedIdentity ? ", linked identity" : ""}`
+      : config.access.requireLinkedIdentity
+        ? "linked identity"
+        : "open",
     anthropic: config.anthropic.apiKey
       ? `on (${config.anthropic.model}${config.anthropic.effort ? `, effort ${config.anthropic.effort}` : ""})`
       : "off",

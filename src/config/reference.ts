@@ -29,6 +29,11 @@ const coreRows: (VariableName[] | typeof TRACKERS)[] = [
   ["EPIC_STORY_LIMIT"],
   ["SETTINGS_EDITORS"],
   ["TOKEN_ENCRYPTION_KEY"],
+  ["ACCESS_POLICY"],
+  ["REQUIRE_LINKED_IDENTITY"],
+  ["TOKEN_BUDGET_DAILY"],
+  ["USD_BUDGET_MONTHLY"],
+  ["RUNS_PER_USER_HOURLY"],
 ];
 
 const rows: VariableName[][] = coreRows.flatMap((row) =>

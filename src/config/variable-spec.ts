@@ -30,3 +30,13 @@ export function integer(min: number, max: number, fallback: number) {
     .pipe(z.number().int().min(min).max(max))
     .default(fallback);
 }
+
+/** "true" or "false" (any case); unset: `fallback`. */
+export function flag(fallback: boolean) {
+  return z
+    .string()
+    .toLowerCase()
+    .pipe(z.enum(["true", "false"]))
+    .transform((value) => value === "true")
+    .default(fallback);
+}

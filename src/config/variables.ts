@@ -8,7 +8,7 @@ import { z } from "zod";
 import { REASONING_EFFORTS } from "../generation/model-client.ts";
 import { trackerEntries, trackerNames, type TrackerRegistry } from "../trackers/registry.ts";
 import type { TrackerName } from "../trackers/types.ts";
-import { httpUrl, integer, postgresUrl, text, type VariableSpec, type VariableSpecs } from "./variable-spec.ts";
+import { flag, httpUrl, integer, postgresUrl, text, type VariableSpec, type VariableSpecs } from "./variable-spec.ts";
 
 export type { VariableSpec } from "./variable-spec.ts";
 
@@ -161,6 +161,36 @@ const coreVariables = {
     expected: "Slack user ids separated by commas, such as U0123ABCD,U0456EFGH",
     meaning: "Slack users who may change team settings besides workspace admins and owners",
     defaultText: "unset: admins and owners only",
+  },
+  ACCESS_POLICY: {
+    schema: text.optional(),
+    expected: "the path of a .yml, .yaml or .json file",
+    meaning: "access policy file: which Linear teams and Jira projects each Slack channel may run and show (see *Access*)",
+    defaultText: "unset: every channel may run every story (warned at start)",
+  },
+  REQUIRE_LINKED_IDENTITY: {
+    schema: flag(false),
+    expected: "true or false",
+    meaning: "a Slack user may run and see only stories they could open in the tracker, matched by their Slack email (needs scope `users:read.email`)",
+    defaultText: "false",
+  },
+  TOKEN_BUDGET_DAILY: {
+    schema: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(1).max(2_000_000_000)).optional(),
+    expected: "a positive integer",
+    meaning: "model tokens (input and output) all runs may use per UTC day; new stories wait for the next day when it is spent",
+    defaultText: "unset: no limit",
+  },
+  USD_BUDGET_MONTHLY: {
+    schema: z.string().regex(/^\d+(\.\d{1,2})?$/).transform(Number).pipe(z.number().positive()).optional(),
+    expected: "an amount in US dollars such as 200 or 49.50",
+    meaning: "estimated model cost all runs may reach per UTC month; new stories wait for the next month when it is reached",
+    defaultText: "unset: no limit",
+  },
+  RUNS_PER_USER_HOURLY: {
+    schema: integer(1, 10_000, 30),
+    expected: "an integer from 1 to 10000",
+    meaning: "runs one Slack user may start per UTC hour; the stories of further runs wait for the next hour",
+    defaultText: "30",
   },
 } as const satisfies VariableSpecs;
 

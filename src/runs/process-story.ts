@@ -26,6 +26,8 @@ import { freshSnapshot } from "./story-snapshot.ts";
 import { ProposalMissing, SyncIncomplete } from "./story-errors.ts";
 import { decideRetry, defaultStoryRetryPolicy, type StoryRetryPolicy } from "./story-retry.ts";
 import { storyRefOf, trackerFor } from "./story-tracker.ts";
+import type { SpendGuard, SpendWait } from "./spend-guard.ts";
+import { uuidFromName } from "../db/uuid-from-name.ts";
 
 export interface StoryProcessorDeps {
   readonly store: RunStore;
@@ -46,6 +48,8 @@ export interface StoryProcessorDeps {
    * "review by default" only applies where one can. Default: runs started in Slack.
    */
   readonly canReview?: (run: { readonly trigger: RunTriggerKind; readonly slackChannel: string | null }) => boolean;
+  /** Spend limits checked before a story starts generating; absent: none. */
+  readonly spend?: Pick<SpendGuard, "waitFor">;
 }
 
 /** Why a story a person stopped (Linear's stop signal) ended SKIPPED. */
@@ -255,6 +259,21 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
     }
   }
 
+  /**
+   * Holds a story back until a spend limit resets: it stays PENDING with the reason, handed to a
+   * delayed queue job (in Postgres, so it survives restarts) that tries again at the reset.
+   */
+  async function waitForSpend(row: RunStoryRow, jobId: string, wait: SpendWait): Promise<void> {
+    // Derived from the job that found the limit: a duplicate of it defers once; the next job differs.
+    const waitJob = uuidFromName(`wait:${jobId}:${wait.resetsAt.toISOString()}`);
+    if (!(await store.deferStory(row.id, row.jobId, waitJob, wait.reason))) return;
+    // A second after the reset, so a job started early by a clock skew finds the new period.
+    const delaySeconds = Math.max(1, Math.ceil((wait.resetsAt.getTime() - Date.now()) / 1000) + 1);
+    logger.info({ runStoryId: row.id, story: row.story.key, limit: wait.limit, resetsAt: wait.resetsAt.toISOString() }, "story waits for a spend limit");
+    await deps.queue.sendStory(row.id, waitJob, delaySeconds);
+    await emitStory(row.id);
+  }
+
   /** Handles one delivery of a story job. */
   async function processStory(job: Pick<Job<StoryJob>, "id" | "data">): Promise<void> {
     let row = await store.loadRunStory(job.data.runStoryId);
@@ -268,6 +287,10 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
         // Approved in review: the proposal is saved as it was shown.
         if (!(await store.claimApprovedStory(row.id, job.id, row.startedAt ?? claimedAt))) return;
       } else {
+        // Only the job the story was handed to may hold it back or claim it.
+        if (row.jobId !== null && row.jobId !== job.id) return;
+        const wait = await deps.spend?.waitFor({ id: row.runId, trigger: row.run.trigger, requestedBy: row.run.requestedBy });
+        if (wait) return waitForSpend(row, job.id, wait);
         const claim = await store.claimStory(row.id, row.storyId, job.id, claimedAt);
         if (claim === "lost") return;
         if (claim === "skipped") {

@@ -4,7 +4,7 @@ import { codeNumber } from "../generation/codes.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { parseProposal } from "../sync/proposal.ts";
 import { parseStoriesProposal } from "../sync/stories-proposal.ts";
-import { parseRunOptions } from "./run-options.ts";
+import { parseRunOptions, parseRunTargets } from "./run-options.ts";
 import type { EpicProgress, RunSummary, StartRunInput, StoryProgress } from "./types.ts";
 
 /** What the store reads with a RunStory to render its progress. */
@@ -58,6 +58,7 @@ export function toRunSummary(run: RunRow): RunSummary {
     requestedBy: run.requestedBy,
     requestedByName: run.requestedByName,
     refs: run.refs,
+    targets: parseRunTargets(run.options),
     options: parseRunOptions(run.options),
     slackChannel: run.slackChannel,
     slackThreadTs: run.slackThreadTs,
@@ -92,6 +93,7 @@ export function queuedRunSummary(runId: string, input: StartRunInput, createdAt:
     requestedBy: input.requestedBy,
     requestedByName: input.requestedByName ?? null,
     refs: input.refs.map((ref) => ref.input),
+    targets: input.refs,
     options: parseRunOptions(input.options ?? {}),
     slackChannel: input.slack?.channel ?? null,
     slackThreadTs: input.slack?.threadTs ?? null,

@@ -7,6 +7,7 @@ import type { Trackers } from "../trackers/create-trackers.ts";
 import { trackerRegistry } from "../trackers/registry.ts";
 import type { TrackerRef } from "../trackers/types.ts";
 import type { RunEvents } from "./events.ts";
+import type { StoryAdmission } from "./ports.ts";
 import type { RunQueue } from "./queue.ts";
 import { parseRunOptions, parseRunTargets } from "./run-options.ts";
 import type { ResolvedRef, RunRow, RunStore } from "./store.ts";
@@ -21,6 +22,8 @@ export interface ResolverDeps {
   readonly epicStoryLimit: number;
   /** Resolves a stories run (GENERATE_STORIES); see runs/epics/resolve-epics.ts. */
   readonly resolveStoriesRun: (run: RunRow) => Promise<void>;
+  /** Which stories a person's run may include; absent: all. */
+  readonly admission?: StoryAdmission;
 }
 
 export function createRunResolver(deps: ResolverDeps) {
@@ -79,6 +82,31 @@ export function createRunResolver(deps: ResolverDeps) {
     }
   }
 
+  /** The stories the run may include (an epic the run may not show takes its stories with it). */
+  async function admit(
+    run: { trigger: string; requestedBy: string; slackChannel: string | null },
+    resolved: readonly ResolvedRef[],
+  ): Promise<{ resolved: ResolvedRef[]; leftOut: number }> {
+    if (!deps.admission) return { resolved: [...resolved], leftOut: 0 };
+    const kept: ResolvedRef[] = [];
+    let leftOut = 0;
+    for (const item of resolved) {
+      const tracker = item.ref.tracker;
+      const { epic, stories } = item.expansion;
+      const items = [...(epic ? [epic] : []), ...stories].map((story) => ({ tracker, key: story.key }));
+      const answers = await deps.admission.admit(run, items);
+      if (epic && !answers[0]) {
+        leftOut += stories.length;
+        continue;
+      }
+      const storyAnswers = epic ? answers.slice(1) : answers;
+      const allowed = stories.filter((_, index) => storyAnswers[index]);
+      leftOut += stories.length - allowed.length;
+      if (allowed.length > 0) kept.push({ ref: item.ref, expansion: { ...item.expansion, stories: allowed } });
+    }
+    return { resolved: kept, leftOut };
+  }
+
   async function resolveRun(runId: string): Promise<void> {
     const run = await store.loadRun(runId);
     if (!run) return;
@@ -92,7 +120,11 @@ export function createRunResolver(deps: ResolverDeps) {
     if (run.status !== "QUEUED") return;
 
     const { instruction, singleStory } = parseRunOptions(run.options);
-    const { resolved, problems } = await expandAll(parseRunTargets(run.options), singleStory === true);
+    const expanded = await expandAll(parseRunTargets(run.options), singleStory === true);
+    const { resolved, leftOut } = await admit(run, expanded.resolved);
+    const problems = [...expanded.problems];
+    // Counted, never named: the person may not learn which stories exist there.
+    if (leftOut > 0) problems.push(`${leftOut} ${leftOut === 1 ? "story was" : "stories were"} left out: not allowed in this channel, or not one you can open in the tracker`);
     const storyCount = resolved.reduce((sum, item) => sum + item.expansion.stories.length, 0);
     if (storyCount === 0) {
       const reason = problems.join("; ") || "nothing to do: no stories found";

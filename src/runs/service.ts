@@ -15,7 +15,7 @@ import { createEpicResolver } from "./epics/resolve-epics.ts";
 import { RunEvents } from "./events.ts";
 import type { FinishLabels } from "./finish-labels.ts";
 import { RunIntake } from "./intake.ts";
-import type { DiscussionLinks } from "./ports.ts";
+import type { DiscussionLinks, StoryAdmission } from "./ports.ts";
 import { createStoryProcessor, STOPPED_REASON, type StoryProcessorDeps } from "./process-story.ts";
 import type { RunProgress } from "./progress.ts";
 import {
@@ -31,6 +31,7 @@ import {
   type StoryJob,
 } from "./queue.ts";
 import { createRunResolver } from "./resolve-run.ts";
+import { SpendGuard, type SpendLimits, type SpendUsage } from "./spend-guard.ts";
 import { RunStore } from "./store.ts";
 import type { StoryRetryPolicy } from "./story-retry.ts";
 import { trackerOfKind } from "../trackers/registry.ts";
@@ -61,6 +62,10 @@ export interface RunServiceDeps {
   /** Whether a run's proposals can be reviewed by a person (see StoryProcessorDeps). */
   readonly canReview?: StoryProcessorDeps["canReview"];
   readonly retry?: StoryRetryPolicy;
+  /** Limits on the model's spend and on runs per person; absent: none. */
+  readonly spendLimits?: SpendLimits;
+  /** Which stories of a person's run may run where it reports; absent: all. */
+  readonly admission?: StoryAdmission;
   readonly queueTiming?: Partial<QueueTiming>;
   /** Default: a pg-boss queue on databaseUrl. Tests pass their own to observe it. */
   readonly queue?: RunQueue;
@@ -78,6 +83,7 @@ export function createRunService(deps: RunServiceDeps) {
   const store = new RunStore(deps.prisma);
   const events = new RunEvents(logger);
   const queue = deps.queue ?? new RunQueue({ databaseUrl: deps.databaseUrl, logger, ...(deps.queueTiming ? { timing: deps.queueTiming } : {}) });
+  const spend = deps.spendLimits ? new SpendGuard({ store, limits: deps.spendLimits }) : null;
   const intake = new RunIntake({ pool: deps.intakePool, store, queue, logger });
   const processor = createStoryProcessor({
     store,
@@ -91,6 +97,7 @@ export function createRunService(deps: RunServiceDeps) {
     ...(deps.settings ? { settings: deps.settings } : {}),
     ...(deps.canReview ? { canReview: deps.canReview } : {}),
     ...(deps.retry ? { retry: deps.retry } : {}),
+    ...(spend ? { spend } : {}),
   });
   const epicStore = new EpicRunStore(deps.prisma);
   const epicResolver = createEpicResolver({ store: epicStore, queue, events, logger, trackers: deps.trackers, failRun: (runId, reason) => store.failRun(runId, reason) });
@@ -116,6 +123,7 @@ export function createRunService(deps: RunServiceDeps) {
     trackers: deps.trackers,
     epicStoryLimit: deps.epicStoryLimit ?? 50,
     resolveStoriesRun: epicResolver.resolveStoriesRun,
+    ...(deps.admission ? { admission: deps.admission } : {}),
   });
   let sweeper: NodeJS.Timeout | undefined;
 
@@ -346,6 +354,8 @@ export function createRunService(deps: RunServiceDeps) {
     observe: (observer: RunObserver) => events.subscribe(observer),
     /** Resolves when every observer call made so far has settled. */
     idle: () => events.idle(),
+    /** This UTC day's and month's spend against the limits; null without limits. */
+    spendUsage: (): Promise<SpendUsage | null> => (spend ? spend.usage() : Promise.resolve(null)),
     loadRunProgress: (runId: string): Promise<RunProgress | null> => store.loadRunProgress(runId),
     listRuns: (filter?: Parameters<RunStore["listRuns"]>[0]): Promise<RunSummary[]> => store.listRuns(filter),
     setRunThread: (runId: string, channel: string, threadTs: string) => store.setRunThread(runId, channel, threadTs),

@@ -24,8 +24,8 @@ export type RunRow = Prisma.RunGetPayload<object>;
 interface StoryGuard {
   readonly id: string;
   readonly from: readonly RunStoryState[];
-  /** Only while this job holds the story. */
-  readonly jobId?: string;
+  /** Only while this job holds the story (null: before any job was recorded). */
+  readonly jobId?: string | null;
   /** Only in this review state (null: not in review). */
   readonly reviewState?: ReviewState | null;
 }
@@ -521,6 +521,44 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
   /** Any open state → FAILED for the holding job (retries are spent, or the error cannot clear). */
   failStory(runStoryId: string, jobId: string, errorMsg: string, durationMs: number): Promise<boolean> {
     return this.moveStory({ id: runStoryId, from: OPEN_STORY_STATES, jobId }, { status: "FAILED", errorMsg, completedAt: new Date(), durationMs });
+  }
+
+  /**
+   * A story that may not start yet (a spend limit is reached) stays PENDING, handed to the
+   * delayed job `toJobId` that starts it when the limit resets, with the reason people read.
+   */
+  deferStory(runStoryId: string, fromJobId: string | null, toJobId: string, reason: string): Promise<boolean> {
+    return this.moveStory({ id: runStoryId, from: ["PENDING"], jobId: fromJobId, reviewState: null }, { jobId: toJobId, errorMsg: reason });
+  }
+
+  // ── Spend, for the spend guard ───────────────────────────────────────────────────────────
+
+  /**
+   * Tokens and estimated cost of the stories that started generating since `from`. A story's
+   * spend (every proposal it was given, RunStory.tokensUsed and its proposal's costUsd) counts
+   * in the period its latest generation started.
+   */
+  async spendSince(from: Date): Promise<{ tokens: number; costUsd: number }> {
+    const rows = await this.prisma.$queryRaw<{ tokens: number; cost: number }[]>`
+      SELECT coalesce(sum("tokensUsed"), 0)::float8 AS tokens,
+             coalesce(sum(CASE WHEN jsonb_typeof(proposal->'costUsd') = 'number' THEN (proposal->>'costUsd')::numeric END), 0)::float8 AS cost
+      FROM "RunStory" WHERE "startedAt" >= ${from}`;
+    return { tokens: Number(rows[0]?.tokens ?? 0), costUsd: Number(rows[0]?.cost ?? 0) };
+  }
+
+  /**
+   * Whether run `runId` has started a story already, and how many other runs `user` started
+   * from the slash command whose first story started since `from`.
+   */
+  async slashRunsStartedSince(user: string, runId: string, from: Date): Promise<{ started: boolean; others: number }> {
+    const rows = await this.prisma.$queryRaw<{ started: boolean; others: number }[]>`
+      SELECT EXISTS (SELECT 1 FROM "RunStory" WHERE "runId" = ${runId} AND "startedAt" IS NOT NULL) AS started,
+             (SELECT count(*) FROM (
+                SELECT rs."runId" FROM "RunStory" rs JOIN "Run" r ON r.id = rs."runId"
+                WHERE r."requestedBy" = ${user} AND r.trigger = 'SLASH_COMMAND' AND r.id <> ${runId} AND rs."startedAt" IS NOT NULL
+                GROUP BY rs."runId" HAVING min(rs."startedAt") >= ${from}
+              ) first_starts)::int AS others`;
+    return { started: rows[0]?.started === true, others: Number(rows[0]?.others ?? 0) };
   }
 
   /** Any open state → FAILED whoever holds it: its queue job died too often (crash or timeout). */

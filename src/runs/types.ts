@@ -110,6 +110,8 @@ export interface RunSummary {
   readonly requestedBy: string;
   readonly requestedByName: string | null;
   readonly refs: readonly string[];
+  /** The references as resolved to trackers (keys or project links). */
+  readonly targets: readonly TrackerRef[];
   readonly options: RunOptions;
   readonly slackChannel: string | null;
   readonly slackThreadTs: string | null;

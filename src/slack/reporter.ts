@@ -8,6 +8,8 @@
 // Every post and update waits for its channel's turn (ChannelPacer: Slack's one message per
 // second per channel), so Slack is not asked more than it allows. Finished stories queue for
 // the thread; when several wait for the channel, they go out together in one reply.
+import type { AccessGuard } from "../access/guard.ts";
+import { trackerOfKind } from "../trackers/registry.ts";
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "../log/logger.ts";
 import type { RunProgress } from "../runs/progress.ts";
@@ -22,7 +24,7 @@ import { runMessage, runStatusText, tallyStories } from "./blocks/run-message.ts
 import { storyReply, type Decided } from "./blocks/story-reply.ts";
 import { groupedReply } from "./blocks/story-replies.ts";
 import type { ChannelPacer } from "./channel-pacer.ts";
-import { isAwaitingReview, isFinal } from "./blocks/story-status.ts";
+import { isAwaitingReview, isFinal, isWaitingForSpend } from "./blocks/story-status.ts";
 import { slackErrorCode } from "./client.ts";
 import type { UpdateCoalescer } from "./update-coalescer.ts";
 
@@ -36,6 +38,8 @@ export interface ReporterDeps {
   readonly logger: Logger;
   /** SLACK_DEFAULT_CHANNEL: where runs started by a tracker label report. */
   readonly defaultChannel?: string | undefined;
+  /** A label run reports in the default channel only where the access policy allows its stories. */
+  readonly access?: Pick<AccessGuard, "channelAllows">;
 }
 
 export type OpenThreadResult = { readonly ok: true; readonly channel: string; readonly ts: string } | { readonly ok: false; readonly error: string };
@@ -105,8 +109,8 @@ export class SlackReporter implements RunObserver {
     return result.outcome;
   }
 
-  onRunStarted(run: RunSummary): void {
-    if (!run.slackThreadTs && this.defaultChannelFor(run)) {
+  onRunStarted(run: RunSummary, stories: readonly StoryProgress[] = []): void {
+    if (!run.slackThreadTs && this.defaultChannelFor(run, stories)) {
       this.track(this.openThread(run.runId, this.deps.defaultChannel!));
       return;
     }
@@ -115,7 +119,7 @@ export class SlackReporter implements RunObserver {
 
   onStoryUpdate(story: StoryProgress): void {
     this.track(this.reply(story));
-    if (isFinal(story) || isAwaitingReview(story)) this.requestParentUpdate(story.runId);
+    if (isFinal(story) || isAwaitingReview(story) || isWaitingForSpend(story)) this.requestParentUpdate(story.runId);
   }
 
   onEpicUpdate(epic: EpicProgress): void {
@@ -123,9 +127,9 @@ export class SlackReporter implements RunObserver {
     if (isEpicFinal(epic) || isEpicAwaitingReview(epic)) this.requestParentUpdate(epic.runId);
   }
 
-  onRunComplete(run: RunSummary): void {
+  onRunComplete(run: RunSummary, stories: readonly StoryProgress[] = []): void {
     // A label run that failed before it had stories never started: it still gets its message.
-    if (!run.slackThreadTs && this.defaultChannelFor(run) && !this.threads.has(run.runId)) {
+    if (!run.slackThreadTs && !this.threads.has(run.runId) && this.defaultChannelFor(run, stories)) {
       this.track(this.openThread(run.runId, this.deps.defaultChannel!));
       return;
     }
@@ -171,9 +175,18 @@ export class SlackReporter implements RunObserver {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
 
-  private defaultChannelFor(run: RunSummary): boolean {
+  /** Whether a label run reports in SLACK_DEFAULT_CHANNEL: only when the policy lets that channel show every story it holds. */
+  private defaultChannelFor(run: RunSummary, stories: readonly StoryProgress[]): boolean {
+    const channel = this.deps.defaultChannel;
     // Runs started in the tracker (a label, a Linear agent session) are summarised there too.
-    return (run.trigger === "TRACKER_LABEL" || run.trigger === "LINEAR_AGENT") && !run.slackChannel && Boolean(this.deps.defaultChannel);
+    if ((run.trigger !== "TRACKER_LABEL" && run.trigger !== "LINEAR_AGENT") || run.slackChannel || !channel) return false;
+    const items =
+      stories.length > 0
+        ? stories.map((story) => ({ tracker: trackerOfKind(story.tracker).name, key: story.storyKey }))
+        : run.targets.filter((ref) => ref.kind === "issue").map((ref) => ({ tracker: ref.tracker, key: ref.key }));
+    const allowed = !this.deps.access || items.every((item) => this.deps.access!.channelAllows(channel, item));
+    if (!allowed) this.deps.logger.info({ runId: run.runId, channel }, "label run not posted: the access policy does not allow its stories in the default channel");
+    return allowed;
   }
 
   private async postParent(
@@ -288,7 +301,7 @@ export class SlackReporter implements RunObserver {
   /** Posts the story's reply, or edits the one it has; stories still at work get none yet. */
   private async sendReply(thread: RunThread, story: StoryProgress, force: boolean): Promise<void> {
     const ts = thread.replies.get(story.runStoryId) ?? story.slackReplyTs;
-    if (!ts && !isFinal(story) && !isAwaitingReview(story) && !force) return;
+    if (!ts && !isFinal(story) && !isAwaitingReview(story) && !isWaitingForSpend(story) && !force) return;
     if (ts && thread.grouped.has(story.runStoryId) && !force) return;
     const content: SlackMessage = storyReply(thread.run, story, this.decisions.get(story.runStoryId));
     const rendered = JSON.stringify(content);

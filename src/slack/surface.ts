@@ -7,6 +7,7 @@ import { referenceOptions, type Config, type SlackConfig } from "../config/confi
 import type { SettingsStore } from "../settings/store.ts";
 import type { Trackers } from "../trackers/create-trackers.ts";
 import type { TrackerName } from "../trackers/types.ts";
+import type { AccessGuard } from "../access/guard.ts";
 import type { Logger } from "../log/logger.ts";
 import type { RunService } from "../runs/service.ts";
 import { createBoltApp } from "./bolt-app.ts";
@@ -36,6 +37,8 @@ export interface SlackSurfaceDeps {
   readonly settings: SettingsStore;
   /** The trackers the service really has: a reference to another one is refused up front. */
   readonly trackers: Trackers;
+  /** Who may run and see which stories where (the core's guard). */
+  readonly access: AccessGuard;
   /** At most one parent update per message per interval (Slack: about one per second). */
   readonly updateIntervalMs?: number;
   /** How long /subtasks waits for the run's insert before acknowledging without it (default 2 s). */
@@ -55,17 +58,17 @@ export function createSlackSurface(deps: SlackSurfaceDeps): SlackSurface {
   const logger = deps.logger.child({ component: "slack" });
   const coalescer = new UpdateCoalescer({ intervalMs: deps.updateIntervalMs ?? 1000, logger });
   const pacer = new ChannelPacer();
-  const reporter = new SlackReporter({ client, runs, coalescer, pacer, logger, defaultChannel: slack.defaultChannel });
+  const reporter = new SlackReporter({ client, runs, coalescer, pacer, logger, defaultChannel: slack.defaultChannel, access: deps.access });
   const permissions = new SlackPermissions(client, logger, config.settingsEditors);
   const bolt = createBoltApp(slack, logger, slackClientOptions(slack, logger));
 
   const refOptions = referenceOptions(config, Object.keys(deps.trackers) as TrackerName[]);
-  registerCommandListener(bolt.app, { runs, reporter, links, refOptions, logger, recordWithinMs: deps.recordWithinMs });
-  registerReviewActions(bolt.app, { runs, reporter, permissions, logger });
-  registerRefine(bolt.app, { client, runs, reporter, permissions, logger });
+  registerCommandListener(bolt.app, { runs, access: deps.access, reporter, links, refOptions, logger, recordWithinMs: deps.recordWithinMs });
+  registerReviewActions(bolt.app, { runs, reporter, permissions, access: deps.access, logger });
+  registerRefine(bolt.app, { client, runs, reporter, permissions, access: deps.access, logger });
+  registerSettings(bolt.app, { client, settings: deps.settings, trackers: deps.trackers, permissions, access: deps.access, logger });
+  registerHomeListener(bolt.app, { client, runs, links, access: deps.access, logger });
   registerEpicReview(bolt.app, { client, runs, reporter, permissions, logger });
-  registerSettings(bolt.app, { client, settings: deps.settings, trackers: deps.trackers, permissions, logger });
-  registerHomeListener(bolt.app, { client, runs, links, logger });
 
   let unsubscribe: (() => void) | undefined;
   let unsubscribeChains: (() => void) | undefined;

@@ -8,3 +8,9 @@ export function asIssueKey(text: string): string | null {
   return keyPattern.test(text) ? text.toUpperCase() : null;
 }
 
+
+/** The team (Linear) or project (Jira) an issue key belongs to: ENG for ENG-123; null when `key` is not an issue key. */
+export function teamOfIssueKey(key: string): string | null {
+  const match = keyPattern.exec(key);
+  return match ? match[1]!.toUpperCase() : null;
+}

@@ -230,6 +230,12 @@ export interface Tracker {
   readonly name: TrackerName;
   /** Its teams (Linear) or projects (Jira) the bot can see, by key, at most 100. */
   listTeams(): Promise<TeamSummary[]>;
+  /**
+   * Whether the tracker user with this email could open the issue `key` of `team` themselves, or
+   * with `key` null the team's issues in general (Linear: a member of the team; Jira: holds
+   * Browse projects on the issue or the project). False when no tracker user has the email.
+   */
+  canUserOpen(email: string, item: { readonly key: string | null; readonly team: string }): Promise<boolean>;
   getStory(ref: TrackerRef): Promise<TrackerStory>;
   /**
    * Many stories in as few requests as the tracker allows (Linear: 50 per query), for a run's

@@ -273,6 +273,14 @@ export class FakeTracker implements Tracker {
     };
   }
 
+  /** Emails of tracker users and the teams each belongs to; canUserOpen answers from it. */
+  readonly members = new Map<string, Set<string>>();
+
+  async canUserOpen(email: string, item: { key: string | null; team: string }): Promise<boolean> {
+    await this.call("canUserOpen", item.key ?? item.team);
+    return this.members.get(email.toLowerCase())?.has(item.team.toUpperCase()) ?? false;
+  }
+
   async listTeams(): Promise<TeamSummary[]> {
     await this.call("listTeams");
     const keys = [...new Set([...this.stories.keys()].map((key) => this.teamKey(key)))].sort();

@@ -112,8 +112,19 @@ export function adfParagraphs(text: string): AdfDoc {
   };
 }
 
+/** A person with a Jira account: whether the site's permission scheme lets them browse PROJ. */
+export interface JiraSiteUser {
+  readonly accountId: string;
+  readonly email: string;
+  /** Shown by the API only when the profile's visibility allows. */
+  readonly emailVisible: boolean;
+  readonly browses: boolean;
+}
+
 export class JiraSite {
   readonly issues = new Map<string, JiraSiteIssue>();
+  /** Accounts user/search and user/permission/search know. */
+  readonly users: JiraSiteUser[] = [];
   readonly links: JiraSiteLink[] = [];
   /** How many links POST /issueLink ever made (one made twice counts twice). */
   linksMade = 0;
@@ -235,6 +246,8 @@ export class JiraSite {
       return { body: { self: `${JIRA_BASE_URL}/rest/api/3/project/search`, maxResults: 100, startAt: 0, total: 1, isLast: true, values: [project] } };
     }
     if (method === "GET" && path === "/rest/api/3/search/jql") return this.search(request.query);
+    if (method === "GET" && path === "/rest/api/3/user/search") return this.userSearch(request.query);
+    if (method === "GET" && path === "/rest/api/3/user/permission/search") return this.permissionSearch(request.query);
     if (method === "POST" && path === "/rest/api/3/search/approximate-count") return this.count(request.body);
     if (method === "POST" && commentPath?.[1]) return this.comment(commentPath[1], request.body);
     if (method === "GET" && path === "/rest/api/3/issueLinkType") return { body: { issueLinkTypes: this.linkTypes.map((type) => this.linkTypeBody(type)) } };
@@ -247,6 +260,34 @@ export class JiraSite {
       if (method === "DELETE") return this.delete(issue, request.query);
     }
     return undefined;
+  }
+
+  // https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-user-search/#api-rest-api-3-user-search-get
+  private userBody(user: JiraSiteUser) {
+    return {
+      self: `${JIRA_BASE_URL}/rest/api/3/user?accountId=${user.accountId}`,
+      accountId: user.accountId,
+      accountType: "atlassian",
+      ...(user.emailVisible ? { emailAddress: user.email } : {}),
+      displayName: user.email.split("@")[0],
+      active: true,
+      timeZone: "Europe/Berlin",
+      locale: "en_US",
+    };
+  }
+
+  private userSearch(query: URLSearchParams): Reply {
+    const text = (query.get("query") ?? "").toLowerCase();
+    return { body: this.users.filter((user) => user.email.toLowerCase() === text).map((user) => this.userBody(user)) };
+  }
+
+  // https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-user-search/#api-rest-api-3-user-permission-search-get
+  private permissionSearch(query: URLSearchParams): Reply {
+    if (query.get("permissions") !== "BROWSE_PROJECTS") return { status: 400, body: { errorMessages: ["unexpected permissions"], errors: {} } };
+    const issueKey = query.get("issueKey");
+    if (issueKey && !this.find(issueKey)) return { status: 404, body: fixture("jira/error-404.json") };
+    const holders = this.users.filter((user) => user.browses && user.accountId === query.get("accountId"));
+    return { body: holders.map((user) => this.userBody(user)) };
   }
 
   private issueBody(issue: JiraSiteIssue, query: URLSearchParams) {

@@ -98,6 +98,8 @@ export class LinearWorkspace {
   /** Every request's operation and variables, in order (what a test asserts request bodies with). */
   readonly sent: { readonly operation: string; readonly variables: Record<string, any> }[] = [];
   readonly labelIds = new Map<string, string>();
+  /** Users by email, with the keys of the teams they are members of. */
+  readonly members = new Map<string, string[]>();
   /** Operations the workspace has no answer for (the adapter sent something it does not model). */
   readonly unanswered: string[] = [];
   private next = 500;
@@ -408,6 +410,13 @@ export class LinearWorkspace {
         return { team: TEAM, issueLabels: { nodes: this.labelNodes(v.labelName) } };
       case "Teams":
         return { teams: { nodes: [{ key: TEAM.key, name: TEAM.name }] } };
+      case "UserTeams": {
+        const email = String(v.email).toLowerCase();
+        const nodes = [...this.members].filter(([known]) => known.toLowerCase() === email);
+        return {
+          users: { nodes: nodes.map(([known, teams]) => ({ id: `user-${known}`, active: true, teams: { nodes: teams.map((key) => ({ key })) } })) },
+        };
+      }
       case "LabelLookup": {
         const issue = this.find(v.issueId);
         return { issue: { id: issue.id, team: { id: TEAM.id } }, issueLabels: { nodes: this.labelNodes(v.labelName) } };

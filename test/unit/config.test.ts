@@ -30,6 +30,7 @@ describe("configuration", () => {
       slack: "off",
       linear: "off",
       jira: "off",
+      access: "open",
       anthropic: "off",
     });
   });
@@ -57,6 +58,7 @@ describe("configuration", () => {
       slack: "on (http)",
       linear: "on (webhooks off)",
       jira: "on (webhooks on)",
+      access: "open",
       anthropic: "on (claude-sonnet-5-5)",
     });
     expect(config.runConcurrency).toBe(8);

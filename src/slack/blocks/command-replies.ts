@@ -3,6 +3,7 @@ import { trackerEntries, trackerRegistry } from "../../trackers/registry.ts";
 import type { TrackerName } from "../../trackers/types.ts";
 import type { RunProgress } from "../../runs/progress.ts";
 import type { EpicProgress, RunKind, RunOptions, RunSummary } from "../../runs/types.ts";
+import { utcMinute, type SpendUsage } from "../../runs/spend-guard.ts";
 import type { TrackerRef } from "../../trackers/types.ts";
 import { escapeMrkdwn, inlineText, mentionChannel } from "../mrkdwn.ts";
 import { context, message, section, type SlackMessage } from "./message.ts";
@@ -86,16 +87,34 @@ export function recordingSlowMessage(refs: readonly TrackerRef[]): SlackMessage 
   return message(text, [section(text)]);
 }
 
-export function runListMessage(channel: string, runs: readonly RunSummary[], threadUrls: ReadonlyMap<string, string>): SlackMessage {
+export function runListMessage(channel: string, runs: readonly RunSummary[], threadUrls: ReadonlyMap<string, string>, spend: SpendUsage | null = null): SlackMessage {
+  const budget = spend ? [context(budgetText(spend))] : [];
   if (runs.length === 0) {
-    return message("No runs in this channel yet.", [section(`No runs in ${mentionChannel(channel)} yet. Start one with \`/subtasks ENG-123\`.`)]);
+    return message("No runs in this channel yet.", [section(`No runs in ${mentionChannel(channel)} yet. Start one with \`/subtasks ENG-123\`.`), ...budget]);
   }
   const lines = runs.map((run) => runListLine(run, { threadUrl: threadUrls.get(run.runId) }));
   return message(`The latest ${runs.length} runs in this channel`, [
     section(`*The latest runs in ${mentionChannel(channel)}*`),
     ...lines.map((line) => section(line)),
     context("`/subtasks status <run id>` shows one run in full."),
+    ...budget,
   ]);
+}
+
+/** What is left of each budget, and when it resets; the spend so far where no budget is set. */
+export function budgetText(spend: SpendUsage): string {
+  const { tokensPerDay, usdPerMonth, runsPerUserHour } = spend.limits;
+  const tokens = (value: number) => Math.round(value).toLocaleString("en-US");
+  const parts = [
+    tokensPerDay === null
+      ? `${tokens(spend.day.tokens)} tokens used today (no daily budget)`
+      : `${tokens(Math.max(0, tokensPerDay - spend.day.tokens))} of ${tokens(tokensPerDay)} tokens left today (resets ${utcMinute(spend.day.resetsAt)})`,
+    usdPerMonth === null
+      ? `about $${spend.month.costUsd.toFixed(2)} used this month (no monthly budget)`
+      : `about $${Math.max(0, usdPerMonth - spend.month.costUsd).toFixed(2)} of $${usdPerMonth.toFixed(2)} left this month (resets ${utcMinute(spend.month.resetsAt)})`,
+    `${runsPerUserHour} runs per person per hour`,
+  ];
+  return `:moneybag: Budget: ${parts.join(" · ")}`;
 }
 
 /** One run in full: a stories run with its epics (`epics`), a subtasks run with its stories. */
@@ -116,5 +135,11 @@ export function postFailedMessage(channel: string, runId: string, slackError: st
         ? "This channel is archived, so I cannot post its progress here."
         : `Slack refused my message (${inlineText(slackError, 100)}), so the progress thread is missing.`;
   const text = `:warning: ${reason} The run goes on anyway: \`/subtasks status ${escapeMrkdwn(runId)}\` shows how it went.`;
+  return message(text, [section(text)]);
+}
+
+/** A refusal by the access policy; it names nothing of the story (see access/guard.ts). */
+export function accessRefusedMessage(reason: string): SlackMessage {
+  const text = `:no_entry: ${reason}`;
   return message(text, [section(text)]);
 }

@@ -7,7 +7,7 @@ import { escapeMrkdwn, inlineText, link, mentionUser } from "../mrkdwn.ts";
 import { totalHours } from "../../effort/effort.ts";
 import { formatCost, formatCount, formatDuration, formatWorkTotal, plural } from "./format.ts";
 import { context, message, packLines, section, type Block, type SlackMessage } from "./message.ts";
-import { isAwaitingReview, storyStatus } from "./story-status.ts";
+import { isAwaitingReview, isWaitingForSpend, storyStatus } from "./story-status.ts";
 
 export const REVIEW_ACTION_IDS: Record<ReviewDecision, string> = {
   create: "review_create",
@@ -118,7 +118,7 @@ export function storyReply(run: RunSummary, story: StoryProgress, decided?: Deci
   if (story.status === "SKIPPED" && story.verdict === "no_breakdown") {
     blocks.push(section(`> ${inlineText(story.reason ?? "", 2000)}`));
     blocks.push(context(`To get subtasks anyway, ask for a count: \`/subtasks ${escapeMrkdwn(story.storyKey)} --count 2-4\`.`));
-  } else if (story.status === "FAILED" || story.status === "SKIPPED") {
+  } else if (story.status === "FAILED" || story.status === "SKIPPED" || isWaitingForSpend(story)) {
     if (story.errorMsg) blocks.push(section(`> ${inlineText(story.errorMsg, 2000)}`));
     if (story.status === "FAILED") blocks.push(context(`Try it again with \`/subtasks ${escapeMrkdwn(story.storyKey)}\`.`));
   } else {

@@ -11,6 +11,11 @@ export function isAwaitingReview(story: Pick<StoryProgress, "status" | "reviewSt
   return story.status === "PENDING" && story.reviewState === "AWAITING";
 }
 
+/** Held back by a spend limit (runs/spend-guard.ts): PENDING with the reason, until the limit resets. */
+export function isWaitingForSpend(story: Pick<StoryProgress, "status" | "reviewState" | "errorMsg">): boolean {
+  return story.status === "PENDING" && story.reviewState === null && story.errorMsg !== null;
+}
+
 export interface StoryStatusText {
   readonly icon: string;
   /** Lower case, no trailing period: "5 subtasks created", "failed". */
@@ -33,6 +38,7 @@ export function storyStatus(story: StoryProgress, options: RunOptions): StorySta
       return { icon: ":next_track_button:", text: "skipped" };
     case "PENDING":
       if (story.reviewState === "AWAITING") return { icon: ":memo:", text: "waiting for review" };
+      if (isWaitingForSpend(story)) return { icon: ":double_vertical_bar:", text: "waiting for a spend limit to reset" };
       // Back in the queue after Regenerate or Refine: a new proposal is being made.
       if (story.reviewState === null && story.verdict !== null) return { icon: ":arrows_counterclockwise:", text: "making a new proposal" };
       if (story.reviewState === "APPROVED") return { icon: ":hourglass_flowing_sand:", text: "approved, creating subtasks" };

@@ -4,6 +4,8 @@
 // https://docs.slack.dev/interactivity/implementing-slash-commands#responding_to_commands
 import type { App, RespondArguments, RespondFn, SlashCommand } from "@slack/bolt";
 import { settleWithin } from "../../async/deadline.ts";
+import type { AccessGuard } from "../../access/guard.ts";
+import { trackerOfKind } from "../../trackers/registry.ts";
 import type { Logger } from "../../log/logger.ts";
 import type { RunService } from "../../runs/service.ts";
 import type { TrackerRef } from "../../trackers/types.ts";
@@ -11,6 +13,7 @@ import type { RunKind, RunOptions } from "../../runs/types.ts";
 import type { ParseRefOptions } from "../../trackers/parse-ref.ts";
 import type { SlackMessage } from "../blocks/message.ts";
 import {
+  accessRefusedMessage,
   helpMessage,
   postFailedMessage,
   problemsMessage,
@@ -27,7 +30,8 @@ import type { SlackReporter } from "../reporter.ts";
 import type { ThreadLinks } from "../thread-links.ts";
 
 export interface CommandDeps {
-  readonly runs: Pick<RunService, "createRun" | "enqueueRun" | "listRuns" | "loadRunProgress" | "loadEpicsOfRun">;
+  readonly runs: Pick<RunService, "createRun" | "enqueueRun" | "listRuns" | "loadRunProgress" | "loadEpicsOfRun" | "spendUsage">;
+  readonly access: Pick<AccessGuard, "check">;
   readonly reporter: Pick<SlackReporter, "openThread">;
   readonly links: Pick<ThreadLinks, "knownUrl">;
   readonly refOptions: ParseRefOptions;
@@ -67,7 +71,7 @@ export async function handleCommand(deps: CommandDeps, command: SlashCommand, ac
       case "invalid":
         return await ack(ephemeral(problemsMessage(command.command, parsed.problems)));
       case "status":
-        return await ack(ephemeral(await statusReply(deps, command.channel_id, parsed.runId)));
+        return await ack(ephemeral(await statusReply(deps, command, parsed.runId)));
       case "run":
         return await startRun(deps, command, "GENERATE_SUBTASKS", parsed.refs, parsed.options, ack, respond);
       case "stories":
@@ -81,20 +85,27 @@ export async function handleCommand(deps: CommandDeps, command: SlashCommand, ac
   }
 }
 
-async function statusReply(deps: CommandDeps, channel: string, runId: string | undefined): Promise<SlackMessage> {
+async function statusReply(deps: CommandDeps, command: SlashCommand, runId: string | undefined): Promise<SlackMessage> {
+  const channel = command.channel_id;
   if (runId) {
     const progress = await deps.runs.loadRunProgress(runId);
     if (!progress) return runNotFoundMessage(runId);
+    // A run of another channel is shown here only if its stories (or a stories run's epics) may be shown here.
+    const shown = progress.stories.length > 0
+      ? progress.stories.map((story) => ({ tracker: trackerOfKind(story.tracker).name, key: story.storyKey }))
+      : progress.run.targets.filter((ref) => ref.kind === "issue").map((ref) => ({ tracker: ref.tracker, key: ref.key }));
+    const decision = await deps.access.check({ userId: command.user_id, channel, items: shown, action: "status" });
+    if (!decision.allowed) return accessRefusedMessage(decision.message);
     return runStatusMessage(progress, progress.run.type === "GENERATE_STORIES" ? await deps.runs.loadEpicsOfRun(runId) : []);
   }
-  const runs = await deps.runs.listRuns({ slackChannel: channel, limit: STATUS_RUNS });
+  const [runs, spend] = await Promise.all([deps.runs.listRuns({ slackChannel: channel, limit: STATUS_RUNS }), deps.runs.spendUsage()]);
   // Only links already known: the answer must not wait on Slack.
   const urls = new Map<string, string>();
   for (const run of runs) {
     const url = deps.links.knownUrl(run);
     if (url) urls.set(run.runId, url);
   }
-  return runListMessage(channel, runs, urls);
+  return runListMessage(channel, runs, urls, spend);
 }
 
 async function startRun(
@@ -106,30 +117,47 @@ async function startRun(
   ack: Ack,
   respond: RespondFn,
 ): Promise<void> {
-  const recording = deps.runs
-    .createRun({
-      type,
-      trigger: "SLASH_COMMAND",
-      refs,
-      requestedBy: command.user_id,
-      requestedByName: command.user_name,
-      slack: { channel: command.channel_id, teamId: command.team_id },
-      options,
-    })
-    .then((created) => {
-      if (created.duplicate || !created.runId) throw new Error("the run was not recorded");
-      return { runId: created.runId, run: created.run };
-    });
+  const record = () =>
+    deps.runs
+      .createRun({
+        type,
+        trigger: "SLASH_COMMAND",
+        refs,
+        requestedBy: command.user_id,
+        requestedByName: command.user_name,
+        slack: { channel: command.channel_id, teamId: command.team_id },
+        options,
+      })
+      .then((created) => {
+        if (created.duplicate || !created.runId) throw new Error("the run was not recorded");
+        return { runId: created.runId, run: created.run };
+      });
+  type Recorded = Awaited<ReturnType<typeof record>>;
+  // Issue keys name their team or project; the stories of a Linear project link are checked one
+  // by one once they are known (the resolver asks the same guard).
+  const items = refs.filter((ref) => ref.kind === "issue").map((ref) => ({ tracker: ref.tracker, key: ref.key }));
+  const recording = (async (): Promise<Recorded | { refused: string }> => {
+    const decision = await deps.access.check({ userId: command.user_id, channel: command.channel_id, items, action: "run" });
+    return decision.allowed ? record() : { refused: decision.message };
+  })();
   const first = await settleWithin(recording, deps.recordWithinMs ?? RECORD_WITHIN_MS);
-  let created: Awaited<typeof recording>;
+  let created: Recorded;
   if (first.inTime) {
+    if ("refused" in first.value) return await ack(ephemeral(accessRefusedMessage(first.value.refused)));
     created = first.value;
     await ack(ephemeral(startedMessage(created.runId, refs, options, type)));
   } else {
     // The insert goes on; the person hears now, and again once it settles.
     await ack(ephemeral(recordingSlowMessage(refs)));
     try {
-      created = await recording;
+      const settled = await recording;
+      if ("refused" in settled) {
+        await respond(ephemeral(accessRefusedMessage(settled.refused))).catch((error: unknown) =>
+          deps.logger.warn({ error: slackErrorCode(error) }, "could not tell the person that access was refused"),
+        );
+        return;
+      }
+      created = settled;
     } catch (error) {
       const reference = errorReference();
       deps.logger.error({ err: error, reference, command: command.command }, "a run could not be recorded after the ack");

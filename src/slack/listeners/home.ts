@@ -2,6 +2,7 @@
 // https://docs.slack.dev/reference/events/app_home_opened
 import type { App } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
+import type { AccessGuard } from "../../access/guard.ts";
 import type { Logger } from "../../log/logger.ts";
 import type { RunService } from "../../runs/service.ts";
 import { homeView } from "../blocks/home.ts";
@@ -12,6 +13,8 @@ export interface HomeDeps {
   readonly client: WebClient;
   readonly runs: Pick<RunService, "listRuns">;
   readonly links: Pick<ThreadLinks, "threadUrls">;
+  /** With linked identity, runs on stories the person can no longer open are not listed. */
+  readonly access: Pick<AccessGuard, "check">;
   readonly logger: Logger;
 }
 
@@ -27,7 +30,12 @@ export function registerHomeListener(app: App, deps: HomeDeps): void {
 
 export async function publishHome(deps: HomeDeps, userId: string): Promise<void> {
   try {
-    const runs = await deps.runs.listRuns({ requestedBy: userId, limit: HOME_RUNS });
+    const runs = [];
+    for (const run of await deps.runs.listRuns({ requestedBy: userId, limit: HOME_RUNS })) {
+      // The run's targets as recorded; a Linear project link names no team and is checked by its stories when run.
+      const items = run.targets.filter((ref) => ref.kind === "issue").map((ref) => ({ tracker: ref.tracker, key: ref.key }));
+      if ((await deps.access.check({ userId, channel: null, items, action: "home" })).allowed) runs.push(run);
+    }
     const threadUrls = await deps.links.threadUrls(runs);
     await deps.client.views.publish({ user_id: userId, view: homeView({ runs, threadUrls }) });
   } catch (error) {

@@ -5,6 +5,7 @@
 // both steps. https://docs.slack.dev/interactivity/handling-user-interaction#modals
 import type { App, BlockAction, ButtonAction, RespondFn } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
+import type { AccessGuard } from "../../access/guard.ts";
 import type { Logger } from "../../log/logger.ts";
 import type { RunService } from "../../runs/service.ts";
 import { escapeMrkdwn, mentionUser } from "../mrkdwn.ts";
@@ -15,12 +16,14 @@ import { isAwaitingReview, storyStatus } from "../blocks/story-status.ts";
 import { slackErrorCode } from "../client.ts";
 import type { SlackReporter } from "../reporter.ts";
 import type { SlackPermissions } from "../permissions.ts";
+import { checkStoryAccess } from "../story-access.ts";
 
 export interface RefineDeps {
   readonly client: WebClient;
   readonly runs: Pick<RunService, "loadRunProgress" | "refineReview">;
   readonly reporter: Pick<SlackReporter, "showDecision">;
   readonly permissions: Pick<SlackPermissions, "check">;
+  readonly access: Pick<AccessGuard, "check">;
   readonly logger: Logger;
 }
 
@@ -58,6 +61,8 @@ async function openRefine(
       const why = permission === "unknown" ? " (I could not check whether you are a workspace admin)" : "";
       return tell(respond, deps.logger, `Only ${mentionUser(progress.run.requestedBy)}, who started this run, or a workspace admin can refine ${escapeMrkdwn(story.storyKey)}${why}.`);
     }
+    const access = await checkStoryAccess(deps.access, click.userId, progress.run, story, "refine");
+    if (!access.allowed) return tell(respond, deps.logger, access.message);
     if (!isAwaitingReview(story)) {
       return tell(respond, deps.logger, `${escapeMrkdwn(story.storyKey)} is not waiting for review: it is ${storyStatus(story, progress.run.options).text}.`);
     }
@@ -84,6 +89,8 @@ async function submitRefine(
     if (!progress || !story) return "I cannot find this story's run any more.";
     const permission = await deps.permissions.check(userId, progress.run);
     if (permission === "refused" || permission === "unknown") return "Only the person who started this run or a workspace admin can refine it.";
+    const access = await checkStoryAccess(deps.access, userId, progress.run, story, "refine");
+    if (!access.allowed) return access.message;
     const outcome = await deps.runs.refineReview(target.runStoryId, instruction);
     if (outcome === "not-found") return "I cannot find this story's run any more.";
     if (outcome === "already-decided") return `${story.storyKey} was already decided, so it cannot be refined now.`;

@@ -3,6 +3,7 @@
 // so a double click (or two people at once) acts once and the second hears it was decided.
 // https://docs.slack.dev/reference/interaction-payloads/block_actions-payload
 import type { App, BlockAction, ButtonAction, RespondFn } from "@slack/bolt";
+import type { AccessGuard } from "../../access/guard.ts";
 import type { Logger } from "../../log/logger.ts";
 import type { RunService } from "../../runs/service.ts";
 import { escapeMrkdwn, mentionUser } from "../mrkdwn.ts";
@@ -12,11 +13,13 @@ import { errorReference, somethingWentWrong } from "../blocks/something-went-wro
 import { slackErrorCode } from "../client.ts";
 import type { SlackReporter } from "../reporter.ts";
 import type { SlackPermissions } from "../permissions.ts";
+import { checkStoryAccess } from "../story-access.ts";
 
 export interface ReviewDeps {
   readonly runs: Pick<RunService, "loadRunProgress" | "decideReview">;
   readonly reporter: Pick<SlackReporter, "showDecision">;
   readonly permissions: Pick<SlackPermissions, "check">;
+  readonly access: Pick<AccessGuard, "check">;
   readonly logger: Logger;
 }
 
@@ -56,6 +59,9 @@ export async function handleReviewAction(deps: ReviewDeps, userId: string, actio
         `Only ${mentionUser(progress.run.requestedBy)}, who started this run, or a workspace admin can decide on ${escapeMrkdwn(story.storyKey)}${why}.`,
       );
     }
+
+    const access = await checkStoryAccess(deps.access, userId, progress.run, story, "review");
+    if (!access.allowed) return tell(respond, deps.logger, access.message);
 
     const outcome = await deps.runs.decideReview(runStoryId, decision);
     if (outcome === "not-found") return tell(respond, deps.logger, "I cannot find this story's run any more, so there is nothing to decide.");

@@ -5,8 +5,9 @@
 // settings; anyone else sees why, and nothing changes.
 import type { App, BlockAction, ButtonAction, StaticSelectAction } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
+import type { AccessGuard } from "../../access/guard.ts";
 import type { Logger } from "../../log/logger.ts";
-import { settingsEditSchema, WORKSPACE_SCOPE, type SettingsScope } from "../../settings/team-settings.ts";
+import { settingsEditSchema, teamScope, WORKSPACE_SCOPE, type SettingsScope } from "../../settings/team-settings.ts";
 import type { SettingsStore } from "../../settings/store.ts";
 import type { Trackers } from "../../trackers/create-trackers.ts";
 import { trackerRegistry } from "../../trackers/registry.ts";
@@ -32,6 +33,8 @@ export interface SettingsDeps {
   readonly settings: Pick<SettingsStore, "get" | "history" | "change">;
   readonly trackers: Trackers;
   readonly permissions: Pick<SlackPermissions, "settings">;
+  /** With linked identity, a person sees and edits only the teams and projects they can open. */
+  readonly access: Pick<AccessGuard, "check">;
   readonly logger: Logger;
 }
 
@@ -69,8 +72,27 @@ async function scopeChoices(trackers: Trackers, logger: Logger): Promise<ScopeCh
   return { teams: read, unavailable: read.flatMap((group) => ("problem" in group && group.problem ? [group.problem] : [])) };
 }
 
-async function form(deps: SettingsDeps, scope: SettingsScope) {
-  const [choices, current, history] = await Promise.all([scopeChoices(deps.trackers, deps.logger), deps.settings.get(scope), deps.settings.history(scope)]);
+/** The access check of one scope: a team or project the person could open; the workspace default needs none. */
+function scopeAccess(deps: SettingsDeps, userId: string, scope: SettingsScope) {
+  if (scope === WORKSPACE_SCOPE) return Promise.resolve({ allowed: true as const });
+  const [tracker, team] = scope.split(":") as [TrackerName, string];
+  return deps.access.check({ userId, channel: null, items: [{ tracker, team }], action: "settings" });
+}
+
+/** Only the teams and projects the person may see are offered (all of them without linked identity). */
+async function visibleChoices(deps: SettingsDeps, userId: string): Promise<ScopeChoices> {
+  const choices = await scopeChoices(deps.trackers, deps.logger);
+  const teams = [];
+  for (const group of choices.teams) {
+    const visible = [];
+    for (const team of group.teams) if ((await scopeAccess(deps, userId, teamScope(group.tracker, team.key))).allowed) visible.push(team);
+    teams.push({ ...group, teams: visible });
+  }
+  return { ...choices, teams };
+}
+
+async function form(deps: SettingsDeps, userId: string, scope: SettingsScope) {
+  const [choices, current, history] = await Promise.all([visibleChoices(deps, userId), deps.settings.get(scope), deps.settings.history(scope)]);
   return settingsModal({ choices, current, history });
 }
 
@@ -84,7 +106,7 @@ async function openSettings(deps: SettingsDeps, userId: string, triggerId: strin
       return;
     }
     const opened = await deps.client.views.open({ trigger_id: triggerId, view: loadingSettingsModal() });
-    await deps.client.views.update({ view_id: opened.view!.id!, view: await form(deps, WORKSPACE_SCOPE) });
+    await deps.client.views.update({ view_id: opened.view!.id!, view: await form(deps, userId, WORKSPACE_SCOPE) });
   } catch (error) {
     deps.logger.warn({ userId, error: slackErrorCode(error), err: error }, "could not open the settings");
   }
@@ -92,7 +114,9 @@ async function openSettings(deps: SettingsDeps, userId: string, triggerId: strin
 
 async function showScope(deps: SettingsDeps, userId: string, viewId: string, scope: SettingsScope): Promise<void> {
   try {
-    if ((await deps.permissions.settings(userId)) !== "refused") await deps.client.views.update({ view_id: viewId, view: await form(deps, scope) });
+    if ((await deps.permissions.settings(userId)) === "refused") return;
+    const access = await scopeAccess(deps, userId, scope);
+    await deps.client.views.update({ view_id: viewId, view: access.allowed ? await form(deps, userId, scope) : settingsRefusedModal(access.message) });
   } catch (error) {
     deps.logger.warn({ userId, scope, error: slackErrorCode(error), err: error }, "could not show a team's settings");
   }
@@ -109,6 +133,8 @@ async function saveSettings(
     deps.logger.info({ userId: user.id, scope, permission }, "settings change refused");
     return { response_action: "update" as const, view: settingsRefusedModal(REFUSED) };
   }
+  const access = await scopeAccess(deps, user.id, scope);
+  if (!access.allowed) return { response_action: "update" as const, view: settingsRefusedModal(access.message) };
   const parsed = settingsEditSchema.safeParse(editFromState(values));
   if (!parsed.success) {
     const errors: Record<string, string> = {};

@@ -18,7 +18,7 @@ import { readJiraEpic } from "./read-epic.ts";
 import { readJiraStories } from "./read-stories.ts";
 import { readJiraStory } from "./read-story.ts";
 import { jiraLabel } from "./labels.ts";
-import { ignored, projectPage } from "./schemas.ts";
+import { ignored, projectPage, userList } from "./schemas.ts";
 import { createIssueTypes } from "./issue-types.ts";
 import { createJiraTransport } from "./transport.ts";
 
@@ -70,6 +70,28 @@ export function createJiraTracker(deps: JiraTrackerDeps): Tracker {
         permission: "Browse projects",
       });
       return page.values.map((project) => ({ key: project.key, name: project.name }));
+    },
+
+    // The account whose email it is, then whether it holds Browse projects on that very issue
+    // (issue security levels included). Both need the bot's account to have "Browse users and
+    // groups"; Jira hides an email the profile does not show, so an exact-email query is trusted
+    // only when it finds one account.
+    // https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-user-search/#api-rest-api-3-user-permission-search-get
+    async canUserOpen(email, item) {
+      const found = await call((client) => client.userSearch.findUsers({ query: email, maxResults: 2 }), userList, { action: "look up a user by email" });
+      const matching = found.filter((user) => user.active !== false && (user.emailAddress === undefined || user.emailAddress.toLowerCase() === email.toLowerCase()));
+      if (matching.length !== 1) return false;
+      const holders = await call(
+        (client) =>
+          client.userSearch.findUsersWithAllPermissions({
+            accountId: matching[0]!.accountId,
+            permissions: "BROWSE_PROJECTS",
+            ...(item.key ? { issueKey: item.key } : { projectKey: item.team }),
+          }),
+        userList,
+        { action: `check who may browse ${item.key ?? item.team}` },
+      );
+      return holders.some((user) => user.accountId === matching[0]!.accountId);
     },
 
     expand: (ref, options) => expandJira({ call, baseUrl }, ref, expandLimit(options?.limit)),

@@ -164,3 +164,6 @@ export const ignored = z.unknown();
 
 /** GET /rest/api/3/project/search: a page of projects (key, name). */
 export const projectPage = z.object({ values: z.array(z.object({ key: z.string(), name: z.string() })) });
+
+/** GET /rest/api/3/user/search and /user/permission/search: users (email only when their profile shows it). */
+export const userList = z.array(z.object({ accountId: z.string(), emailAddress: z.string().optional(), active: z.boolean().optional() }));

@@ -13,11 +13,11 @@ import { deleteLinearSubtasks } from "./delete-subtasks.ts";
 import { expandLinear } from "./expand.ts";
 import { createLinearCall } from "./graphql.ts";
 import { linkLinearBlocks } from "./link-blocks.ts";
-import { addLabelMutation, createCommentMutation, removeLabelMutation, teamsQuery } from "./queries.ts";
+import { addLabelMutation, createCommentMutation, removeLabelMutation, teamsQuery, userTeamsQuery } from "./queries.ts";
 import { readLinearEpic } from "./read-epic.ts";
 import { readLinearStory } from "./read-story.ts";
 import { readLinearStories } from "./read-stories.ts";
-import { addLabelAnswer, createCommentAnswer, removeLabelAnswer, teamsAnswer } from "./schemas.ts";
+import { addLabelAnswer, createCommentAnswer, removeLabelAnswer, teamsAnswer, userTeamsAnswer } from "./schemas.ts";
 import { createTeamSetups } from "./team-setup.ts";
 import { TRACKER_REQUEST_TIMEOUT_MS } from "../support/request-timeout.ts";
 
@@ -61,6 +61,14 @@ export function createLinearTracker(deps: LinearTrackerDeps): Tracker {
     async listTeams() {
       const answer = await call(teamsQuery, {}, teamsAnswer, { action: "list the teams" });
       return answer.teams.nodes.map((team) => ({ key: team.key, name: team.name })).sort((a, b) => a.key.localeCompare(b.key));
+    },
+
+    // A member of the story's team can open it; Linear has no per-issue permissions.
+    async canUserOpen(email, item) {
+      const answer = await call(userTeamsQuery, { email }, userTeamsAnswer, { action: "look up a user's teams" });
+      const [user, other] = answer.users.nodes;
+      if (!user || other || !user.active) return false;
+      return user.teams.nodes.some((team) => team.key.toUpperCase() === item.team.toUpperCase());
     },
 
     expand: (ref, options) => expandLinear({ call }, ref, expandLimit(options?.limit)),

@@ -399,3 +399,12 @@ export const storiesQuery = /* GraphQL */ `
   ${storyFields}
   ${childCoreFields}
 `;
+
+/** The teams of the user with an email, to tell whether a person may see a team's stories. */
+export const userTeamsQuery = /* GraphQL */ `
+  query UserTeams($email: String!) {
+    users(filter: { email: { eqIgnoreCase: $email } }, first: 2) {
+      nodes { id active teams(first: 250) { nodes { key } } }
+    }
+  }
+`;

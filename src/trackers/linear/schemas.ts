@@ -163,3 +163,9 @@ export const addLabelAnswer = z.object({ issueAddLabel: success });
 export const removeLabelAnswer = z.object({ issueRemoveLabel: success });
 
 export const teamsAnswer = z.object({ teams: z.object({ nodes: z.array(z.object({ key: z.string(), name: z.string() })) }) });
+
+export const userTeamsAnswer = z.object({
+  users: z.object({
+    nodes: z.array(z.object({ id: z.string(), active: z.boolean(), teams: z.object({ nodes: z.array(z.object({ key: z.string() })) }) })),
+  }),
+});

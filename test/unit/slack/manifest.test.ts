@@ -35,9 +35,19 @@ function sourceFiles(dir: string): string[] {
   );
 }
 
+/** Fields of an answer that need a scope of their own (users.info's profile.email). */
+const scopesOfField: { readonly read: RegExp; readonly scope: string }[] = [{ read: /\.profile\?\.email\b/, scope: "users:read.email" }];
+
+/** Where the code talks to Slack's Web API: the Slack surface, and the access guard (a person's email). */
+const slackCallers = () => [...sourceFiles(join(root, "src/slack")), ...sourceFiles(join(root, "src/access"))];
+
+function fieldScopesRead(): string[] {
+  return scopesOfField.filter((field) => slackCallers().some((file) => field.read.test(readFileSync(file, "utf8")))).map((field) => field.scope);
+}
+
 function methodsCalled(): string[] {
   const methods = new Set<string>();
-  for (const file of sourceFiles(join(root, "src/slack"))) {
+  for (const file of slackCallers()) {
     const text = readFileSync(file, "utf8");
     for (const match of text.matchAll(/\.(auth|chat|conversations|users|views|reactions|files)\s*\.\s*(\w+)\s*\(/g)) methods.add(`${match[1]}.${match[2]}`);
   }
@@ -66,7 +76,8 @@ describe("manifest.yml", () => {
     const methods = methodsCalled();
     expect(methods).toEqual(["auth.test", "chat.deleteScheduledMessage", "chat.getPermalink", "chat.postMessage", "chat.scheduleMessage", "chat.update", "users.info", "views.open", "views.publish", "views.update"]);
     for (const method of methods) expect(scopesOfMethod, `scopes of ${method}`).toHaveProperty([method]);
-    const needed = new Set(["commands", ...methods.flatMap((method) => scopesOfMethod[method]!)]);
+    const needed = new Set(["commands", ...methods.flatMap((method) => scopesOfMethod[method]!), ...fieldScopesRead()]);
+    expect(fieldScopesRead()).toEqual(["users:read.email"]);
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...needed].sort());
     // What `subtasks doctor` compares the token's granted scopes with.
     expect([...SLACK_BOT_SCOPES].sort()).toEqual([...manifest.oauth_config.scopes.bot].sort());

@@ -1,5 +1,6 @@
 // SLACK_APP_TOKEN switches the transport to Socket Mode: no HTTP route, and the connection is
 // opened with the app-level token through SLACK_API_URL (apps.connections.open).
+import { AccessGuard } from "../../../src/access/guard.ts";
 import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../../../src/config/config.ts";
@@ -33,7 +34,7 @@ describe("Socket Mode", () => {
     } as never);
     const client = createSlackClient(config.slack!, silentLogger);
     const settings = {} as SettingsStore;
-    const surface = createSlackSurface({ config, slack: config.slack!, client, links: new ThreadLinks(client, silentLogger), settings, logger: silentLogger, runs, trackers: {} });
+    const surface = createSlackSurface({ config, slack: config.slack!, client, links: new ThreadLinks(client, silentLogger), settings, logger: silentLogger, runs, trackers: {}, access: new AccessGuard({ policy: null, requireLinkedIdentity: false, slack: client, trackers: {}, logger: silentLogger }) });
     expect(surface.router).toBeNull();
     // A refused app token fails the start: the operator sees it at once, not at the first command.
     await expect(surface.start()).rejects.toThrow(/invalid_auth/);

@@ -45,6 +45,8 @@ export interface PlayedSlack {
   next(method: string, ...answers: SlackAnswer[]): void;
   /** users.info answers is_admin for these users. */
   admins: Set<string>;
+  /** users.info shows these emails (scope users:read.email), by user id. */
+  emails: Map<string, string>;
   stop(): void;
 }
 
@@ -87,6 +89,7 @@ export function playSlack(options: SlackPlayOptions = {}): PlayedSlack {
   const responses: ResponseUrlPost[] = [];
   const queued = new Map<string, SlackAnswer[]>();
   const admins = new Set<string>();
+  const emails = new Map<string, string>();
   let ts = 1_767_000_000;
   let views = 0;
   const nextTs = () => `${++ts}.000100`;
@@ -100,7 +103,16 @@ export function playSlack(options: SlackPlayOptions = {}): PlayedSlack {
       channel: args.channel,
       permalink: `https://acme.slack.test/archives/${args.channel}/p${String(args.message_ts).replace(".", "")}`,
     }),
-    "users.info": (args) => ({ ok: true, user: { id: args.user, name: args.user.toLowerCase(), is_admin: admins.has(args.user), is_owner: false } }),
+    "users.info": (args) => ({
+      ok: true,
+      user: {
+        id: args.user,
+        name: args.user.toLowerCase(),
+        is_admin: admins.has(args.user),
+        is_owner: false,
+        profile: { real_name: args.user, ...(emails.has(args.user) ? { email: emails.get(args.user) } : {}) },
+      },
+    }),
     "views.publish": () => ({ ok: true, view: { id: "V0HOME" } }),
     "views.open": (args) => ({ ok: true, view: { ...args.view, id: `V0MODAL${++views}` } }),
     "views.update": (args) => ({ ok: true, view: { ...args.view, id: args.view_id } }),
@@ -136,6 +148,7 @@ export function playSlack(options: SlackPlayOptions = {}): PlayedSlack {
     calls,
     responses,
     admins,
+    emails,
     callsOf: (method) => calls.filter((call) => call.method === method),
     repliesIn: (threadTs) => calls.filter((call) => call.method === "chat.postMessage" && call.args.thread_ts === threadTs && call.status === 200),
     storiesRepliedIn: (threadTs) =>

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "RunStory_startedAt_idx" ON "RunStory"("startedAt");
