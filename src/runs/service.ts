@@ -100,7 +100,15 @@ export function createRunService(deps: RunServiceDeps) {
     ...(spend ? { spend } : {}),
   });
   const epicStore = new EpicRunStore(deps.prisma);
-  const epicResolver = createEpicResolver({ store: epicStore, queue, events, logger, trackers: deps.trackers, failRun: (runId, reason) => store.failRun(runId, reason) });
+  const epicResolver = createEpicResolver({
+    store: epicStore,
+    queue,
+    events,
+    logger,
+    trackers: deps.trackers,
+    failRun: (runId, reason) => store.failRun(runId, reason),
+    ...(deps.admission ? { admission: deps.admission } : {}),
+  });
   const epicProcessor = createEpicProcessor({
     store: epicStore,
     queue,

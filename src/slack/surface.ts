@@ -68,7 +68,7 @@ export function createSlackSurface(deps: SlackSurfaceDeps): SlackSurface {
   registerRefine(bolt.app, { client, runs, reporter, permissions, access: deps.access, logger });
   registerSettings(bolt.app, { client, settings: deps.settings, trackers: deps.trackers, permissions, access: deps.access, logger });
   registerHomeListener(bolt.app, { client, runs, links, access: deps.access, logger });
-  registerEpicReview(bolt.app, { client, runs, reporter, permissions, logger });
+  registerEpicReview(bolt.app, { client, runs, reporter, permissions, access: deps.access, logger });
 
   let unsubscribe: (() => void) | undefined;
   let unsubscribeChains: (() => void) | undefined;

@@ -10,6 +10,7 @@ import type { RunEvents } from "../events.ts";
 import { toRunSummary } from "../progress.ts";
 import type { RunQueue } from "../queue.ts";
 import { parseRunOptions, parseRunTargets } from "../run-options.ts";
+import type { StoryAdmission } from "../ports.ts";
 import type { RunRow } from "../store.ts";
 
 export interface EpicResolverDeps {
@@ -20,6 +21,8 @@ export interface EpicResolverDeps {
   readonly trackers: Trackers;
   /** Fails a run none of whose references could be read (the subtasks store's failRun). */
   readonly failRun: (runId: string, reason: string) => Promise<boolean>;
+  /** Which epics a person's run may include (the access policy); absent: all. */
+  readonly admission?: StoryAdmission;
 }
 
 export function createEpicResolver(deps: EpicResolverDeps) {
@@ -55,7 +58,16 @@ export function createEpicResolver(deps: EpicResolverDeps) {
       return;
     }
     if (run.status !== "QUEUED") return;
-    const { epics, problems } = await readAll(run);
+    const read = await readAll(run);
+    const problems = [...read.problems];
+    let epics = read.epics;
+    if (deps.admission && epics.length > 0) {
+      const answers = await deps.admission.admit(run, epics.map(({ ref, epic }) => ({ tracker: ref.tracker, key: epic.key })));
+      const leftOut = answers.filter((allowed) => !allowed).length;
+      epics = epics.filter((_, index) => answers[index]);
+      // Counted, never named, as for stories.
+      if (leftOut > 0) problems.push(`${leftOut} ${leftOut === 1 ? "epic was" : "epics were"} left out: not allowed in this channel, or not one you can open in the tracker`);
+    }
     if (epics.length === 0) {
       const reason = problems.join("; ") || "nothing to do: no epics found";
       if (await deps.failRun(run.id, reason)) {

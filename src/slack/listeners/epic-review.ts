@@ -13,6 +13,8 @@ import { errorReference, somethingWentWrong, somethingWentWrongPlain } from "../
 import { slackErrorCode } from "../client.ts";
 import { escapeMrkdwn, mentionUser } from "../mrkdwn.ts";
 import type { SlackPermissions } from "../permissions.ts";
+import type { AccessGuard } from "../../access/guard.ts";
+import { checkStoryAccess } from "../story-access.ts";
 import type { SlackReporter } from "../reporter.ts";
 
 export interface EpicReviewDeps {
@@ -20,6 +22,7 @@ export interface EpicReviewDeps {
   readonly runs: Pick<RunService, "loadRunProgress" | "loadEpicProgress" | "decideEpicReview" | "refineEpicReview" | "chainSubtasks">;
   readonly reporter: Pick<SlackReporter, "showEpicDecision" | "openThread">;
   readonly permissions: Pick<SlackPermissions, "check">;
+  readonly access: Pick<AccessGuard, "check">;
   readonly logger: Logger;
 }
 
@@ -70,6 +73,9 @@ async function target(deps: EpicReviewDeps, userId: string, action: ButtonAction
     const why = permission === "unknown" ? " (I could not check whether you are a workspace admin)" : "";
     return { ok: false, text: `Only ${mentionUser(progress.run.requestedBy)}, who started this run, or a workspace admin can ${verb} ${escapeMrkdwn(epic.epicKey)}${why}.` };
   }
+  // The same access policy as a story's buttons: the epic may be shown here, and this person may open it.
+  const access = await checkStoryAccess(deps.access, userId, progress.run, { tracker: epic.tracker, storyKey: epic.epicKey }, "review");
+  if (!access.allowed) return { ok: false, text: access.message };
   return { ok: true, run: progress.run, epic };
 }
 
@@ -117,6 +123,10 @@ async function submitRefine(deps: EpicReviewDeps, userId: string, refine: { runI
     if (!progress) return "I cannot find this epic's run any more.";
     const permission = await deps.permissions.check(userId, progress.run);
     if (permission === "refused" || permission === "unknown") return "Only the person who started this run or a workspace admin can refine it.";
+    const epic = await deps.runs.loadEpicProgress(refine.runEpicId);
+    if (!epic || epic.runId !== refine.runId) return "I cannot find this epic's run any more.";
+    const access = await checkStoryAccess(deps.access, userId, progress.run, { tracker: epic.tracker, storyKey: epic.epicKey }, "refine");
+    if (!access.allowed) return access.message;
     const outcome = await deps.runs.refineEpicReview(refine.runEpicId, instruction);
     if (outcome === "not-found") return "I cannot find this epic's run any more.";
     if (outcome === "already-decided") return "These stories were already decided, so they cannot be refined now.";

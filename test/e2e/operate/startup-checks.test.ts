@@ -18,7 +18,7 @@ describe("the start-up summary", () => {
     linear = new LinearAdminWorkspace("lin_api_other_key");
     const slack = nock("https://slack.com")
       .post("/api/auth.test")
-      .reply(200, { ok: true, url: "https://acme.slack.com/", team: "Acme", user: "subtasks", team_id: "T0123ABCD", user_id: "U0BOT1234", bot_id: "B0BOT1234" }, { "x-oauth-scopes": "commands,chat:write,chat:write.public,users:read" });
+      .reply(200, { ok: true, url: "https://acme.slack.com/", team: "Acme", user: "subtasks", team_id: "T0123ABCD", user_id: "U0BOT1234", bot_id: "B0BOT1234" }, { "x-oauth-scopes": "commands,chat:write,chat:write.public,users:read,users:read.email" });
     const captured = captureLogger("info");
     const { core } = await startCore({
       logger: captured.logger,

@@ -139,7 +139,7 @@ describe("/subtasks stories", () => {
     await press(app, withChain, "epic_chain_subtasks");
     await waitFor(async () => slack.responses.some((r) => String(r.body.text).includes(`already being broken down by run \`${chained}\``)), 5_000, "the answer to a second click");
     expect(await app.db.prisma.run.count({ where: { type: "GENERATE_SUBTASKS" } })).toBe(1);
-    expect(textOf(latest(reply).args.blocks)).toContain(`Subtasks run \`${chained}\` is breaking these stories down`);
+    await waitFor(async () => textOf(latest(reply).args.blocks).includes(`Subtasks run \`${chained}\` is breaking these stories down`), 10_000, "the reply naming the chained run");
   });
 
   it("Refine… makes a new proposal from the one shown and the instruction, in the same reply", async () => {
