@@ -17,6 +17,7 @@ import { RESOLVE_QUEUE, RunQueue, STORY_DEAD_QUEUE, STORY_QUEUE, type QueueTimin
 import { createRunResolver } from "./resolve-run.ts";
 import { RunStore } from "./store.ts";
 import type { StoryRetryPolicy } from "./story-retry.ts";
+import type { Redact } from "../log/redact.ts";
 import type { RunObserver, RunSummary, StartRunInput, StartRunResult } from "./types.ts";
 
 export interface RunServiceDeps {
@@ -25,6 +26,8 @@ export interface RunServiceDeps {
   readonly intakePool: pg.Pool;
   readonly databaseUrl: string;
   readonly logger: Logger;
+  /** Cuts the configured secrets out of every error a run or story records; default: nothing. */
+  readonly redact?: Redact;
   readonly trackers: Trackers;
   readonly generator: SubtaskGenerator;
   /** Stories generated at once by this process (RUN_CONCURRENCY). */
@@ -52,7 +55,7 @@ export type ReviewOutcome = "applied" | "already-decided" | "not-found";
 
 export function createRunService(deps: RunServiceDeps) {
   const { logger } = deps;
-  const store = new RunStore(deps.prisma);
+  const store = new RunStore(deps.prisma, deps.redact);
   const events = new RunEvents(logger);
   const queue = deps.queue ?? new RunQueue({ databaseUrl: deps.databaseUrl, logger, ...(deps.queueTiming ? { timing: deps.queueTiming } : {}) });
   const intake = new RunIntake({ pool: deps.intakePool, store, queue, logger });

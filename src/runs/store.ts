@@ -14,6 +14,7 @@ import { firstStoryJobId } from "./queue.ts";
 import { FINAL_STORY_STATES, OPEN_STORY_STATES, type RunState, type RunStoryState } from "./states.ts";
 import type { Expansion, TrackerRef } from "../trackers/types.ts";
 import type { RunSummary, StoryProgress } from "./types.ts";
+import { redactNothing, type Redact } from "../log/redact.ts";
 
 export type RunStoryRow = Prisma.RunStoryGetPayload<{ include: { story: true; run: true } }>;
 export type RunRow = Prisma.RunGetPayload<object>;
@@ -76,9 +77,12 @@ export const deliveryKey = (delivery: { provider: string; deliveryId: string }) 
 
 export class RunStore implements SubtaskRows, SubtaskLinkRows {
   private readonly prisma: PrismaClient;
+  /** Every error recorded on a run or story passes here: Slack and tracker comments show them. */
+  private readonly redact: Redact;
 
-  constructor(prisma: PrismaClient) {
+  constructor(prisma: PrismaClient, redact: Redact = redactNothing) {
     this.prisma = prisma;
+    this.redact = redact;
   }
 
   // ── Recording new runs (the intake's two statements, on its own connection) ──────────────
@@ -162,7 +166,7 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
   async failRun(runId: string, errorMsg: string): Promise<boolean> {
     const { count } = await this.prisma.run.updateMany({
       where: { id: runId, status: "QUEUED" },
-      data: { status: "FAILED", errorMsg, completedAt: new Date(), startedAt: new Date(), durationMs: 0 },
+      data: { status: "FAILED", errorMsg: this.redact(errorMsg), completedAt: new Date(), startedAt: new Date(), durationMs: 0 },
     });
     return count === 1;
   }
@@ -180,7 +184,7 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
     instructions: readonly string[],
   ): Promise<StoryJobRef[] | null> {
     return this.prisma
-      .$transaction((tx) => recordStories(tx, runId, resolved, problems, instructions))
+      .$transaction((tx) => recordStories(tx, runId, resolved, problems.map(this.redact), instructions))
       .catch((error: unknown) => {
         if (error instanceof AlreadyResolved) return null;
         throw error;
@@ -425,18 +429,18 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
   handOver(runStoryId: string, fromJobId: string, toJobId: string, errorMsg: string): Promise<boolean> {
     return this.moveStory(
       { id: runStoryId, from: OPEN_STORY_STATES, jobId: fromJobId },
-      { jobId: toJobId, retryCount: { increment: 1 }, errorMsg },
+      { jobId: toJobId, retryCount: { increment: 1 }, errorMsg: this.redact(errorMsg) },
     );
   }
 
   /** Any open state → FAILED for the holding job (retries are spent, or the error cannot clear). */
   failStory(runStoryId: string, jobId: string, errorMsg: string, durationMs: number): Promise<boolean> {
-    return this.moveStory({ id: runStoryId, from: OPEN_STORY_STATES, jobId }, { status: "FAILED", errorMsg, completedAt: new Date(), durationMs });
+    return this.moveStory({ id: runStoryId, from: OPEN_STORY_STATES, jobId }, { status: "FAILED", errorMsg: this.redact(errorMsg), completedAt: new Date(), durationMs });
   }
 
   /** Any open state → FAILED whoever holds it: its queue job died too often (crash or timeout). */
   giveUpStory(runStoryId: string, errorMsg: string, durationMs: number): Promise<boolean> {
-    return this.moveStory({ id: runStoryId, from: OPEN_STORY_STATES }, { status: "FAILED", errorMsg, completedAt: new Date(), durationMs });
+    return this.moveStory({ id: runStoryId, from: OPEN_STORY_STATES }, { status: "FAILED", errorMsg: this.redact(errorMsg), completedAt: new Date(), durationMs });
   }
 
   // ── Review decisions (a person's click; only the first finds the story awaiting) ─────────

@@ -45,6 +45,11 @@ export interface TrackerEntry<V extends VariableSpecs = VariableSpecs, C = unkno
   parseUrl(url: URL, input: string, context: UrlContext): TrackerRef | null;
   /** Its adapter of the Tracker port. */
   create(deps: AdapterDeps<C>): Tracker;
+  /**
+   * Credentials as they travel, made from its secret variables (a Basic header's base64), so
+   * the log scrubs them as well as the variables themselves. None when it sends them as set.
+   */
+  derivedSecrets?(config: C): readonly string[];
 }
 
 /** The configuration type of an entry. */

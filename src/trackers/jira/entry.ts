@@ -17,4 +17,6 @@ export const jiraEntry = {
   siteUrl: (config) => config.baseUrl,
   parseUrl: parseJiraUrl,
   create: (deps) => createJiraTracker(deps),
+  // Jira Cloud's Basic auth: base64 of "email:token", which contains neither as written.
+  derivedSecrets: (config) => [Buffer.from(`${config.email}:${config.apiToken}`).toString("base64")],
 } as const satisfies TrackerEntry<typeof jiraVariables, JiraConfig>;
