@@ -140,6 +140,8 @@ export function createRunService(deps: RunServiceDeps) {
     for (const story of await store.openStoriesOlderThan(20 * 60_000)) {
       if (story.jobId) await queue.sendStory(story.id, story.jobId);
     }
+    // Finishing is guarded (exactly once), so a run another process is finishing right now is safe here.
+    for (const runId of await store.runsLeftOpen()) await processor.finishRun(runId);
   }
 
   async function start(): Promise<void> {

@@ -478,6 +478,19 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
   }
 
   /** Stories left open in running runs, for re-enqueueing (jobs are deduplicated by id). */
+  /**
+   * Runs still RUNNING whose stories are all final: the process that finished the last story
+   * died before it marked the run finished (found by npm run chaos), so nobody else would.
+   */
+  async runsLeftOpen(): Promise<string[]> {
+    const rows = await this.prisma.run.findMany({
+      where: { status: "RUNNING", runStories: { some: {}, none: { status: { in: [...OPEN_STORY_STATES] } } } },
+      select: { id: true },
+      take: 500,
+    });
+    return rows.map((row) => row.id);
+  }
+
   async openStoriesOlderThan(ms: number): Promise<{ id: string; jobId: string | null; runId: string }[]> {
     return this.prisma.runStory.findMany({
       where: {
