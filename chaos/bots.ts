@@ -18,6 +18,8 @@ export interface Bot {
 export function createBot(name: string, port: number, env: Record<string, string>, logPath: string): Bot {
   let child: ChildProcess | undefined;
   let up = false;
+  /** A start in flight: a second start() waits for it instead of racing it for the port. */
+  let starting: Promise<void> | undefined;
   const log: WriteStream = createWriteStream(logPath, { flags: "a" });
   return {
     name,
@@ -25,30 +27,9 @@ export function createBot(name: string, port: number, env: Record<string, string
     get up() {
       return up;
     },
-    async start() {
-      child = spawn(process.execPath, ["--experimental-strip-types", "--disable-warning=ExperimentalWarning", MAIN], {
-        env: { ...process.env, ...env, PORT: String(port) },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      child.stdout!.pipe(log, { end: false });
-      child.stderr!.pipe(log, { end: false });
-      const started = child;
-      started.once("exit", () => {
-        if (child === started) up = false;
-      });
-      // Ready when it answers /health/ready... or any HTTP at all on its port.
-      const deadline = Date.now() + 60_000;
-      while (Date.now() < deadline) {
-        if (started.exitCode !== null) throw new Error(`${name} exited with ${started.exitCode} while starting (see ${logPath})`);
-        try {
-          await fetch(`http://127.0.0.1:${port}/metrics`);
-          up = true;
-          return;
-        } catch {
-          await new Promise((resolve) => setTimeout(resolve, 200));
-        }
-      }
-      throw new Error(`${name} did not start within 60 s (see ${logPath})`);
+    start() {
+      starting ??= launch().finally(() => (starting = undefined));
+      return starting;
     },
     async kill() {
       const target = child;
@@ -59,4 +40,30 @@ export function createBot(name: string, port: number, env: Record<string, string
       await gone;
     },
   };
+
+  async function launch(): Promise<void> {
+    child = spawn(process.execPath, ["--experimental-strip-types", "--disable-warning=ExperimentalWarning", MAIN], {
+      env: { ...process.env, ...env, PORT: String(port) },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout!.pipe(log, { end: false });
+    child.stderr!.pipe(log, { end: false });
+    const started = child;
+    started.once("exit", () => {
+      if (child === started) up = false;
+    });
+    // Ready once its HTTP server answers (it listens after the core has started).
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      if (started.exitCode !== null) throw new Error(`${name} exited with ${started.exitCode} while starting (see ${logPath})`);
+      try {
+        await fetch(`http://127.0.0.1:${port}/metrics`);
+        up = true;
+        return;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+    throw new Error(`${name} did not start within 60 s (see ${logPath})`);
+  }
 }

@@ -236,17 +236,28 @@ const stormSchedule = [
 ];
 
 async function killer(): Promise<void> {
+  const restarts: Promise<void>[] = [];
   for (const offset of killSchedule) {
     await at(offset);
+    // A bot still coming back from an earlier kill can be killed again while it starts.
     const bot = random.pick(bots);
     await bot.kill();
     faults.kills++;
     lastFaultAt = Date.now();
     say(`kill -9 ${bot.name}`);
-    await sleep(random.int(200, 3_000));
-    await bot.start();
-    faults.restarts++;
+    // Restarted in the background, so the next kills keep to the schedule.
+    const pause = random.int(200, 3_000);
+    restarts.push(
+      sleep(pause).then(async () => {
+        if (bot.up) return;
+        await bot.start().catch((error: Error) => say(`${bot.name} failed to start: ${error.message}`));
+        faults.restarts++;
+      }),
+    );
   }
+  await Promise.all(restarts);
+  // Whatever is down after the schedule comes back for the end of the run.
+  for (const bot of bots) if (!bot.up) await bot.start();
 }
 
 async function terminator(): Promise<void> {
