@@ -33,7 +33,7 @@ export function createBot(name: string, port: number, env: Record<string, string
     },
     async kill() {
       const target = child;
-      if (!target || target.exitCode !== null) return;
+      if (!target || exited(target)) return;
       up = false;
       const gone = new Promise((resolve) => target.once("exit", resolve));
       target.kill("SIGKILL");
@@ -55,7 +55,7 @@ export function createBot(name: string, port: number, env: Record<string, string
     // Ready once its HTTP server answers (it listens after the core has started).
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
-      if (started.exitCode !== null) throw new Error(`${name} exited with ${started.exitCode} while starting (see ${logPath})`);
+      if (exited(started)) throw new Error(`${name} exited with ${started.exitCode} while starting (see ${logPath})`);
       try {
         await fetch(`http://127.0.0.1:${port}/metrics`);
         up = true;
@@ -66,4 +66,9 @@ export function createBot(name: string, port: number, env: Record<string, string
     }
     throw new Error(`${name} did not start within 60 s (see ${logPath})`);
   }
+}
+
+/** Whether a child has ended, by its own exit or by a signal (a SIGKILLed child has no exit code). */
+function exited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
 }

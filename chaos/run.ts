@@ -149,6 +149,12 @@ for (let i = 0; i < N; i++) {
 }
 
 const bots: Bot[] = [];
+// Stopped half-way (Ctrl-C): the bots go with it.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    void Promise.all(bots.map((bot) => bot.kill())).finally(() => process.exit(130));
+  });
+}
 for (const name of ["bot-a", "bot-b"]) bots.push(createBot(name, await freePort(), env, join(workDir, `${name}.log`)));
 await Promise.all(bots.map((bot) => bot.start()));
 say(`2 bots up: ${bots.map((bot) => bot.url).join(", ")}`);
