@@ -239,13 +239,7 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
   /** Handles one delivery of a story job. */
   async function processStory(job: Pick<Job<StoryJob>, "id" | "data">): Promise<void> {
     let row = await store.loadRunStory(job.data.runStoryId);
-    if (!row) return;
-    if (!isOpenStory(row.status)) {
-      // A job delivered again after its story was final: the process that finished the story
-      // may have died before it finished the run.
-      await finishRun(row.runId);
-      return;
-    }
+    if (!row || !isOpenStory(row.status)) return;
 
     if (row.status === "PENDING") {
       if (row.reviewState === "AWAITING") return;
