@@ -16,6 +16,7 @@ import type { SubtaskGenerator } from "./generation/types.ts";
 import type { Logger } from "./log/logger.ts";
 import type { QueueTiming, RunQueue } from "./runs/queue.ts";
 import { createRunService, type RunService } from "./runs/service.ts";
+import { redactor } from "./log/redact.ts";
 import type { StoryRetryPolicy } from "./runs/story-retry.ts";
 import { LinearAgent } from "./linear-agent/agent.ts";
 import { createSlackClient } from "./slack/client.ts";
@@ -136,6 +137,7 @@ export async function createCore(config: Config, deps: CoreDeps): Promise<Core> 
     intakePool: db.intakePool,
     databaseUrl: db.url,
     logger,
+    redact: redactor(config.secrets),
     trackers,
     generator,
     storyGenerator,

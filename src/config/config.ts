@@ -1,6 +1,8 @@
 import { trackerEntries, trackerRegistry, configuredTrackerNames, type TrackerConfigs } from "../trackers/registry.ts";
 import type { ParseRefOptions } from "../trackers/parse-ref.ts";
 import type { TrackerName } from "../trackers/types.ts";
+import type { TrackerEntry } from "../trackers/entry.ts";
+import type { VariableSpecs } from "./variable-spec.ts";
 import type { ReasoningEffort } from "../generation/model-client.ts";
 import type { SpendLimits } from "../runs/spend-guard.ts";
 import { AccessPolicyInvalid, readAccessPolicy, type AccessPolicy } from "../access/policy.ts";
@@ -124,9 +126,14 @@ export function parseConfig(env: Env): Config {
     }
   }
 
-  const secrets = variableNames
-    .filter((name) => "secret" in variables[name] && v[name] !== undefined)
-    .map((name) => String(v[name]));
+  const secrets = [
+    ...variableNames.filter((name) => "secret" in variables[name] && v[name] !== undefined).map((name) => String(v[name])),
+    ...databasePassword(opt("DATABASE_URL")),
+    ...trackerEntries.flatMap((entry) => {
+      const trackerConfig = trackers[entry.name];
+      return trackerConfig === null ? [] : ((entry as TrackerEntry<VariableSpecs, typeof trackerConfig>).derivedSecrets?.(trackerConfig) ?? []);
+    }),
+  ];
 
   return {
     databaseUrl: opt("DATABASE_URL"),
@@ -167,6 +174,20 @@ export function parseConfig(env: Env): Config {
     },
     secrets,
   };
+}
+
+/**
+ * DATABASE_URL's password on its own, as written and decoded: a driver's error or a
+ * connection string printed in another form carries it without the rest of the URL.
+ */
+function databasePassword(url: string | undefined): string[] {
+  if (!url) return [];
+  try {
+    const written = new URL(url).password;
+    return written ? [...new Set([written, decodeURIComponent(written)])] : [];
+  } catch {
+    return [];
+  }
 }
 
 /** What the start-up log says about each integration; never includes a secret. */

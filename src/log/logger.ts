@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger } from "pino";
+import { REDACTED, redactor, type Redact } from "./redact.ts";
 
 export type { Logger } from "pino";
 
@@ -24,26 +25,20 @@ const secretKeys = new Set(
   ],
 );
 
-const REDACTED = "[redacted]";
-
 /**
  * One walk over what is logged, at any depth: a field whose name says it holds a credential is
  * censored, and every occurrence of a known secret value inside a string is replaced. (pino's
  * own path-based redact costs some 50 µs a line with wildcards at this depth; this costs a few.)
  */
-function scrub(value: unknown, secrets: readonly string[], depth = 0): unknown {
-  if (typeof value === "string") {
-    let out = value;
-    for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-    return out;
-  }
+function scrub(value: unknown, redact: Redact, depth = 0): unknown {
+  if (typeof value === "string") return redact(value);
   if (depth > 6 || value === null || typeof value !== "object") return value;
   // Errors keep message and stack in non-enumerable fields: serialise before scrubbing.
-  if (value instanceof Error) return scrub(pino.stdSerializers.err(value), secrets, depth + 1);
-  if (Array.isArray(value)) return value.map((item) => scrub(item, secrets, depth + 1));
+  if (value instanceof Error) return scrub(pino.stdSerializers.err(value), redact, depth + 1);
+  if (Array.isArray(value)) return value.map((item) => scrub(item, redact, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    out[key] = secretKeys.has(key.toLowerCase()) && item !== undefined && item !== null ? REDACTED : scrub(item, secrets, depth + 1);
+    out[key] = secretKeys.has(key.toLowerCase()) && item !== undefined && item !== null ? REDACTED : scrub(item, redact, depth + 1);
   }
   return out;
 }
@@ -60,19 +55,19 @@ export interface LoggerOptions {
  * value, so a token echoed inside an error message or a URL never reaches the log either.
  */
 export function createLogger(options: LoggerOptions): Logger {
-  // Short values could match ordinary text; real credentials are longer than this.
-  const secrets = (options.secrets ?? []).filter((secret) => secret.length >= 6);
+  const secrets = options.secrets ?? [];
+  const redact = redactor(secrets);
   return pino(
     {
       level: options.level,
       base: { service: "subtasks-bot" },
       serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
-      formatters: { log: (object) => scrub(object, secrets) as Record<string, unknown> },
+      formatters: { log: (object) => scrub(object, redact) as Record<string, unknown> },
       hooks:
         secrets.length > 0
           ? {
               logMethod(args, method) {
-                method.apply(this, args.map((arg) => (typeof arg === "string" ? (scrub(arg, secrets) as string) : arg)) as Parameters<typeof method>);
+                method.apply(this, args.map((arg) => (typeof arg === "string" ? redact(arg) : arg)) as Parameters<typeof method>);
               },
             }
           : {},

@@ -228,6 +228,16 @@ export class EpicRunStore {
     return stories.sort((a, b) => (Number(a.code?.slice(1)) || 0) - (Number(b.code?.slice(1)) || 0));
   }
 
+  /** Stories runs still RUNNING whose epics are all final: a process died before it finished the run. */
+  async runsLeftOpen(): Promise<string[]> {
+    const rows = await this.prisma.run.findMany({
+      where: { type: "GENERATE_STORIES", status: "RUNNING", runEpics: { some: {}, none: { status: { notIn: [...FINAL_EPIC_STATES] } } } },
+      select: { id: true },
+      take: 500,
+    });
+    return rows.map((row) => row.id);
+  }
+
   /** Epics left open in running stories runs, for re-enqueueing (jobs are deduplicated by id). */
   openEpicsOlderThan(ms: number): Promise<{ id: string; jobId: string | null }[]> {
     return this.prisma.runEpic.findMany({

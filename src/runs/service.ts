@@ -38,6 +38,7 @@ import { trackerOfKind } from "../trackers/registry.ts";
 import type { EpicProgress, RunObserver, RunSummary, StartRunInput, StartRunResult } from "./types.ts";
 import { toEpicProgress } from "./progress.ts";
 import { parseRunOptions } from "./run-options.ts";
+import type { Redact } from "../log/redact.ts";
 
 export interface RunServiceDeps {
   readonly prisma: PrismaClient;
@@ -45,6 +46,8 @@ export interface RunServiceDeps {
   readonly intakePool: pg.Pool;
   readonly databaseUrl: string;
   readonly logger: Logger;
+  /** Cuts the configured secrets out of every error a run or story records; default: nothing. */
+  readonly redact?: Redact;
   readonly trackers: Trackers;
   readonly generator: SubtaskGenerator;
   /** Writes an epic's stories (stories runs); default: none configured (every stories run fails with GenerationUnavailable). */
@@ -80,7 +83,7 @@ export type ReviewOutcome = "applied" | "already-decided" | "not-found";
 
 export function createRunService(deps: RunServiceDeps) {
   const { logger } = deps;
-  const store = new RunStore(deps.prisma);
+  const store = new RunStore(deps.prisma, deps.redact);
   const events = new RunEvents(logger);
   const queue = deps.queue ?? new RunQueue({ databaseUrl: deps.databaseUrl, logger, ...(deps.queueTiming ? { timing: deps.queueTiming } : {}) });
   const spend = deps.spendLimits ? new SpendGuard({ store, limits: deps.spendLimits }) : null;
@@ -314,6 +317,9 @@ export function createRunService(deps: RunServiceDeps) {
     for (const epic of await epicStore.openEpicsOlderThan(20 * 60_000)) {
       if (epic.jobId) await queue.sendEpic(epic.id, epic.jobId);
     }
+    // Finishing is guarded (exactly once), so a run another process is finishing right now is safe here.
+    for (const runId of await store.runsLeftOpen()) await processor.finishRun(runId);
+    for (const runId of await epicStore.runsLeftOpen()) await epicProcessor.finishRun(runId);
   }
 
   async function start(): Promise<void> {

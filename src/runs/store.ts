@@ -16,6 +16,7 @@ import { firstStoryJobId } from "./queue.ts";
 import { FINAL_STORY_STATES, OPEN_STORY_STATES, type RunState, type RunStoryState } from "./states.ts";
 import type { Expansion, TrackerRef } from "../trackers/types.ts";
 import type { RunSummary, RunTriggerKind, StoryProgress } from "./types.ts";
+import { redactNothing, type Redact } from "../log/redact.ts";
 
 export type RunStoryRow = Prisma.RunStoryGetPayload<{ include: { story: true; run: true } }>;
 export type RunRow = Prisma.RunGetPayload<object>;
@@ -99,9 +100,12 @@ export const deliveryKey = (delivery: { provider: string; deliveryId: string }) 
 
 export class RunStore implements SubtaskRows, SubtaskLinkRows {
   private readonly prisma: PrismaClient;
+  /** Every error recorded on a run or story passes here: Slack and tracker comments show them. */
+  private readonly redact: Redact;
 
-  constructor(prisma: PrismaClient) {
+  constructor(prisma: PrismaClient, redact: Redact = redactNothing) {
     this.prisma = prisma;
+    this.redact = redact;
   }
 
   // ── Recording new runs (the intake's two statements, on its own connection) ──────────────
@@ -237,7 +241,7 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
   async failRun(runId: string, errorMsg: string): Promise<boolean> {
     const { count } = await this.prisma.run.updateMany({
       where: { id: runId, status: "QUEUED" },
-      data: { status: "FAILED", errorMsg, completedAt: new Date(), startedAt: new Date(), durationMs: 0 },
+      data: { status: "FAILED", errorMsg: this.redact(errorMsg), completedAt: new Date(), startedAt: new Date(), durationMs: 0 },
     });
     return count === 1;
   }
@@ -255,7 +259,7 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
     instructions: readonly string[],
   ): Promise<StoryJobRef[] | null> {
     return this.prisma
-      .$transaction((tx) => recordStories(tx, runId, resolved, problems, instructions))
+      .$transaction((tx) => recordStories(tx, runId, resolved, problems.map(this.redact), instructions))
       .catch((error: unknown) => {
         if (error instanceof AlreadyResolved) return null;
         throw error;
@@ -309,7 +313,7 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
         "durationMs" = (extract(epoch FROM now() - coalesce(r."startedAt", r."createdAt")) * 1000)::int,
         "updatedAt" = now()
       FROM totals t
-      WHERE r.id = ${runId} AND r.status = 'RUNNING'
+      WHERE r.id = ${runId} AND r.status = 'RUNNING' AND r.type = 'GENERATE_SUBTASKS'
         AND NOT EXISTS (
           SELECT 1 FROM "RunStory" open
           WHERE open."runId" = ${runId} AND open.status <> ALL (${[...FINAL_STORY_STATES]}::"RunStoryStatus"[])
@@ -514,13 +518,13 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
   handOver(runStoryId: string, fromJobId: string, toJobId: string, errorMsg: string): Promise<boolean> {
     return this.moveStory(
       { id: runStoryId, from: OPEN_STORY_STATES, jobId: fromJobId },
-      { jobId: toJobId, retryCount: { increment: 1 }, errorMsg },
+      { jobId: toJobId, retryCount: { increment: 1 }, errorMsg: this.redact(errorMsg) },
     );
   }
 
   /** Any open state → FAILED for the holding job (retries are spent, or the error cannot clear). */
   failStory(runStoryId: string, jobId: string, errorMsg: string, durationMs: number): Promise<boolean> {
-    return this.moveStory({ id: runStoryId, from: OPEN_STORY_STATES, jobId }, { status: "FAILED", errorMsg, completedAt: new Date(), durationMs });
+    return this.moveStory({ id: runStoryId, from: OPEN_STORY_STATES, jobId }, { status: "FAILED", errorMsg: this.redact(errorMsg), completedAt: new Date(), durationMs });
   }
 
   /**
@@ -563,7 +567,7 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
 
   /** Any open state → FAILED whoever holds it: its queue job died too often (crash or timeout). */
   giveUpStory(runStoryId: string, errorMsg: string, durationMs: number): Promise<boolean> {
-    return this.moveStory({ id: runStoryId, from: OPEN_STORY_STATES }, { status: "FAILED", errorMsg, completedAt: new Date(), durationMs });
+    return this.moveStory({ id: runStoryId, from: OPEN_STORY_STATES }, { status: "FAILED", errorMsg: this.redact(errorMsg), completedAt: new Date(), durationMs });
   }
 
   // ── Review decisions (a person's click; only the first finds the story awaiting) ─────────
@@ -627,6 +631,19 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
   }
 
   /** Stories left open in running runs, for re-enqueueing (jobs are deduplicated by id). */
+  /**
+   * Runs still RUNNING whose stories are all final: the process that finished the last story
+   * died before it marked the run finished (found by npm run chaos), so nobody else would.
+   */
+  async runsLeftOpen(): Promise<string[]> {
+    const rows = await this.prisma.run.findMany({
+      where: { status: "RUNNING", runStories: { some: {}, none: { status: { in: [...OPEN_STORY_STATES] } } } },
+      select: { id: true },
+      take: 500,
+    });
+    return rows.map((row) => row.id);
+  }
+
   async openStoriesOlderThan(ms: number): Promise<{ id: string; jobId: string | null; runId: string }[]> {
     return this.prisma.runStory.findMany({
       where: {

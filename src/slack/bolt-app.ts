@@ -6,11 +6,13 @@
 // https://docs.slack.dev/authentication/verifying-requests-from-slack
 import { App, ExpressReceiver, SocketModeReceiver, type Authorize } from "@slack/bolt";
 import type { WebClientOptions } from "@slack/web-api";
-import type { Router } from "express";
+import { Router } from "express";
 import type { SlackConfig } from "../config/config.ts";
 import type { Logger } from "../log/logger.ts";
 import { errorReference, NOTHING_STARTED, somethingWentWrong } from "./blocks/something-went-wrong.ts";
 import { slackLogger } from "./bolt-logger.ts";
+import { MAX_BODY_BYTES } from "../http/body.ts";
+import { slackRequestGuard } from "./request-guard.ts";
 
 export const SLACK_EVENTS_PATH = "/slack/events";
 
@@ -50,6 +52,9 @@ export function createBoltApp(config: SlackConfig, logger: Logger, clientOptions
     signingSecret: config.signingSecret,
     endpoints: SLACK_EVENTS_PATH,
     logger: log,
+    // Bolt reads bodies without a limit unless given one: the same 1 MB as the webhooks, so a
+    // huge body is refused with 413 instead of being held in memory whole.
+    bodyLimit: MAX_BODY_BYTES,
     // A listener that fails before acking gets a message for the person, never a bare 500.
     processEventErrorHandler: async ({ error, response }) => {
       const reference = errorReference();
@@ -63,5 +68,7 @@ export function createBoltApp(config: SlackConfig, logger: Logger, clientOptions
   });
   const app = new App({ ...appOptions, receiver });
   app.error(async (error) => log.error("Slack listener failed", error));
-  return { app, router: receiver.router as Router, start: async () => undefined, stop: async () => undefined };
+  // The guard reads the body first (Bolt takes req.rawBody when it is there) and turns away what is no Slack request.
+  const router = Router().use(slackRequestGuard(SLACK_EVENTS_PATH, config.signingSecret), receiver.router as Router);
+  return { app, router, start: async () => undefined, stop: async () => undefined };
 }

@@ -68,6 +68,11 @@ export interface TrackerEntry<V extends VariableSpecs = VariableSpecs, C = unkno
   setup(deps: OperateDeps<C>, options: SetupOptions): Promise<SetupReport>;
   /** `subtasks doctor` and the start-up summary: live checks of its credentials and set-up. */
   checks(deps: OperateDeps<C>): Check[];
+  /**
+   * Credentials as they travel, made from its secret variables (a Basic header's base64), so
+   * the log scrubs them as well as the variables themselves. None when it sends them as set.
+   */
+  derivedSecrets?(config: C): readonly string[];
 }
 
 /** The configuration type of an entry. */

@@ -24,6 +24,11 @@ function isNode(value: unknown): value is AdfNode {
   return typeof value === "object" && value !== null && typeof (value as { type?: unknown }).type === "string";
 }
 
+/** A text node's marks; a value that is not a list of marks (a broken document) counts as none. */
+function marksOf(node: AdfNode): AdfMark[] {
+  return Array.isArray(node.marks) ? node.marks.filter((mark): mark is AdfMark => typeof mark === "object" && mark !== null && typeof mark.type === "string") : [];
+}
+
 function childrenOf(node: AdfNode): AdfNode[] {
   return Array.isArray(node.content) ? node.content.filter(isNode) : [];
 }
@@ -184,7 +189,7 @@ function renderInline(nodes: readonly AdfNode[]): string {
 function inlineText(node: AdfNode): string {
   switch (node.type) {
     case "text":
-      return withMarks(node.text ?? "", node.marks ?? []);
+      return withMarks(typeof node.text === "string" ? node.text : "", marksOf(node));
     case "hardBreak":
       return "\n";
     case "mention":

@@ -20,4 +20,6 @@ export const jiraEntry = {
   create: (deps) => createJiraTracker(deps),
   setup: setupJira,
   checks: jiraChecks,
+  // Jira Cloud's Basic auth: base64 of "email:token", which contains neither as written.
+  derivedSecrets: (config) => [Buffer.from(`${config.email}:${config.apiToken}`).toString("base64")],
 } as const satisfies TrackerEntry<typeof jiraVariables, JiraConfig>;

@@ -7,6 +7,7 @@ import { BadReference } from "../errors.ts";
 import { asIssueKey } from "../issue-key.ts";
 import type { UrlContext } from "../entry.ts";
 import type { TrackerRef } from "../types.ts";
+import { decodeSegment } from "../support/url-segment.ts";
 
 export function parseJiraUrl(url: URL, input: string, context: UrlContext): TrackerRef | null {
   const host = url.hostname.toLowerCase();
@@ -21,7 +22,7 @@ export function parseJiraUrl(url: URL, input: string, context: UrlContext): Trac
   const selectedKey = selected ? asIssueKey(selected.trim()) : null;
   if (selectedKey) return { tracker: "jira", key: selectedKey, kind: "issue", input };
 
-  const segments = url.pathname.split("/").filter(Boolean).map((segment) => decodeURIComponent(segment));
+  const segments = url.pathname.split("/").filter(Boolean).map(decodeSegment);
   for (const [index, segment] of segments.entries()) {
     const next = segments[index + 1];
     if ((segment === "browse" || segment === "issues") && next) {

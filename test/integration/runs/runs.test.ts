@@ -407,6 +407,21 @@ describe("webhook deliveries", () => {
     expect(tracker.createdTitles.length).toBeGreaterThan(0);
   });
 
+  it("a run whose last story finished just before its process died (the run never marked finished) is finished by the sweeper", async () => {
+    // Found by npm run chaos: kill -9 between the story's final write and the run's finish left
+    // the run RUNNING for ever, and its Slack message never final.
+    tracker.addStory("ENG-8");
+    const runs = await service();
+    const { runId } = (await runs.startRun({ trigger: "CLI", refs: [linearRef("ENG-8")], requestedBy: "tester" })) as { runId: string };
+    expect(await waitForRun(db, runId)).toBe("COMPLETED");
+    // The state the kill leaves: the story final, the run not.
+    await db.prisma.run.update({ where: { id: runId }, data: { status: "RUNNING", completedAt: null, storiesDone: 0 } });
+
+    await runs.sweep();
+
+    expect(await db.prisma.run.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({ status: "COMPLETED", storiesDone: 1 });
+  });
+
   it("a new run is recorded while runs in progress hold every shared connection", async () => {
     const runs = await service({ work: false });
     // Runs in progress (or any burst of reads) can take the whole shared pool; the person's

@@ -140,4 +140,9 @@ describe("Jira custom fields for acceptance criteria and story points", () => {
     expect(readStoryPoints({ customfield_10016: null }, names)).toBeNull();
     expect(readStoryPoints({ customfield_10016: 3 }, { customfield_10016: "Story Points" })).toBe(3);
   });
+
+  it("a broken document (marks or text of the wrong type, found by fuzzing) is read as far as it goes, never a crash", () => {
+    const broken = doc(paragraph({ type: "text", text: "Pay by invoice", marks: 0 }, { type: "text", text: 42 }, text(" now", [null, { type: "strong" }] as unknown[])));
+    expect(adfToMarkdown(broken)).toBe("Pay by invoice **now**");
+  });
 });

@@ -40,6 +40,10 @@ describe("parseRef refuses what it cannot use, saying what would work", () => {
     ["https://linear.app/acme/view/my-view", both, /Linear link is not an issue or a project/],
     ["https://acme.atlassian.net/jira/your-work", both, /does not point at one issue/],
     ["ftp://acme.atlassian.net/browse/PROJ-42", both, /not an issue key or a link/],
+    // Malformed percent-escapes (found by fuzzing): a refusal, not a URIError.
+    ["https://linear.app/acme/issue/ENG-1%", both, /Linear link is not an issue or a project/],
+    ["https://linear.app/acme/project/launch-%E0%A4%A", both, /Linear link is not an issue or a project/],
+    ["https://acme.atlassian.net/browse/PROJ-1%", both, /does not point at one issue/],
   ] as const)("%j is a BadReference", (input, options, message) => {
     const attempt = () => parseRef(input, options);
     expect(attempt).toThrow(BadReference);
