@@ -9,6 +9,7 @@ import type { TrackerEpic, TrackerRef } from "../trackers/types.ts";
 import type { WrittenStory } from "../sync/write-stories.ts";
 import { firstEpicJobId } from "./queue.ts";
 import { isUniqueViolation } from "./store.ts";
+import { redactNothing, type Redact } from "../log/redact.ts";
 
 export type RunEpicRow = Prisma.RunEpicGetPayload<{ include: { epic: true; run: true } }>;
 
@@ -42,9 +43,12 @@ export interface EpicJobRef {
 
 export class EpicRunStore {
   private readonly prisma: PrismaClient;
+  /** Every error kept on an epic or run goes through it: a provider's message may quote a credential. */
+  private readonly redact: Redact;
 
-  constructor(prisma: PrismaClient) {
+  constructor(prisma: PrismaClient, redact: Redact = redactNothing) {
     this.prisma = prisma;
+    this.redact = redact;
   }
 
   /**
@@ -55,7 +59,7 @@ export class EpicRunStore {
     return this.prisma.$transaction(async (tx) => {
       const { count } = await tx.run.updateMany({
         where: { id: runId, status: "QUEUED" },
-        data: { status: "RUNNING", epicsTotal: epics.length, startedAt: new Date(), errorMsg: problems.length > 0 ? problems.join("; ") : null },
+        data: { status: "RUNNING", epicsTotal: epics.length, startedAt: new Date(), errorMsg: problems.length > 0 ? this.redact(problems.join("; ")) : null },
       });
       if (count !== 1) return null;
       const jobs: EpicJobRef[] = [];
@@ -188,11 +192,11 @@ export class EpicRunStore {
   }
 
   handOver(runEpicId: string, fromJobId: string, toJobId: string, errorMsg: string): Promise<boolean> {
-    return this.moveEpic({ id: runEpicId, from: OPEN_EPIC_STATES, jobId: fromJobId }, { jobId: toJobId, retryCount: { increment: 1 }, errorMsg });
+    return this.moveEpic({ id: runEpicId, from: OPEN_EPIC_STATES, jobId: fromJobId }, { jobId: toJobId, retryCount: { increment: 1 }, errorMsg: this.redact(errorMsg) });
   }
 
   failEpic(runEpicId: string, jobId: string | null, errorMsg: string, durationMs: number): Promise<boolean> {
-    return this.moveEpic({ id: runEpicId, from: OPEN_EPIC_STATES, ...(jobId ? { jobId } : {}) }, { status: "FAILED", errorMsg, completedAt: new Date(), durationMs });
+    return this.moveEpic({ id: runEpicId, from: OPEN_EPIC_STATES, ...(jobId ? { jobId } : {}) }, { status: "FAILED", errorMsg: this.redact(errorMsg), completedAt: new Date(), durationMs });
   }
 
   // ── Review decisions (only the first click finds the epic awaiting) ─────────────────────

@@ -102,7 +102,7 @@ export function createRunService(deps: RunServiceDeps) {
     ...(deps.retry ? { retry: deps.retry } : {}),
     ...(spend ? { spend } : {}),
   });
-  const epicStore = new EpicRunStore(deps.prisma);
+  const epicStore = new EpicRunStore(deps.prisma, deps.redact);
   const epicResolver = createEpicResolver({
     store: epicStore,
     queue,
