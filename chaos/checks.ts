@@ -34,6 +34,18 @@ const FINAL = new Set(["COMPLETED", "FAILED", "SKIPPED"]);
 const FINAL_PARENT = /:white_check_mark: Done|:x: Failed|:warning: Done/;
 const sample = (items: readonly string[]) => (items.length === 0 ? "" : `: ${items.slice(0, 5).join(", ")}${items.length > 5 ? ", …" : ""}`);
 
+/** The runs with a Slack message, and those whose message does not show a final state (yet). */
+export async function slackThreadsNotFinal(db: pg.Pool, slack: PlayedSlack): Promise<{ threads: { id: string }[]; notFinal: string[] }> {
+  const { rows: threads } = await db.query<{ id: string; ts: string }>(`SELECT id, "slackThreadTs" AS ts FROM "Run" WHERE "slackThreadTs" IS NOT NULL`);
+  const notFinal = threads
+    .filter((thread) => {
+      const writes = slack.calls.filter((call) => (call.method === "chat.update" && call.args.ts === thread.ts) || (call.method === "chat.postMessage" && call.result?.ts === thread.ts));
+      return !FINAL_PARENT.test(textOf(writes.at(-1)?.args.blocks));
+    })
+    .map((thread) => thread.id);
+  return { threads, notFinal };
+}
+
 export async function checkInvariants(input: CheckInput): Promise<CheckResult[]> {
   const { db, expected, linear, jira, slack } = input;
   const { rows: runStories } = await db.query<{ key: string; tracker: string; trigger: string; status: string }>(`
@@ -70,13 +82,7 @@ export async function checkInvariants(input: CheckInput): Promise<CheckResult[]>
   results.push({ check: "no sub-issue without its Subtask row", ok: orphans.length === 0, detail: `${children.length - orphans.length}/${children.length} recorded${sample(orphans)}` });
 
   // Every Slack run message (the parent of each thread) in its final state.
-  const { rows: threads } = await db.query<{ id: string; ts: string }>(`SELECT id, "slackThreadTs" AS ts FROM "Run" WHERE "slackThreadTs" IS NOT NULL`);
-  const notFinal = threads
-    .filter((thread) => {
-      const writes = slack.calls.filter((call) => (call.method === "chat.update" && call.args.ts === thread.ts) || (call.method === "chat.postMessage" && call.result?.ts === thread.ts));
-      return !FINAL_PARENT.test(textOf(writes.at(-1)?.args.blocks));
-    })
-    .map((thread) => thread.id);
+  const { threads, notFinal } = await slackThreadsNotFinal(db, slack);
   const { rows: runCount } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Run"`);
   results.push({ check: "every Slack run message final", ok: notFinal.length === 0, detail: `${threads.length - notFinal.length}/${threads.length} threads final (${runCount[0]!.n} runs)${sample(notFinal)}` });
 

@@ -29,7 +29,7 @@ import { JIRA_BASE_URL } from "../test/unit/trackers/support/jira-api.ts";
 import { playSlack, RESPONSE_URL_ORIGIN, SLACK_API_URL } from "../test/e2e/slack/support/slack-api.ts";
 import { sign, SIGNING_SECRET, slashCommandBody } from "../test/e2e/slack/support/slack-requests.ts";
 import { createBot, type Bot } from "./bots.ts";
-import { checkInvariants, type Expected } from "./checks.ts";
+import { checkInvariants, slackThreadsNotFinal, type Expected } from "./checks.ts";
 import { startFront, type Front } from "./front.ts";
 import { seededRandom } from "./random.ts";
 
@@ -40,6 +40,8 @@ const SEED = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31
 const FAULT_WINDOW_MS = Math.max(60_000, K * 3_000);
 /** After the last fault, how long the bots get to finish everything. */
 const SETTLE_TIMEOUT_MS = 5 * 60_000;
+/** The runs' sweeper looks for unreported finished runs once a minute, 15 s after they finish. */
+const SLACK_SETTLE_MS = 150_000;
 const LINEAR_SECRET = "lin_wh_chaos_5d7e9a1b3c";
 const JIRA_SECRET = "jira_wh_chaos_3e9a7b1c";
 const TRIGGERS = ["SLASH_COMMAND", "TRACKER_LABEL", "CLI"] as const;
@@ -334,8 +336,11 @@ while (Date.now() < settleDeadline) {
   }
   await sleep(2_000);
 }
-// The reporter updates the parents just after the last story; give it a moment.
+// The reporter updates the parents just after the last story; a message whose update died with
+// its process is sent again by a sweeper (once a minute): wait for them, within the deadline.
 await sleep(5_000);
+const slackDeadline = Math.min(settleDeadline, Date.now() + SLACK_SETTLE_MS);
+while (Date.now() < slackDeadline && (await slackThreadsNotFinal(db, slack)).notFinal.length > 0) await sleep(2_000);
 say(`CLI exited with ${await Promise.race([cliExit, sleep(10_000).then(() => "still waiting")])}`);
 
 const results = await checkInvariants({ db, expected, linear, jira, slack, lastFaultAt, lastDoneAt });

@@ -320,6 +320,12 @@ export function createRunService(deps: RunServiceDeps) {
     // Finishing is guarded (exactly once), so a run another process is finishing right now is safe here.
     for (const runId of await store.runsLeftOpen()) await processor.finishRun(runId);
     for (const runId of await epicStore.runsLeftOpen()) await epicProcessor.finishRun(runId);
+    // A finished run whose Slack message never showed it (the process that finished it died
+    // first) is announced again, so the observers that report it do.
+    for (const runId of await store.unreportedRunsOlderThan(15_000)) {
+      const progress = await store.loadRunProgress(runId);
+      if (progress) events.runCompleted(progress.run, progress.stories);
+    }
   }
 
   async function start(): Promise<void> {
@@ -374,6 +380,8 @@ export function createRunService(deps: RunServiceDeps) {
     listRuns: (filter?: Parameters<RunStore["listRuns"]>[0]): Promise<RunSummary[]> => store.listRuns(filter),
     setRunThread: (runId: string, channel: string, threadTs: string) => store.setRunThread(runId, channel, threadTs),
     setStoryReply: (runStoryId: string, ts: string) => store.setStoryReply(runStoryId, ts),
+    /** The run's final state is shown in its Slack message (see sweep). */
+    markReported: (runId: string) => store.markReported(runId),
     setEpicReply: (runEpicId: string, ts: string) => epicStore.setEpicReply(runEpicId, ts),
     recordDelivery: (provider: "LINEAR" | "JIRA", deliveryId: string, event: string, runId: string | null) =>
       store.recordDelivery(provider, deliveryId, event, runId),

@@ -13,7 +13,7 @@ import { toSnapshot } from "./story-snapshot.ts";
 import { progressInclude, toRunSummary, toStoryProgress, type RunProgress } from "./progress.ts";
 import { newId } from "../db/new-id.ts";
 import { firstStoryJobId } from "./queue.ts";
-import { FINAL_STORY_STATES, OPEN_STORY_STATES, type RunState, type RunStoryState } from "./states.ts";
+import { FINAL_RUN_STATES, FINAL_STORY_STATES, OPEN_STORY_STATES, type RunState, type RunStoryState } from "./states.ts";
 import type { Expansion, TrackerRef } from "../trackers/types.ts";
 import type { RunSummary, RunTriggerKind, StoryProgress } from "./types.ts";
 import { redactNothing, type Redact } from "../log/redact.ts";
@@ -347,6 +347,30 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
         GROUP BY s."epicId"
       ) t
       WHERE re."runId" = ${runId} AND re."epicId" = t."epicId"`;
+  }
+
+  /** The run's final state is shown in its Slack message. */
+  async markReported(runId: string): Promise<void> {
+    await this.prisma.run.updateMany({ where: { id: runId, reportedAt: null }, data: { reportedAt: new Date() } });
+  }
+
+  /**
+   * Finished runs with a Slack message that never showed their final state (the process that
+   * finished them died first), finished more than `ms` ago and less than a day ago.
+   */
+  async unreportedRunsOlderThan(ms: number): Promise<string[]> {
+    const now = Date.now();
+    const rows = await this.prisma.run.findMany({
+      where: {
+        status: { in: [...FINAL_RUN_STATES] },
+        slackThreadTs: { not: null },
+        reportedAt: null,
+        completedAt: { lt: new Date(now - ms), gt: new Date(now - 24 * 60 * 60_000) },
+      },
+      select: { id: true },
+      take: 100,
+    });
+    return rows.map((row) => row.id);
   }
 
   /** Runs whose resolve job may have been lost (crash between insert and enqueue). */

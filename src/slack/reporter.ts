@@ -28,7 +28,7 @@ import { isAwaitingReview, isFinal, isWaitingForSpend } from "./blocks/story-sta
 import { slackErrorCode } from "./client.ts";
 import type { UpdateCoalescer } from "./update-coalescer.ts";
 
-export type ReporterRuns = Pick<RunService, "loadRunProgress" | "setRunThread" | "setStoryReply" | "loadEpicsOfRun" | "loadEpicProgress" | "setEpicReply">;
+export type ReporterRuns = Pick<RunService, "loadRunProgress" | "setRunThread" | "setStoryReply" | "loadEpicsOfRun" | "loadEpicProgress" | "setEpicReply" | "markReported">;
 
 export interface ReporterDeps {
   readonly client: WebClient;
@@ -376,7 +376,12 @@ export class SlackReporter implements RunObserver {
     const thread = await this.threadFor(runId);
     if (!thread) return;
     let progress = await this.deps.runs.loadRunProgress(runId);
-    if (!progress || (await this.parentOf(progress)).milestone === thread.lastMilestone) return;
+    if (!progress) return;
+    if ((await this.parentOf(progress)).milestone === thread.lastMilestone) {
+      // Already shown by this process; a finished run's message is then final.
+      if (isRunOver(progress.run.status)) await this.deps.runs.markReported(runId);
+      return;
+    }
     await this.deps.pacer.take(thread.channel!);
     // The state may have moved on while the channel was busy: send the latest.
     progress = (await this.deps.runs.loadRunProgress(runId)) ?? progress;
@@ -390,6 +395,7 @@ export class SlackReporter implements RunObserver {
       return;
     }
     if (isRunOver(progress.run.status)) {
+      await this.deps.runs.markReported(runId);
       // The run is over: once its last replies are out, nothing more is kept for it.
       void thread.chain.then(() => {
         if (this.threads.get(runId) !== undefined) this.threads.delete(runId);

@@ -45,6 +45,30 @@ async function finalUpdate(played: PlayedSlack, parentTs: string) {
   return played.callsOf("chat.update").filter((call) => call.args.ts === parentTs).at(-1)!;
 }
 
+describe("a finished run's message", () => {
+  it("is marked shown once final, and a run whose final update died with its process is shown by the sweeper", async () => {
+    const { slack, app } = await start();
+    await sendCommand(app.baseUrl, "ENG-1");
+    const run = await app.db.prisma.run.findFirstOrThrow();
+    expect(await waitForRun(app.db, run.id)).toBe("COMPLETED");
+    const parentTs = slack.callsOf("chat.postMessage")[0]!.result!.ts as string;
+    await finalUpdate(slack, parentTs);
+    await waitFor(async () => (await app.db.prisma.run.findUniqueOrThrow({ where: { id: run.id } })).reportedAt !== null, 5_000, "reportedAt");
+
+    // As if the process that finished the run died before it updated the message.
+    await app.db.prisma.run.update({ where: { id: run.id }, data: { reportedAt: null, completedAt: new Date(Date.now() - 60_000) } });
+    const before = slack.callsOf("chat.update").length;
+    await app.runs.sweep();
+    await waitFor(async () => slack.callsOf("chat.update").slice(before).some((call) => call.args.ts === parentTs && textOf(call.args.blocks).includes(":white_check_mark: Done")), 10_000, "the message shown again");
+    await waitFor(async () => (await app.db.prisma.run.findUniqueOrThrow({ where: { id: run.id } })).reportedAt !== null, 5_000, "reportedAt again");
+    // Shown: the next sweep leaves it alone.
+    const after = slack.callsOf("chat.update").length;
+    await app.runs.sweep();
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(slack.callsOf("chat.update").length).toBe(after);
+  });
+});
+
 describe("/subtasks starts a run", () => {
   it("acks at once, posts the parent in the channel, replies per story in its thread and finishes the parent with totals", async () => {
     const { slack, app, tracker } = await start();
