@@ -90,3 +90,24 @@ export function feedbackMessage(issues: readonly string[], about: { readonly ite
     `Answer again with the complete corrected JSON object for the same ${about.subject}, following all the rules.`,
   ].join("\n");
 }
+
+/**
+ * The end of a user message: the team's guidance, the previous plan to edit and the reviewer's
+ * instructions when there are any, then the task line (the refining one when a plan is edited).
+ */
+export function steeringAndTask<P>(input: {
+  readonly guidance: string | undefined;
+  readonly previousPlan: readonly P[] | undefined;
+  readonly planBlock: (plan: readonly P[]) => string[];
+  readonly instructions: readonly string[] | undefined;
+  readonly task: { readonly fresh: string; readonly refining: string };
+}): string[] {
+  const lines: string[] = [];
+  if (input.guidance?.trim()) lines.push("", ...guidanceBlock(input.guidance));
+  const refining = (input.previousPlan?.length ?? 0) > 0;
+  if (refining) lines.push("", ...input.planBlock(input.previousPlan!));
+  const instructions = (input.instructions ?? []).filter((instruction) => instruction.trim() !== "");
+  if (instructions.length > 0) lines.push("", ...instructionsBlock(instructions));
+  lines.push("", refining ? input.task.refining : input.task.fresh);
+  return lines;
+}

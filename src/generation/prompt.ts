@@ -5,7 +5,7 @@
 
 import { EFFORT_SCALES_IN_WORDS, describeEffortScale } from "./effort-wording.ts";
 import type { ResolvedOptions } from "./options.ts";
-import { data, feedbackMessage, guidanceBlock, instructionsBlock, listOf, oneLine, PROMPT_LIMITS } from "./prompt-data.ts";
+import { data, feedbackMessage, listOf, oneLine, PROMPT_LIMITS, steeringAndTask } from "./prompt-data.ts";
 
 export { neutraliseDelimiters, PROMPT_LIMITS } from "./prompt-data.ts";
 import type { PlannedSubtask, StoryContext } from "./types.ts";
@@ -140,18 +140,19 @@ export function buildStoryMessage(context: StoryContext, acceptanceCriteria: rea
     ...storyOf(context, acceptanceCriteria),
     "</story_data>",
   ];
-  if (context.teamGuidance?.trim()) {
-    lines.push("", ...guidanceBlock(context.teamGuidance));
-  }
-  const refining = (context.previousPlan?.length ?? 0) > 0;
-  if (refining) lines.push("", ...previousPlanOf(context.previousPlan!));
-  const instructions = (context.instructions ?? []).filter((instruction) => instruction.trim() !== "");
-  if (instructions.length > 0) lines.push("", ...instructionsBlock(instructions));
   lines.push(
-    "",
-    refining
-      ? "Now answer with the complete revised plan for this story as the JSON object the response format defines: edit the previous plan as the reviewer instructions ask, following the rules of your instructions."
-      : "Now answer with the subtasks for this story as the JSON object the response format defines, following the rules of your instructions: cover every acceptance criterion, do not repeat the existing subtasks, keep within the number of subtasks and the effort scale above.",
+    ...steeringAndTask({
+      guidance: context.teamGuidance,
+      previousPlan: context.previousPlan,
+      planBlock: previousPlanOf,
+      instructions: context.instructions,
+      task: {
+        refining:
+          "Now answer with the complete revised plan for this story as the JSON object the response format defines: edit the previous plan as the reviewer instructions ask, following the rules of your instructions.",
+        fresh:
+          "Now answer with the subtasks for this story as the JSON object the response format defines, following the rules of your instructions: cover every acceptance criterion, do not repeat the existing subtasks, keep within the number of subtasks and the effort scale above.",
+      },
+    }),
   );
   return lines.join("\n");
 }

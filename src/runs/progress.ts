@@ -5,12 +5,28 @@ import type { Prisma } from "../generated/prisma/client.ts";
 import { parseProposal } from "../sync/proposal.ts";
 import { parseStoriesProposal } from "../sync/stories-proposal.ts";
 import { parseRunOptions, parseRunTargets } from "./run-options.ts";
-import type { EpicProgress, RunSummary, StartRunInput, StoryProgress } from "./types.ts";
+import type { EpicProgress, RunSummary, StartRunInput, StoryProgress, WorkAccounting } from "./types.ts";
 
 /** What the store reads with a RunStory to render its progress. */
 export const progressInclude = { story: { include: { subtasks: { orderBy: { createdAt: "asc" } } } } } as const;
 type RunStoryWithStory = Prisma.RunStoryGetPayload<{ include: typeof progressInclude }>;
 type RunRow = Prisma.RunGetPayload<object>;
+
+/** The accounting columns RunStory and RunEpic share, as observers see them. */
+function accountingOf(
+  row: Pick<WorkAccounting, "instructions" | "tokensUsed" | "durationMs" | "errorMsg" | "retryCount" | "slackReplyTs">,
+  costUsd: number | null,
+): WorkAccounting {
+  return {
+    instructions: row.instructions,
+    tokensUsed: row.tokensUsed,
+    costUsd,
+    durationMs: row.durationMs,
+    errorMsg: row.errorMsg,
+    retryCount: row.retryCount,
+    slackReplyTs: row.slackReplyTs,
+  };
+}
 
 export function toStoryProgress(row: RunStoryWithStory): StoryProgress {
   const proposal = parseProposal(row.proposal);
@@ -38,13 +54,7 @@ export function toStoryProgress(row: RunStoryWithStory): StoryProgress {
     verdict: proposal?.verdict ?? null,
     reason: proposal?.reason || null,
     storyEstimate: proposal?.storyEstimate ?? null,
-    instructions: row.instructions,
-    tokensUsed: row.tokensUsed,
-    costUsd: proposal?.costUsd ?? null,
-    durationMs: row.durationMs,
-    errorMsg: row.errorMsg,
-    retryCount: row.retryCount,
-    slackReplyTs: row.slackReplyTs,
+    ...accountingOf(row, proposal?.costUsd ?? null),
     linksUnavailable: proposal?.linksUnavailable ?? null,
   };
 }
@@ -153,14 +163,8 @@ export function toEpicProgress(row: RunEpicWithEpic, made: readonly { code: stri
     storiesCreated: row.storiesCreated,
     storiesDeleted: row.storiesDeleted,
     replaces: (proposal?.deletions ?? []).map((deletion) => deletion.key),
-    instructions: row.instructions,
     dryRun,
     chainedRunId: row.chainedRunId,
-    tokensUsed: row.tokensUsed,
-    costUsd: proposal?.costUsd ?? null,
-    durationMs: row.durationMs,
-    errorMsg: row.errorMsg,
-    retryCount: row.retryCount,
-    slackReplyTs: row.slackReplyTs,
+    ...accountingOf(row, proposal?.costUsd ?? null),
   };
 }

@@ -64,8 +64,20 @@ export type StartRunResult =
   /** The delivery was already recorded: no second run. */
   | { readonly duplicate: true; readonly runId: string | null };
 
+/** What one unit of a run's work (a story, or an epic of a stories run) cost, and where it is reported. */
+export interface WorkAccounting {
+  /** A person's instructions for the plan, oldest first. */
+  readonly instructions: readonly string[];
+  readonly tokensUsed: number | null;
+  readonly costUsd: number | null;
+  readonly durationMs: number | null;
+  readonly errorMsg: string | null;
+  readonly retryCount: number;
+  readonly slackReplyTs: string | null;
+}
+
 /** One story's state as observers see it (also rebuilt from the database after a restart). */
-export interface StoryProgress {
+export interface StoryProgress extends WorkAccounting {
   readonly runId: string;
   readonly runStoryId: string;
   readonly storyKey: string;
@@ -90,14 +102,6 @@ export interface StoryProgress {
   readonly reason: string | null;
   /** The story's own estimate in the tracker (points), when it has one. */
   readonly storyEstimate: number | null;
-  /** A person's instructions for the plan, oldest first. */
-  readonly instructions: readonly string[];
-  readonly tokensUsed: number | null;
-  readonly costUsd: number | null;
-  readonly durationMs: number | null;
-  readonly errorMsg: string | null;
-  readonly retryCount: number;
-  readonly slackReplyTs: string | null;
   /** Why the tracker made no dependency links for this story's subtasks, when it could not. */
   readonly linksUnavailable?: string | null;
 }
@@ -137,7 +141,7 @@ export interface RunSummary {
 }
 
 /** One epic of a stories run, as observers see it (rebuilt from the database after a restart). */
-export interface EpicProgress {
+export interface EpicProgress extends WorkAccounting {
   readonly runId: string;
   readonly runEpicId: string;
   readonly epicKey: string;
@@ -160,16 +164,9 @@ export interface EpicProgress {
   readonly storiesDeleted: number;
   /** Earlier bot stories the proposal replaces (keys). */
   readonly replaces: readonly string[];
-  readonly instructions: readonly string[];
   readonly dryRun: boolean;
   /** The subtasks run started on these stories, once one was. */
   readonly chainedRunId: string | null;
-  readonly tokensUsed: number | null;
-  readonly costUsd: number | null;
-  readonly durationMs: number | null;
-  readonly errorMsg: string | null;
-  readonly retryCount: number;
-  readonly slackReplyTs: string | null;
 }
 
 /**

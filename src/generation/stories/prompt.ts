@@ -1,7 +1,7 @@
 // The words sent to Claude for stories from an epic. As for subtasks: a stable system prompt sent
 // first with a cache breakpoint, then everything about the one epic in the user message, fenced
 // as untrusted data. https://platform.claude.com/docs/en/build-with-claude/prompt-caching
-import { data, guidanceBlock, instructionsBlock, listOf, oneLine, PROMPT_LIMITS } from "../prompt-data.ts";
+import { data, listOf, oneLine, PROMPT_LIMITS, steeringAndTask } from "../prompt-data.ts";
 import type { CountRange } from "../types.ts";
 import { MAX_CRITERIA, MIN_CRITERIA } from "./post-process.ts";
 import type { EpicContext, PlannedStory } from "./types.ts";
@@ -125,16 +125,19 @@ export function buildEpicMessage(context: EpicContext, settings: StoriesSettings
     ...epicOf(context),
     "</epic_data>",
   ];
-  if (context.teamGuidance?.trim()) lines.push("", ...guidanceBlock(context.teamGuidance));
-  const refining = (context.previousPlan?.length ?? 0) > 0;
-  if (refining) lines.push("", ...previousPlanOf(context.previousPlan!));
-  const instructions = (context.instructions ?? []).filter((instruction) => instruction.trim() !== "");
-  if (instructions.length > 0) lines.push("", ...instructionsBlock(instructions));
   lines.push(
-    "",
-    refining
-      ? "Now answer with the complete revised set of stories for this epic as the JSON object the response format defines: edit the previous plan as the reviewer instructions ask, following the rules of your instructions."
-      : "Now answer with the stories of this epic as the JSON object the response format defines, following the rules of your instructions: thin vertical slices, testable criteria, no repeat of the existing stories, within the number of stories and the point scale above.",
+    ...steeringAndTask({
+      guidance: context.teamGuidance,
+      previousPlan: context.previousPlan,
+      planBlock: previousPlanOf,
+      instructions: context.instructions,
+      task: {
+        refining:
+          "Now answer with the complete revised set of stories for this epic as the JSON object the response format defines: edit the previous plan as the reviewer instructions ask, following the rules of your instructions.",
+        fresh:
+          "Now answer with the stories of this epic as the JSON object the response format defines, following the rules of your instructions: thin vertical slices, testable criteria, no repeat of the existing stories, within the number of stories and the point scale above.",
+      },
+    }),
   );
   return lines.join("\n");
 }
