@@ -111,3 +111,18 @@ export function steeringAndTask<P>(input: {
   lines.push("", refining ? input.task.refining : input.task.fresh);
   return lines;
 }
+
+/** Work that exists already (a story's sub-issues, an epic's stories), one line each, as the model reads it. */
+export function existingWorkLines(
+  items: readonly { readonly title: string; readonly code?: string | undefined; readonly key?: string | undefined; readonly state?: string | undefined; readonly createdByBot: boolean }[],
+): string[] {
+  if (items.length === 0) return ["(none)"];
+  const lines = items.slice(0, PROMPT_LIMITS.listItems).map((item) => {
+    const who = item.createdByBot ? `made by you earlier${item.code ? ` as ${data(item.code, 20)}` : ""}` : "made by a person";
+    const key = item.key ? `${data(item.key, 60)}, ` : "";
+    const state = item.state ? `, ${data(item.state, 60)}` : "";
+    return `- ${data(item.title)} (${key}${who}${state})`;
+  });
+  if (items.length > PROMPT_LIMITS.listItems) lines.push(`(${items.length - PROMPT_LIMITS.listItems} more not shown)`);
+  return lines;
+}

@@ -5,7 +5,7 @@
 
 import { EFFORT_SCALES_IN_WORDS, describeEffortScale } from "./effort-wording.ts";
 import type { ResolvedOptions } from "./options.ts";
-import { data, feedbackMessage, listOf, oneLine, PROMPT_LIMITS, steeringAndTask } from "./prompt-data.ts";
+import { data, existingWorkLines, feedbackMessage, listOf, oneLine, PROMPT_LIMITS, steeringAndTask } from "./prompt-data.ts";
 
 export { neutraliseDelimiters, PROMPT_LIMITS } from "./prompt-data.ts";
 import type { PlannedSubtask, StoryContext } from "./types.ts";
@@ -102,16 +102,7 @@ function storyOf(context: StoryContext, acceptanceCriteria: readonly string[]): 
   lines.push("</sibling_stories>");
 
   lines.push("<existing_subtasks>");
-  if (context.existingChildren.length === 0) lines.push("(none)");
-  for (const child of context.existingChildren.slice(0, PROMPT_LIMITS.listItems)) {
-    const who = child.createdByBot ? `made by you earlier${child.code ? ` as ${data(child.code, 20)}` : ""}` : "made by a person";
-    const key = child.key ? `${data(child.key, 60)}, ` : "";
-    const state = child.state ? `, ${data(child.state, 60)}` : "";
-    lines.push(`- ${data(child.title)} (${key}${who}${state})`);
-  }
-  if (context.existingChildren.length > PROMPT_LIMITS.listItems) {
-    lines.push(`(${context.existingChildren.length - PROMPT_LIMITS.listItems} more not shown)`);
-  }
+  lines.push(...existingWorkLines(context.existingChildren));
   lines.push("</existing_subtasks>");
   return lines;
 }

@@ -3,10 +3,11 @@
 // states, and the holding job), written once in moveEpic, so a duplicate job or a second process
 // never performs a step twice.
 import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
-import type { ReviewState, RunEpicStatus } from "../generated/prisma/enums.ts";
+import type { RunEpicStatus } from "../generated/prisma/enums.ts";
 import { trackerRegistry } from "../trackers/registry.ts";
 import type { TrackerEpic, TrackerRef } from "../trackers/types.ts";
 import type { WrittenStory } from "../sync/write-stories.ts";
+import { guardedWhere, type Guard } from "./guarded-update.ts";
 import { firstEpicJobId } from "./queue.ts";
 import { isUniqueViolation } from "./store.ts";
 import { redactNothing, type Redact } from "../log/redact.ts";
@@ -22,12 +23,7 @@ export function isOpenEpic(status: RunEpicStatus): boolean {
   return (OPEN_EPIC_STATES as readonly RunEpicStatus[]).includes(status);
 }
 
-interface EpicGuard {
-  readonly id: string;
-  readonly from: readonly RunEpicStatus[];
-  readonly jobId?: string;
-  readonly reviewState?: ReviewState | null;
-}
+type EpicGuard = Guard<RunEpicStatus>;
 
 type EpicChange = Omit<Prisma.RunEpicUpdateManyMutationInput, "status"> & { readonly status?: RunEpicStatus };
 
@@ -106,15 +102,7 @@ export class EpicRunStore {
 
   /** The one guarded update every epic status change of a stories run goes through. */
   private async moveEpic(guard: EpicGuard, change: EpicChange): Promise<boolean> {
-    const { count } = await this.prisma.runEpic.updateMany({
-      where: {
-        id: guard.id,
-        status: { in: [...guard.from] },
-        ...(guard.jobId === undefined ? {} : { jobId: guard.jobId }),
-        ...(guard.reviewState === undefined ? {} : { reviewState: guard.reviewState }),
-      },
-      data: change,
-    });
+    const { count } = await this.prisma.runEpic.updateMany({ where: guardedWhere(guard), data: change });
     return count === 1;
   }
 

@@ -12,6 +12,7 @@ import type { TrackerItemSummary, TrackerKind, TrackerStory } from "../trackers/
 import { toSnapshot } from "./story-snapshot.ts";
 import { progressInclude, toRunSummary, toStoryProgress, type RunProgress } from "./progress.ts";
 import { newId } from "../db/new-id.ts";
+import { guardedWhere, type Guard } from "./guarded-update.ts";
 import { firstStoryJobId } from "./queue.ts";
 import { FINAL_RUN_STATES, FINAL_STORY_STATES, OPEN_STORY_STATES, type RunState, type RunStoryState } from "./states.ts";
 import type { Expansion, TrackerRef } from "../trackers/types.ts";
@@ -22,14 +23,7 @@ export type RunStoryRow = Prisma.RunStoryGetPayload<{ include: { story: true; ru
 export type RunRow = Prisma.RunGetPayload<object>;
 
 /** Which story rows a guarded update may touch. */
-interface StoryGuard {
-  readonly id: string;
-  readonly from: readonly RunStoryState[];
-  /** Only while this job holds the story (null: before any job was recorded). */
-  readonly jobId?: string | null;
-  /** Only in this review state (null: not in review). */
-  readonly reviewState?: ReviewState | null;
-}
+type StoryGuard = Guard<RunStoryState>;
 
 type StoryChange = Omit<Prisma.RunStoryUpdateManyMutationInput, "status"> & { readonly status?: RunStoryState };
 
@@ -416,15 +410,7 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
 
   /** The one guarded update every story status change goes through. */
   private async moveStory(guard: StoryGuard, change: StoryChange): Promise<boolean> {
-    const { count } = await this.prisma.runStory.updateMany({
-      where: {
-        id: guard.id,
-        status: { in: [...guard.from] },
-        ...(guard.jobId === undefined ? {} : { jobId: guard.jobId }),
-        ...(guard.reviewState === undefined ? {} : { reviewState: guard.reviewState }),
-      },
-      data: change,
-    });
+    const { count } = await this.prisma.runStory.updateMany({ where: guardedWhere(guard), data: change });
     return count === 1;
   }
 

@@ -1,7 +1,7 @@
 // The words sent to Claude for stories from an epic. As for subtasks: a stable system prompt sent
 // first with a cache breakpoint, then everything about the one epic in the user message, fenced
 // as untrusted data. https://platform.claude.com/docs/en/build-with-claude/prompt-caching
-import { data, listOf, oneLine, PROMPT_LIMITS, steeringAndTask } from "../prompt-data.ts";
+import { data, existingWorkLines, listOf, oneLine, PROMPT_LIMITS, steeringAndTask } from "../prompt-data.ts";
 import type { CountRange } from "../types.ts";
 import { MAX_CRITERIA, MIN_CRITERIA } from "./post-process.ts";
 import type { EpicContext, PlannedStory } from "./types.ts";
@@ -84,14 +84,7 @@ function epicOf(context: EpicContext): string[] {
     "</epic>",
   ];
   lines.push("<existing_stories>");
-  if (context.existingStories.length === 0) lines.push("(none)");
-  for (const story of context.existingStories.slice(0, PROMPT_LIMITS.listItems)) {
-    const who = story.createdByBot ? `made by you earlier${story.code ? ` as ${data(story.code, 20)}` : ""}` : "made by a person";
-    const key = story.key ? `${data(story.key, 60)}, ` : "";
-    const state = story.state ? `, ${data(story.state, 60)}` : "";
-    lines.push(`- ${data(story.title)} (${key}${who}${state})`);
-  }
-  if (context.existingStories.length > PROMPT_LIMITS.listItems) lines.push(`(${context.existingStories.length - PROMPT_LIMITS.listItems} more not shown)`);
+  lines.push(...existingWorkLines(context.existingStories));
   lines.push("</existing_stories>");
   lines.push("<sibling_epics>");
   if (context.siblingEpics.length === 0) lines.push("(none)");
