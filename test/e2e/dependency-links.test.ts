@@ -206,6 +206,8 @@ describe("dependencies as Jira issue links, end to end", () => {
     expect(textOf(final.args.blocks).split(":link: This Jira site has no").length - 1).toBe(1);
     await waitFor(async () => slack.repliesIn(parentTs).length === 2, 5_000, "the two story replies");
     for (const reply of slack.repliesIn(parentTs)) expect(textOf(reply.args.blocks)).not.toContain("Blocks");
+    // The bot first: anything it still sends to Slack while stopping needs Slack answering.
+    await stopStarted();
     slack.stop();
     expect(jira.api.unexpected).toEqual([]);
   }, 60_000);

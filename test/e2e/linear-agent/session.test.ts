@@ -344,6 +344,8 @@ describe("the session and the rest of the bot", () => {
         { label: "Slack thread", url: `https://acme.slack.test/archives/${CHANNEL}/p${String(parent.result!.ts).replace(".", "")}` },
       ]);
     } finally {
+      // The bot first: its last Slack updates (the run's final state) still need Slack answering.
+      await stopStarted();
       slack.stop();
     }
   }, 60_000);
