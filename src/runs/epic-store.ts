@@ -8,6 +8,9 @@ import { trackerRegistry } from "../trackers/registry.ts";
 import type { TrackerEpic, TrackerRef } from "../trackers/types.ts";
 import type { WrittenStory } from "../sync/write-stories.ts";
 import { guardedWhere, type Guard } from "./guarded-update.ts";
+import { toEpicProgress } from "./progress.ts";
+import { parseRunOptions } from "./run-options.ts";
+import type { EpicProgress } from "./types.ts";
 import { firstEpicJobId } from "./queue.ts";
 import { isUniqueViolation } from "./store.ts";
 import { redactNothing, type Redact } from "../log/redact.ts";
@@ -279,7 +282,18 @@ export class EpicRunStore {
     return this.prisma.run.findUnique({ where: { id: runId }, include: { runEpics: { include: { epic: true }, orderBy: { createdAt: "asc" } } } });
   }
 
-  loadEpicProgressRow(runEpicId: string) {
-    return this.prisma.runEpic.findUnique({ where: { id: runEpicId }, include: { epic: true } });
+  /** One epic of a stories run as observers see it: the row with its epic and run, and the stories the run made in it. */
+  async loadEpicProgress(runEpicId: string): Promise<EpicProgress | null> {
+    const row = await this.prisma.runEpic.findUnique({ where: { id: runEpicId }, include: { epic: true, run: { select: { options: true } } } });
+    if (!row) return null;
+    return toEpicProgress(row, await this.storiesMadeBy(row.runId, row.epicId), parseRunOptions(row.run.options).dryRun === true);
+  }
+
+  /** Every epic of a stories run as observers see it, in the order they were added. */
+  async loadEpicsOfRun(runId: string): Promise<EpicProgress[]> {
+    const run = await this.loadStoriesRun(runId);
+    if (!run) return [];
+    const dryRun = parseRunOptions(run.options).dryRun === true;
+    return Promise.all(run.runEpics.map(async (row) => toEpicProgress(row, await this.storiesMadeBy(runId, row.epicId), dryRun)));
   }
 }

@@ -36,7 +36,6 @@ import { RunStore } from "./store.ts";
 import type { StoryRetryPolicy } from "./story-retry.ts";
 import { trackerOfKind } from "../trackers/registry.ts";
 import type { EpicProgress, RunObserver, RunSummary, StartRunInput, StartRunResult } from "./types.ts";
-import { toEpicProgress } from "./progress.ts";
 import { parseRunOptions } from "./run-options.ts";
 import type { Redact } from "../log/redact.ts";
 
@@ -268,19 +267,6 @@ export function createRunService(deps: RunServiceDeps) {
   }
   const chainObservers = new Set<(runId: string, fromRunId: string) => Promise<void>>();
 
-  async function loadEpicProgress(runEpicId: string): Promise<EpicProgress | null> {
-    const row = await epicStore.loadEpicProgressRow(runEpicId);
-    if (!row) return null;
-    const run = await epicStore.loadStoriesRun(row.runId);
-    return toEpicProgress(row, await epicStore.storiesMadeBy(row.runId, row.epicId), parseRunOptions(run?.options).dryRun === true);
-  }
-
-  async function loadEpicsOfRun(runId: string): Promise<EpicProgress[]> {
-    const run = await epicStore.loadStoriesRun(runId);
-    if (!run) return [];
-    const dryRun = parseRunOptions(run.options).dryRun === true;
-    return Promise.all(run.runEpics.map(async (row) => toEpicProgress(row, await epicStore.storiesMadeBy(runId, row.epicId), dryRun)));
-  }
 
   /**
    * A person asked to stop a run that has no story yet (its references are being read): it ends
@@ -364,8 +350,8 @@ export function createRunService(deps: RunServiceDeps) {
       chainObservers.add(observer);
       return () => chainObservers.delete(observer);
     },
-    loadEpicProgress,
-    loadEpicsOfRun,
+    loadEpicProgress: (runEpicId: string): Promise<EpicProgress | null> => epicStore.loadEpicProgress(runEpicId),
+    loadEpicsOfRun: (runId: string): Promise<EpicProgress[]> => epicStore.loadEpicsOfRun(runId),
     stopStory,
     stopQueuedRun,
     start,

@@ -23,7 +23,7 @@ import { ProposalMissing, SyncIncomplete } from "../story-errors.ts";
 import { decideRetry, defaultStoryRetryPolicy, type StoryRetryPolicy } from "../story-retry.ts";
 import { storyRefOf, trackerFor } from "../story-tracker.ts";
 import type { RunTriggerKind } from "../types.ts";
-import { toEpicProgress, toRunSummary } from "../progress.ts";
+import { toRunSummary } from "../progress.ts";
 import { parseRunTargets } from "../run-options.ts";
 
 export interface EpicProcessorDeps {
@@ -49,11 +49,8 @@ export function createEpicProcessor(deps: EpicProcessorDeps) {
 
   async function emitEpic(runEpicId: string): Promise<void> {
     if (!events.wants("onEpicUpdate")) return;
-    const row = await store.loadEpicProgressRow(runEpicId);
-    if (!row) return;
-    const run = await store.loadStoriesRun(row.runId);
-    const made = await store.storiesMadeBy(row.runId, row.epicId);
-    events.epicUpdated(toEpicProgress(row, made, parseRunOptions(run?.options).dryRun === true));
+    const epic = await store.loadEpicProgress(runEpicId);
+    if (epic) events.epicUpdated(epic);
   }
 
   async function finishRun(runId: string): Promise<void> {
