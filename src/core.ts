@@ -97,7 +97,18 @@ export async function createCore(config: Config, deps: CoreDeps): Promise<Core> 
   const { logger } = deps;
   const runtime = deps.db ? null : await openRuntimeDatabase(config, logger);
   const db = deps.db ?? runtime!.db;
-  const trackers = deps.trackers ?? createTrackers({ configs: config.trackers, logger });
+  const trackerBudgets: CallBudget[] = [];
+  const trackers =
+    deps.trackers ??
+    createTrackers({
+      configs: config.trackers,
+      logger,
+      budgetFor: (name) => {
+        const budget = createPgCallBudget({ pool: db.pool, name, ceiling: config.trackerConcurrency, logger: logger.child({ component: "tracker-budget" }) });
+        trackerBudgets.push(budget);
+        return budget;
+      },
+    });
   const modelBudget = deps.modelBudget ?? sharedModelBudget(config, db, logger);
   // One client, one budget: subtasks and stories share the calls in flight.
   const modelClient = deps.generator && deps.storyGenerator ? null : configuredModelClient(config, logger, modelBudget);
@@ -177,7 +188,7 @@ export async function createCore(config: Config, deps: CoreDeps): Promise<Core> 
     async stop(options = {}) {
       if (started) await runs.stop(options);
       started = false;
-      await modelBudget.close();
+      await Promise.all([modelBudget, ...trackerBudgets].map((budget) => budget.close()));
       await runtime?.close();
     },
   };

@@ -5,8 +5,11 @@
 
 /** How a call that held a slot ended. */
 export type CallOutcome =
-  /** Answered: the budget may grow. */
-  | { readonly kind: "ok" }
+  /**
+   * Answered: the budget may grow. `paceMs`: the provider's rate-limit headers say its window is
+   * running low, so nobody calls again for that long (see headroom.ts).
+   */
+  | { readonly kind: "ok"; readonly paceMs?: number | undefined }
   /** Refused for load (429, 529): the budget shrinks, and nobody calls before retryAfterMs. */
   | { readonly kind: "refused"; readonly retryAfterMs?: number | undefined }
   /** Failed for another reason (a bad request, a timeout): says nothing about the limit. */
@@ -24,17 +27,24 @@ export interface CallBudget {
   close(): Promise<void>;
 }
 
+/** How a call's result or error tells the budget how it went. */
+export interface OutcomeReaders<T> {
+  /** Default: `{ kind: "ok" }`. */
+  readonly ofResult?: (result: T) => CallOutcome;
+  readonly ofError: (error: unknown) => CallOutcome;
+}
+
 /** Holds a slot for `call`, releasing it with what the call's result or error says. */
-export async function withSlot<T>(budget: CallBudget | undefined, call: () => Promise<T>, outcomeOf: (error: unknown) => CallOutcome): Promise<T> {
+export async function withSlot<T>(budget: CallBudget | undefined, call: () => Promise<T>, readers: OutcomeReaders<T>): Promise<T> {
   if (!budget) return call();
   const slot = await budget.acquire();
   let outcome: CallOutcome = { kind: "failed" };
   try {
     const result = await call();
-    outcome = { kind: "ok" };
+    outcome = readers.ofResult?.(result) ?? { kind: "ok" };
     return result;
   } catch (error) {
-    outcome = outcomeOf(error);
+    outcome = readers.ofError(error);
     throw error;
   } finally {
     await slot.release(outcome);

@@ -1,7 +1,8 @@
 // A CallBudget kept in PostgreSQL, so every process on the database shares it: a row per budget
 // (its AIMD limit and any pause a retry-after asked for) and a lease row per call in flight. A
 // lease expires unless its holder renews it, so the slots of a killed process come free within
-// one lease time. Times are the database's clock, the one clock every process agrees on.
+// one lease time. A pause (a retry-after, or a pace the provider's rate-limit headers asked for)
+// holds every process until it ends. Times are the database's clock, the one clock every process agrees on.
 //
 // One loop per process asks the database for slots in its callers' order; it waits for a local
 // release, the end of a pause, or a short poll (a slot freed by another process), whichever
@@ -115,15 +116,18 @@ export function createPgCallBudget(options: PgCallBudgetOptions): CallBudget {
   }
 
   async function adjust(acquiredAt: number, outcome: CallOutcome): Promise<void> {
-    if (outcome.kind === "failed" || (outcome.kind === "ok" && lastLimit >= ceiling)) return;
+    // A pace the provider's headers asked for is a pause like a retry-after, only before the refusal.
+    const paceMs = outcome.kind === "ok" ? (outcome.paceMs ?? 0) : 0;
+    if (outcome.kind === "failed" || (outcome.kind === "ok" && lastLimit >= ceiling && paceMs <= 0)) return;
     await inTransaction(pool, async (client) => {
       const budget = await lockBudget(client, name, ceiling);
       const state: AimdState = { limit: budget.limit, shrunkAt: budget.shrunkAt };
       const next = outcome.kind === "ok" ? afterSuccess(state, ceiling) : afterRefusal(state, acquiredAt, budget.now);
-      const pauseMs = outcome.kind === "refused" ? (outcome.retryAfterMs ?? 0) : 0;
+      const pauseMs = outcome.kind === "refused" ? (outcome.retryAfterMs ?? 0) : paceMs;
       await client.query(UPDATE_BUDGET, [name, next.limit, next.shrunkAt, pauseMs]);
       lastLimit = next.limit;
       if (next.limit < state.limit) logger.info({ budget: name, limit: next.limit, retryAfterMs: pauseMs }, "call budget shrunk after a refusal");
+      else if (paceMs > 0) logger.debug({ budget: name, paceMs }, "call budget paced: the provider's window is running low");
     });
   }
 

@@ -57,6 +57,8 @@ export interface Config {
   readonly runConcurrency: number;
   /** Model calls in flight across every process on the database (the shared budget's ceiling). */
   readonly modelConcurrency: number;
+  /** Requests in flight to one tracker workspace across every process (its budget's ceiling). */
+  readonly trackerConcurrency: number;
   readonly epicStoryLimit: number;
   /** Slack users who may change team settings besides workspace admins and owners. */
   readonly settingsEditors: readonly string[];
@@ -163,6 +165,7 @@ export function parseConfig(env: Env): Config {
     defaultTracker,
     runConcurrency: v.RUN_CONCURRENCY as number,
     modelConcurrency: (v.MODEL_CONCURRENCY as number | undefined) ?? Math.max(1, v.RUN_CONCURRENCY as number),
+    trackerConcurrency: v.TRACKER_CONCURRENCY as number,
     epicStoryLimit: v.EPIC_STORY_LIMIT as number,
     settingsEditors: (v.SETTINGS_EDITORS as string[] | undefined) ?? [],
     tokenEncryptionKey: opt("TOKEN_ENCRYPTION_KEY"),

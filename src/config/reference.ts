@@ -26,6 +26,7 @@ const coreRows: (VariableName[] | typeof TRACKERS)[] = [
   ["DEFAULT_TRACKER"],
   ["RUN_CONCURRENCY"],
   ["MODEL_CONCURRENCY"],
+  ["TRACKER_CONCURRENCY"],
   ["EPIC_STORY_LIMIT"],
   ["SETTINGS_EDITORS"],
   ["TOKEN_ENCRYPTION_KEY"],

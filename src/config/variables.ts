@@ -139,6 +139,13 @@ const coreVariables = {
       "most model calls in flight across every process sharing the database; halves on a 429 or 529 from Anthropic and grows back after successes",
     defaultText: "RUN_CONCURRENCY (at least 1)",
   },
+  TRACKER_CONCURRENCY: {
+    schema: integer(1, 64, 8),
+    expected: "an integer from 1 to 64",
+    meaning:
+      "most requests in flight to one Linear workspace or Jira site across every process sharing the database; halves on a 429 and grows back after successes, and calls are spread out when the rate-limit headers say less than a fifth of the window is left",
+    defaultText: "8",
+  },
   EPIC_STORY_LIMIT: {
     schema: integer(1, 500, 50),
     expected: "an integer from 1 to 500",

@@ -1,6 +1,7 @@
 // What the bot knows about one tracker, in one object per tracker (see registry.ts). Everything
 // that used to switch on "linear" or "jira" asks the tracker's entry instead.
 import type { Sleep } from "../async/sleep.ts";
+import type { CallBudget } from "../budget/call-budget.ts";
 import type { VariableSpecs, VariableValues } from "../config/variable-spec.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Check } from "../operate/checklist.ts";
@@ -12,6 +13,8 @@ export interface AdapterDeps<C> {
   readonly logger: Logger;
   readonly sleep?: Sleep;
   readonly now?: () => number;
+  /** The workspace's requests in flight and pace, shared by every process; unset: not limited. */
+  readonly budget?: CallBudget;
 }
 
 /** What `subtasks setup` and `subtasks doctor` give a tracker. */
@@ -53,6 +56,11 @@ export interface TrackerEntry<V extends VariableSpecs = VariableSpecs, C = unkno
   readonly configureHint: string;
   /** Its configuration; null when it is off (no credentials). Throws ConfigError for half a configuration. */
   readConfig(values: VariableValues<V>): C | null;
+  /**
+   * The name of the rate-limit budget its requests share: one per workspace (or site) and
+   * credential, the unit its provider counts requests in. Never contains a secret.
+   */
+  budgetName(config: C): string;
   /** Its line in the start-up log, e.g. "on (webhooks on)"; never a secret. */
   describe(config: C): string;
   /** Its own site, when links to it are recognised by that host. */

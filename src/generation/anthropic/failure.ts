@@ -5,7 +5,7 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "@anthropic-ai/sdk";
 import type { AppError } from "../../errors/app-error.ts";
 import { GenerationRejected, ModelRateLimited, Overloaded, ProviderUnavailable, SpendLimitReached, Timeout } from "./errors.ts";
-import { parseRetryAfter } from "./retry-after.ts";
+import { parseRetryAfter } from "../../http/retry-after.ts";
 
 /**
  * 429 codes that waiting does not clear: the organisation's spend limits. (`ramp_limit_exceeded`

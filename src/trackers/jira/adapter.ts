@@ -2,6 +2,7 @@
 // transport (see transport.ts for why).
 
 import { createCloudClient } from "jira.js";
+import type { CallBudget } from "../../budget/call-budget.ts";
 import type { JiraConfig } from "./config.ts";
 import type { Logger } from "../../log/logger.ts";
 import { deleteEach } from "../support/delete-each.ts";
@@ -29,6 +30,8 @@ export interface JiraTrackerDeps {
   readonly now?: () => number;
   /** Per request; default TRACKER_REQUEST_TIMEOUT_MS. */
   readonly requestTimeoutMs?: number;
+  /** The site's requests in flight and pace, shared by every process; unset: not limited. */
+  readonly budget?: CallBudget;
 }
 
 const DELETE_CONCURRENCY = 3;
@@ -42,6 +45,8 @@ export function createJiraTracker(deps: JiraTrackerDeps): Tracker {
       email: deps.config.email,
       apiToken: deps.config.apiToken,
       ...(deps.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: deps.requestTimeoutMs }),
+      ...(deps.now === undefined ? {} : { now: deps.now }),
+      budget: deps.budget,
     }),
   );
   const call = createJiraCall({ jira, logger, sleep: deps.sleep ?? sleep, now: deps.now ?? Date.now });

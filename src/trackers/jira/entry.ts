@@ -14,6 +14,8 @@ export const jiraEntry = {
   linkExample: "https://…atlassian.net/browse/PROJ-42",
   configureHint: "set JIRA_BASE_URL, JIRA_EMAIL and JIRA_API_TOKEN",
   readConfig: readJiraConfig,
+  // Jira counts a site's requests (per app and user, on top of per-site burst limits).
+  budgetName: (config) => `jira:${new URL(config.baseUrl).host}`,
   describe: (config) => (config.webhookSecret ? "on (webhooks on)" : "on (webhooks off)"),
   siteUrl: (config) => config.baseUrl,
   parseUrl: parseJiraUrl,

@@ -13,6 +13,7 @@ import {
 } from "../errors.ts";
 import { JiraHttpError } from "./transport.ts";
 import { jiraIdentity } from "./identity.ts";
+import { jiraRetryAfterMs } from "./rate-limit.ts";
 
 export interface JiraErrorContext {
   /** What the call was doing, for messages: "read PROJ-42". */
@@ -30,7 +31,7 @@ export function mapJiraError(error: unknown, context: JiraErrorContext): AppErro
     return new TrackerUnavailable(jiraIdentity, `network error: ${detail}`, { cause: error });
   }
   const detail = jiraErrorText(error.body);
-  const retryAfterMs = retryAfter(error.headers, context.now());
+  const retryAfterMs = jiraRetryAfterMs(error.headers, context.now());
   const wait = retryAfterMs === undefined ? {} : { retryAfterMs };
   switch (true) {
     case error.status === 401:
@@ -73,18 +74,4 @@ export function jiraErrorText(body: unknown): string {
       ? Object.entries(errors).map(([field, message]) => `${field}: ${String(message)}`)
       : [];
   return [...messages, ...fieldMessages].join("; ");
-}
-
-/** `Retry-After` (seconds or an HTTP date), else `X-RateLimit-Reset` (an ISO 8601 time). */
-function retryAfter(headers: Headers, now: number): number | undefined {
-  const header = headers.get("retry-after");
-  if (header) {
-    const seconds = Number(header);
-    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-    const date = Date.parse(header);
-    if (!Number.isNaN(date)) return Math.max(0, date - now);
-  }
-  const reset = headers.get("x-ratelimit-reset");
-  const resetAt = reset ? Date.parse(reset) : Number.NaN;
-  return Number.isNaN(resetAt) ? undefined : Math.max(0, resetAt - now);
 }

@@ -2,6 +2,7 @@
 
 import { randomUUID } from "node:crypto";
 import { LinearClient } from "@linear/sdk";
+import type { CallBudget } from "../../budget/call-budget.ts";
 import type { LinearConfig } from "./config.ts";
 import type { Logger } from "../../log/logger.ts";
 import { expandLimit } from "../support/expand-limit.ts";
@@ -28,6 +29,8 @@ export interface LinearTrackerDeps {
   readonly now?: () => number;
   /** Per request; default TRACKER_REQUEST_TIMEOUT_MS. */
   readonly requestTimeoutMs?: number;
+  /** The workspace's requests in flight and pace, shared by every process; unset: not limited. */
+  readonly budget?: CallBudget;
 }
 
 export function createLinearTracker(deps: LinearTrackerDeps): Tracker {
@@ -41,6 +44,7 @@ export function createLinearTracker(deps: LinearTrackerDeps): Tracker {
     sleep: deps.sleep ?? sleep,
     now,
     requestTimeoutMs: deps.requestTimeoutMs ?? TRACKER_REQUEST_TIMEOUT_MS,
+    budget: deps.budget,
   });
   const teams = createTeamSetups({ call, now });
 

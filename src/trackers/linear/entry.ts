@@ -1,4 +1,5 @@
 // Linear in the tracker registry.
+import { createHash } from "node:crypto";
 import type { TrackerEntry } from "../entry.ts";
 import { createLinearTracker } from "./adapter.ts";
 import { linearVariables, readLinearConfig, type LinearConfig } from "./config.ts";
@@ -22,6 +23,9 @@ export const linearEntry = {
   linkExample: "https://linear.app/…/issue/ENG-123",
   configureHint: "set LINEAR_API_KEY",
   readConfig: readLinearConfig,
+  // Linear counts requests per API key (per user and workspace): the budget is the key's, named
+  // by a short hash of it so the key itself is never written anywhere.
+  budgetName: (config) => `linear:${createHash("sha256").update(`${config.apiUrl}\n${config.apiKey}`).digest("hex").slice(0, 12)}`,
   describe: (config) =>
     `on (webhooks ${config.webhookSecret || config.appWebhookSecret ? "on" : "off"}${config.agent ? ", agent on" : ""})`,
   siteUrl: () => undefined,

@@ -16,6 +16,7 @@ import {
   TrackerUnavailable,
 } from "../errors.ts";
 import { linearIdentity } from "./identity.ts";
+import { retryAfterFromHeaders } from "./rate-limit.ts";
 
 export interface LinearErrorContext {
   /** What the call was doing, for messages ("read ENG-123", "create sub-issues of ENG-123"). */
@@ -82,29 +83,4 @@ function linearMessage(error: LinearError, raw: readonly RawGraphqlError[]): str
   if (typeof presentable === "string" && presentable) return presentable;
   if (typeof first?.message === "string" && first.message) return first.message;
   return error.message.split(": {")[0] ?? error.message;
-}
-
-/**
- * How long Linear asked us to wait. `Retry-After` is in seconds (or an HTTP date); the
- * `X-RateLimit-*-Reset` headers are Unix timestamps, in milliseconds or seconds depending on which
- * description of them one reads; a value below 10^11 can only be seconds (10^11 ms is 1973).
- */
-export function retryAfterFromHeaders(headers: Headers | undefined, now: number): number | undefined {
-  if (!headers) return undefined;
-  const retryAfter = headers.get("retry-after");
-  if (retryAfter) {
-    const seconds = Number(retryAfter);
-    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-    const date = Date.parse(retryAfter);
-    if (!Number.isNaN(date)) return Math.max(0, date - now);
-  }
-  const resets: number[] = [];
-  for (const budget of ["requests", "complexity"]) {
-    const reset = Number(headers.get(`x-ratelimit-${budget}-reset`) ?? Number.NaN);
-    const remaining = Number(headers.get(`x-ratelimit-${budget}-remaining`) ?? Number.NaN);
-    // A budget that still has room is not the one that stopped us.
-    if (!Number.isFinite(reset) || remaining > 0) continue;
-    resets.push((reset < 1e11 ? reset * 1000 : reset) - now);
-  }
-  return resets.length > 0 ? Math.max(0, ...resets) : undefined;
 }

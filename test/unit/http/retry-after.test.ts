@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseRetryAfter } from "../../../../src/generation/anthropic/retry-after.ts";
+import { parseRetryAfter } from "../../../src/http/retry-after.ts";
 
 describe("the retry-after header", () => {
   it("is read as seconds", () => {
