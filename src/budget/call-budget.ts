@@ -6,8 +6,9 @@
 /** How a call that held a slot ended. */
 export type CallOutcome =
   /**
-   * Answered: the budget may grow. `paceMs`: the provider's rate-limit headers say its window is
-   * running low, so nobody calls again for that long (see headroom.ts).
+   * Answered: the budget may grow. `paceMs`: the least time between calls' starts that the
+   * answer's rate-limit headers ask for from now on (0: full speed; see headroom.ts); unset when
+   * the answer had no such headers.
    */
   | { readonly kind: "ok"; readonly paceMs?: number | undefined }
   /** Refused for load (429, 529): the budget shrinks, and nobody calls before retryAfterMs. */

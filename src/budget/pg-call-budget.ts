@@ -1,8 +1,9 @@
 // A CallBudget kept in PostgreSQL, so every process on the database shares it: a row per budget
 // (its AIMD limit and any pause a retry-after asked for) and a lease row per call in flight. A
 // lease expires unless its holder renews it, so the slots of a killed process come free within
-// one lease time. A pause (a retry-after, or a pace the provider's rate-limit headers asked for)
-// holds every process until it ends. Times are the database's clock, the one clock every process agrees on.
+// one lease time. A pause (a retry-after) holds every process until it ends; a pace (the least
+// time between calls' starts, from the provider's rate-limit headers) spaces the calls of every
+// process. Times are the database's clock, the one clock every process agrees on.
 //
 // One loop per process asks the database for slots in its callers' order; it waits for a local
 // release, the end of a pause, or a short poll (a slot freed by another process), whichever
@@ -39,7 +40,7 @@ interface Waiter {
 
 const msOf = (column: string) => `(EXTRACT(EPOCH FROM ${column}) * 1000)::float8`;
 
-const SELECT_BUDGET = `SELECT "limit", ${msOf('"shrunkAt"')} AS "shrunkAt", ${msOf("clock_timestamp()")} AS now,
+const SELECT_BUDGET = `SELECT "limit", "paceMs", ${msOf('"shrunkAt"')} AS "shrunkAt", ${msOf("clock_timestamp()")} AS now,
   GREATEST(0, ${msOf('"pausedUntil"')} - ${msOf("clock_timestamp()")}) AS "pausedForMs"
   FROM "CallBudget" WHERE name = $1 FOR UPDATE`;
 const INSERT_BUDGET = `INSERT INTO "CallBudget" (name, "limit") VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`;
@@ -52,10 +53,13 @@ const INSERT_LEASE = `INSERT INTO "CallLease" (id, budget, holder, "acquiredAt",
 const DELETE_LEASE = `DELETE FROM "CallLease" WHERE id = $1`;
 const RENEW_LEASES = `UPDATE "CallLease" SET "expiresAt" = clock_timestamp() + $2 * interval '1 millisecond' WHERE id = ANY($1::uuid[])`;
 const UPDATE_BUDGET = `UPDATE "CallBudget" SET "limit" = $2, "shrunkAt" = to_timestamp($3 / 1000.0),
-  "pausedUntil" = GREATEST("pausedUntil", clock_timestamp() + $4 * interval '1 millisecond') WHERE name = $1`;
+  "pausedUntil" = GREATEST("pausedUntil", clock_timestamp() + $4 * interval '1 millisecond'), "paceMs" = COALESCE($5, "paceMs") WHERE name = $1`;
+// Paced: the next call, in any process, starts no sooner than one pace after this one.
+const PACE_NEXT = `UPDATE "CallBudget" SET "pausedUntil" = GREATEST("pausedUntil", clock_timestamp() + "paceMs" * interval '1 millisecond') WHERE name = $1`;
 
 interface BudgetRow {
   limit: number;
+  paceMs: number;
   shrunkAt: number | null;
   now: number;
   pausedForMs: number | null;
@@ -94,8 +98,9 @@ export function createPgCallBudget(options: PgCallBudgetOptions): CallBudget {
   let pumping = false;
   let wake: (() => void) | null = null;
   let closed = false;
-  // The limit as last read: a success at the ceiling needs no write.
+  // The limit and pace as last read: a success at the ceiling that leaves the pace as it is needs no write.
   let lastLimit = ceiling;
+  let lastPaceMs = 0;
 
   const renewTimer = setInterval(() => {
     if (held.size === 0) return;
@@ -107,27 +112,38 @@ export function createPgCallBudget(options: PgCallBudgetOptions): CallBudget {
     return inTransaction(pool, async (client) => {
       const budget = await lockBudget(client, name, ceiling);
       lastLimit = budget.limit;
+      lastPaceMs = budget.paceMs;
       if (budget.pausedForMs !== null && budget.pausedForMs > 0) return { lease: null, waitMs: budget.pausedForMs };
       const { held: inFlight } = (await client.query<{ held: number }>(COUNT_LIVE_LEASES, [name])).rows[0]!;
       if (inFlight >= slotsOf(budget, ceiling)) return { lease: null, waitMs: pollMs };
       const lease = (await client.query<{ id: string; acquiredAt: number }>(INSERT_LEASE, [name, holder, leaseTtlMs])).rows[0]!;
+      if (budget.paceMs > 0) await client.query(PACE_NEXT, [name]);
       return { lease, waitMs: 0 };
     });
   }
 
-  async function adjust(acquiredAt: number, outcome: CallOutcome): Promise<void> {
-    // A pace the provider's headers asked for is a pause like a retry-after, only before the refusal.
-    const paceMs = outcome.kind === "ok" ? (outcome.paceMs ?? 0) : 0;
-    if (outcome.kind === "failed" || (outcome.kind === "ok" && lastLimit >= ceiling && paceMs <= 0)) return;
+  /**
+   * Gives the lease back and, when the outcome changes the budget, adjusts it in the same
+   * transaction: a new pace is in force before the freed slot can be taken.
+   */
+  async function giveBack(leaseId: string, acquiredAt: number, outcome: CallOutcome): Promise<void> {
+    const paceMs = outcome.kind === "ok" ? outcome.paceMs : undefined;
+    const paceChanged = paceMs !== undefined && paceMs !== lastPaceMs;
+    if (outcome.kind === "failed" || (outcome.kind === "ok" && lastLimit >= ceiling && !paceChanged)) {
+      await pool.query(DELETE_LEASE, [leaseId]);
+      return;
+    }
     await inTransaction(pool, async (client) => {
       const budget = await lockBudget(client, name, ceiling);
       const state: AimdState = { limit: budget.limit, shrunkAt: budget.shrunkAt };
       const next = outcome.kind === "ok" ? afterSuccess(state, ceiling) : afterRefusal(state, acquiredAt, budget.now);
-      const pauseMs = outcome.kind === "refused" ? (outcome.retryAfterMs ?? 0) : paceMs;
-      await client.query(UPDATE_BUDGET, [name, next.limit, next.shrunkAt, pauseMs]);
+      const pauseMs = outcome.kind === "refused" ? (outcome.retryAfterMs ?? 0) : 0;
+      await client.query(UPDATE_BUDGET, [name, next.limit, next.shrunkAt, pauseMs, paceMs ?? null]);
+      await client.query(DELETE_LEASE, [leaseId]);
       lastLimit = next.limit;
+      if (paceMs !== undefined) lastPaceMs = paceMs;
       if (next.limit < state.limit) logger.info({ budget: name, limit: next.limit, retryAfterMs: pauseMs }, "call budget shrunk after a refusal");
-      else if (paceMs > 0) logger.debug({ budget: name, paceMs }, "call budget paced: the provider's window is running low");
+      else if (paceChanged) logger.debug({ budget: name, paceMs }, "call budget pace set from the provider's rate-limit headers");
     });
   }
 
@@ -140,8 +156,7 @@ export function createPgCallBudget(options: PgCallBudgetOptions): CallBudget {
         released = true;
         held.delete(lease.id);
         try {
-          await pool.query(DELETE_LEASE, [lease.id]);
-          await adjust(lease.acquiredAt, outcome);
+          await giveBack(lease.id, lease.acquiredAt, outcome);
         } catch (error) {
           // The lease expires by itself; the call's own result matters more than this bookkeeping.
           logger.warn({ err: error, budget: name }, "call budget: slot not given back");

@@ -2,7 +2,8 @@
 // need real concurrency: it counts the calls in flight across every client, answers each story
 // with its steps after a delay, and enforces Anthropic's limits when asked: requests and output
 // tokens per minute as token buckets refilled continuously, a 429 `rate_limit_error` with
-// retry-after when either is empty (https://docs.anthropic.com/en/api/rate-limits).
+// retry-after when either is empty, and the anthropic-ratelimit-* headers on every answer
+// (https://docs.anthropic.com/en/api/rate-limits).
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { stepsOf } from "./claude.ts";
@@ -52,6 +53,16 @@ class Bucket {
     this.refill();
     this.tokens -= amount;
   }
+  /** Anthropic's headers for this bucket: limit, what is left, when it is full again (RFC 3339). */
+  headers(name: string): Record<string, string> {
+    this.refill();
+    const fullInMs = ((this.perMinute - this.tokens) / this.perMinute) * 60_000;
+    return {
+      [`anthropic-ratelimit-${name}-limit`]: String(this.perMinute),
+      [`anthropic-ratelimit-${name}-remaining`]: String(Math.max(0, Math.floor(this.tokens))),
+      [`anthropic-ratelimit-${name}-reset`]: new Date(Date.now() + Math.ceil(fullInMs)).toISOString(),
+    };
+  }
   private refill(): void {
     const now = performance.now();
     this.tokens = Math.min(this.perMinute, this.tokens + ((now - this.last) / 60_000) * this.perMinute);
@@ -86,13 +97,15 @@ export async function startAnthropicServer(options: AnthropicServerOptions = {})
       try {
         const body = await readJson(request);
         const waitMs = Math.max(requests?.waitFor(1) ?? 0, output?.waitFor(outputTokens) ?? 0);
+        // Sent with every answer, as Anthropic does, so a client can slow down before it is refused.
+        const limitHeaders = () => ({ ...requests?.headers("requests"), ...output?.headers("output-tokens") });
         const scripted = options.refuse?.(index) ?? null;
         if (scripted || waitMs > 0) {
           const status = scripted?.status ?? 429;
           const retryAfter = scripted?.retryAfterSeconds ?? Math.ceil(waitMs / 1000);
           calls.push({ at: Date.now(), status, inFlight });
           const type = status === 529 ? "overloaded_error" : "rate_limit_error";
-          send(response, status, { type: "error", error: { type, message: "slow down" } }, { "retry-after": String(retryAfter) });
+          send(response, status, { type: "error", error: { type, message: "slow down" } }, { ...limitHeaders(), "retry-after": String(retryAfter) });
           return;
         }
         requests?.take(1);
@@ -114,7 +127,7 @@ export async function startAnthropicServer(options: AnthropicServerOptions = {})
             stop_sequence: null,
             usage: { input_tokens: 420, output_tokens: outputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
           },
-          { "request-id": `req_${index + 1}` },
+          { ...limitHeaders(), "request-id": `req_${index + 1}` },
         );
       } catch (error) {
         send(response, 500, { type: "error", error: { type: "api_error", message: String(error) } });

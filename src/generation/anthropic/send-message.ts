@@ -3,14 +3,17 @@
 // failures, timeouts), waiting exactly what `retry-after` says when it is there.
 // https://docs.anthropic.com/en/api/errors — the SDK's own retries are off (client.ts).
 // Each attempt holds a slot of the shared call budget, when there is one, and tells it how the
-// attempt went: a 429 or 529 shrinks the budget and pauses every process for the retry-after.
+// attempt went: a 429 or 529 shrinks the budget and pauses every process for the retry-after,
+// and an answer whose rate-limit headers say a minute's budget is running low paces them all.
 
 import type { CallBudget, CallOutcome } from "../../budget/call-budget.ts";
+import { paceFor } from "../../budget/headroom.ts";
 import type { Logger } from "../../log/logger.ts";
 import type { AnthropicClient } from "./client.ts";
 import { classifyFailure, type Failure } from "./failure.ts";
 import type { MessagesRequest } from "./messages-request.ts";
 import type { SentMessage } from "./messages-response.ts";
+import { anthropicHeadroom } from "./rate-limit.ts";
 
 export interface ModelRetryPolicy {
   /** Calls in total, the first included. */
@@ -56,9 +59,9 @@ export async function sendMessage(request: MessagesRequest, deps: SendDeps): Pro
     // Our own timer covers the whole call, body included; the SDK's covers only the fetch.
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
-      const message = await client.messages.create(request, { maxRetries: 0, timeout: timeoutMs, signal: controller.signal });
+      const { data: message, response } = await client.messages.create(request, { maxRetries: 0, timeout: timeoutMs, signal: controller.signal }).withResponse();
       clearTimeout(timer);
-      await slot?.release({ kind: "ok" });
+      await slot?.release({ kind: "ok", paceMs: paceFor(anthropicHeadroom(response.headers, Date.now())) });
       return message;
     } catch (error) {
       const failure = classifyFailure(error, controller.signal.aborted, timeoutMs);

@@ -19,10 +19,13 @@ export function jiraRetryAfterMs(headers: Headers, now: number): number | undefi
   return reset === undefined ? undefined : Math.max(0, reset);
 }
 
-/** The window the answer's headers describe, when they describe it completely. */
+/**
+ * The window the answer's headers describe, when they describe it completely. Jira does not say
+ * how its quota comes back, so it is read as a window: the cautious reading.
+ */
 export function jiraHeadroom(headers: Headers, now: number): RateHeadroom[] {
   const limit = Number(headers.get("x-ratelimit-limit") ?? Number.NaN);
   const remaining = Number(headers.get("x-ratelimit-remaining") ?? Number.NaN);
   const reset = resetInMs(headers, now);
-  return Number.isFinite(limit) && Number.isFinite(remaining) && reset !== undefined ? [{ limit, remaining, resetInMs: reset }] : [];
+  return Number.isFinite(limit) && Number.isFinite(remaining) && reset !== undefined ? [{ limit, remaining, resetInMs: reset, refill: "window" }] : [];
 }

@@ -33,7 +33,10 @@ export function retryAfterFromHeaders(headers: Headers | undefined, now: number)
   return resets.length > 0 ? Math.max(0, ...resets) : undefined;
 }
 
-/** Each budget the answer's headers describe completely (limit, remaining, reset). */
+/**
+ * Each budget the answer's headers describe completely (limit, remaining, reset). Linear's are
+ * leaky buckets refilled at a constant rate (limit per hour), hence "continuous".
+ */
 export function linearHeadroom(headers: Headers | undefined, now: number): RateHeadroom[] {
   if (!headers) return [];
   const headrooms: RateHeadroom[] = [];
@@ -41,7 +44,7 @@ export function linearHeadroom(headers: Headers | undefined, now: number): RateH
     const limit = Number(headers.get(`x-ratelimit-${budget}-limit`) ?? Number.NaN);
     const remaining = Number(headers.get(`x-ratelimit-${budget}-remaining`) ?? Number.NaN);
     const reset = resetInMs(headers.get(`x-ratelimit-${budget}-reset`), now);
-    if (Number.isFinite(limit) && Number.isFinite(remaining) && reset !== undefined) headrooms.push({ limit, remaining, resetInMs: reset });
+    if (Number.isFinite(limit) && Number.isFinite(remaining) && reset !== undefined) headrooms.push({ limit, remaining, resetInMs: reset, refill: "continuous" });
   }
   return headrooms;
 }

@@ -189,6 +189,34 @@ describe("the Anthropic model client", () => {
     ]);
   });
 
+  it("tells the budget to pace every process when an answer says less than a fifth of a minute's requests is left", async () => {
+    const fullAt = (ms: number) => new Date(Date.now() + ms).toISOString();
+    const headers = (remaining: number) => ({
+      "anthropic-ratelimit-requests-limit": "50",
+      "anthropic-ratelimit-requests-remaining": String(remaining),
+      "anthropic-ratelimit-requests-reset": fullAt(((50 - remaining) / 50) * 60_000),
+      "anthropic-ratelimit-output-tokens-limit": "40000",
+      "anthropic-ratelimit-output-tokens-remaining": "39000",
+      "anthropic-ratelimit-output-tokens-reset": fullAt(1_000),
+    });
+    playApi(ok("message-checkout-subtasks.json", headers(40)), ok("message-checkout-subtasks.json", headers(5)));
+    const paces: number[] = [];
+    const budget: CallBudget = {
+      acquire: async () => ({ release: async (outcome) => void paces.push(outcome.kind === "ok" ? (outcome.paceMs ?? 0) : -1) }),
+      close: async () => undefined,
+    };
+    const { client } = anthropic({ budget });
+
+    await client.complete(request);
+    await client.complete(request);
+
+    // 40 of 50 left: full speed. 5 left: a 50-a-minute bucket gives one back every 1.2 s, and half-way
+    // below the mark the bot goes 1.5 × slower than that, one call every 1.8 s.
+    expect(paces[0]).toBe(0);
+    expect(paces[1]).toBeGreaterThan(1_750);
+    expect(paces[1]).toBeLessThanOrEqual(1_800);
+  });
+
   it("does not retry a 429 for a reached spend limit", async () => {
     const { bodies } = playApi(fail(429, "error-spend-limit.json"));
     const { client, sleeps } = anthropic();

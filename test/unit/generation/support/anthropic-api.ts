@@ -42,9 +42,9 @@ export const networkError =
     interceptor.replyWithError(Object.assign(new Error(message), { code }));
 
 export const ok =
-  (name: string): Reply =>
+  (name: string, headers: Record<string, string> = {}): Reply =>
   (interceptor) =>
-    interceptor.reply(200, fixture(name), requestId);
+    interceptor.reply(200, fixture(name), { ...requestId, ...headers });
 
 export const fail =
   (status: number, name: string, headers: Record<string, string> = {}): Reply =>

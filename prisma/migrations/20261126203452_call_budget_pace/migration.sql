@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "CallBudget" ADD COLUMN     "paceMs" DOUBLE PRECISION NOT NULL DEFAULT 0;

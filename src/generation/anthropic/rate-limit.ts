@@ -1,0 +1,22 @@
+// What Anthropic's rate-limit headers say after an answer: for requests, tokens, input tokens and
+// output tokens per minute, the limit, what is left and when the bucket is full again (RFC 3339).
+// https://docs.anthropic.com/en/api/rate-limits — anthropic-ratelimit-<budget>-limit/-remaining/-reset.
+import type { RateHeadroom } from "../../budget/headroom.ts";
+
+const BUDGETS = ["requests", "tokens", "input-tokens", "output-tokens"] as const;
+
+/**
+ * Each budget the headers describe completely; none when they are absent (a proxy, a fake).
+ * Anthropic's are token buckets replenished continuously, hence "continuous".
+ */
+export function anthropicHeadroom(headers: Headers | undefined, now: number): RateHeadroom[] {
+  if (!headers) return [];
+  const headrooms: RateHeadroom[] = [];
+  for (const budget of BUDGETS) {
+    const limit = Number(headers.get(`anthropic-ratelimit-${budget}-limit`) ?? Number.NaN);
+    const remaining = Number(headers.get(`anthropic-ratelimit-${budget}-remaining`) ?? Number.NaN);
+    const resetAt = Date.parse(headers.get(`anthropic-ratelimit-${budget}-reset`) ?? "");
+    if (Number.isFinite(limit) && Number.isFinite(remaining) && !Number.isNaN(resetAt)) headrooms.push({ limit, remaining, resetInMs: resetAt - now, refill: "continuous" });
+  }
+  return headrooms;
+}
