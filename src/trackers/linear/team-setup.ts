@@ -50,6 +50,15 @@ export function createTeamSetups(deps: { readonly call: LinearCall; readonly now
   const fresh = <T>(entry: Timed<T> | undefined): T | undefined =>
     entry && deps.now() - entry.at < TEAM_SETUP_TTL_MS ? entry.value : undefined;
   const labelKey = (teamId: string, name: string) => `${teamId}\u0000${name.toLowerCase()}`;
+  /** Lookups in flight: stories of one team that start together share one request. */
+  const inFlight = new Map<string, Promise<unknown>>();
+  function once<T>(key: string, lookup: () => Promise<T>): Promise<T> {
+    const pending = inFlight.get(key) as Promise<T> | undefined;
+    if (pending) return pending;
+    const started = lookup().finally(() => inFlight.delete(key));
+    inFlight.set(key, started);
+    return started;
+  }
 
   function rememberLabels(teamId: string, name: string, found: readonly LinearLabel[]): string | null {
     const label = pickLabel(found, name, teamId);
@@ -90,11 +99,13 @@ export function createTeamSetups(deps: { readonly call: LinearCall; readonly now
     async setup(teamId) {
       const cached = fresh(setups.get(teamId));
       if (cached) return cached;
-      const answer = await deps.call(teamContextQuery, { teamId, labelName: BOT_LABEL }, teamContextAnswer, {
-        action: "read the team's settings",
+      return once(`setup\u0000${teamId}`, async () => {
+        const answer = await deps.call(teamContextQuery, { teamId, labelName: BOT_LABEL }, teamContextAnswer, {
+          action: "read the team's settings",
+        });
+        setupsApi.remember(answer.team, answer.issueLabels.nodes);
+        return toSetup(answer.team);
       });
-      setupsApi.remember(answer.team, answer.issueLabels.nodes);
-      return toSetup(answer.team);
     },
 
     async labelId(teamId, name, options) {
@@ -104,11 +115,13 @@ export function createTeamSetups(deps: { readonly call: LinearCall; readonly now
         // A read looked for this label a moment ago; it is missing, so create it.
         return options.create ? createLabel(teamId, name) : null;
       }
-      const answer = await deps.call(teamContextQuery, { teamId, labelName: name }, teamContextAnswer, {
-        action: `find the label "${name}"`,
+      return once(`label\u0000${options.create}\u0000${labelKey(teamId, name)}`, async () => {
+        const answer = await deps.call(teamContextQuery, { teamId, labelName: name }, teamContextAnswer, {
+          action: `find the label "${name}"`,
+        });
+        setups.set(teamId, { value: toSetup(answer.team), at: deps.now() });
+        return rememberLabels(teamId, name, answer.issueLabels.nodes) ?? (options.create ? createLabel(teamId, name) : null);
       });
-      setups.set(teamId, { value: toSetup(answer.team), at: deps.now() });
-      return rememberLabels(teamId, name, answer.issueLabels.nodes) ?? (options.create ? createLabel(teamId, name) : null);
     },
 
     async labelIdForIssue(issueId, issueKey, name, options) {

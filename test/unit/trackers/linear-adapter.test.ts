@@ -362,6 +362,20 @@ describe("Linear: creating sub-issues", () => {
     expect(api.variablesOf("TeamContext")).toEqual([{ teamId: TEAM_ID, labelName: "subtasks-bot" }]);
   });
 
+  it("stories of one team that start together share one request for the team's settings", async () => {
+    const story = await readStory();
+    const fresh = createLinearTracker({
+      config: { apiKey: "lin_api_test_key", apiUrl: LINEAR_API_URL, webhookSecret: undefined },
+      logger: silentLogger,
+      sleep: async () => {},
+      now: () => NOW,
+    });
+    api.graphql("TeamContext", data(fixture("linear/team-context-ENG.json")));
+    api.graphql("CreateIssues", data(fixture("linear/create-issues.json")), data(fixture("linear/create-issues.json")));
+    await Promise.all([fresh.createSubtasks(story, subtasks), fresh.createSubtasks(story, subtasks)]);
+    expect(api.operations().filter((operation) => operation === "TeamContext")).toHaveLength(1);
+  });
+
   it("a team without the subtasks-bot label gets it created once, as a team label", async () => {
     api.graphql("Story", data(fixture("linear/story-ENG-123-no-bot-label.json")));
     api.graphql("CreateLabel", data(fixture("linear/create-label.json")));
