@@ -10,6 +10,7 @@ import { createMetrics, type Metrics } from "./http/metrics.ts";
 import { createHttpApp } from "./http/server.ts";
 import { createLinearAgentSurface } from "./linear-agent/surface.ts";
 import { registerSpendMetrics } from "./http/spend-metrics.ts";
+import { pgPaceSchedule } from "./slack/pg-pace-schedule.ts";
 import { createSlackSurface } from "./slack/surface.ts";
 import { createWebhookRouter } from "./webhooks/router.ts";
 
@@ -50,6 +51,7 @@ export async function createApp(core: Core, options: AppOptions = {}): Promise<A
       trackers: core.trackers,
       access: core.access,
       recordWithinMs: options.recordWithinMs,
+      paceSchedule: pgPaceSchedule(core.db.pool, logger.child({ component: "slack" })),
     });
     if (slack.router) routers.push(slack.router);
     components.push(slack);

@@ -12,6 +12,7 @@ import type { Logger } from "../log/logger.ts";
 import type { RunService } from "../runs/service.ts";
 import { createBoltApp } from "./bolt-app.ts";
 import { ChannelPacer } from "./channel-pacer.ts";
+import type { PaceSchedule } from "./pace-schedule.ts";
 import { slackClientOptions, slackErrorCode } from "./client.ts";
 import { registerCommandListener } from "./listeners/command.ts";
 import { registerEpicReview } from "./listeners/epic-review.ts";
@@ -39,6 +40,8 @@ export interface SlackSurfaceDeps {
   readonly trackers: Trackers;
   /** Who may run and see which stories where (the core's guard). */
   readonly access: AccessGuard;
+  /** Where the channels' send schedule is kept: the database, so every process keeps Slack's pace together. */
+  readonly paceSchedule: PaceSchedule;
   /** At most one parent update per message per interval (Slack: about one per second). */
   readonly updateIntervalMs?: number;
   /** How long /subtasks waits for the run's insert before acknowledging without it (default 2 s). */
@@ -57,7 +60,7 @@ export function createSlackSurface(deps: SlackSurfaceDeps): SlackSurface {
   const { config, slack, runs, client, links } = deps;
   const logger = deps.logger.child({ component: "slack" });
   const coalescer = new UpdateCoalescer({ intervalMs: deps.updateIntervalMs ?? 1000, logger });
-  const pacer = new ChannelPacer();
+  const pacer = new ChannelPacer({ schedule: deps.paceSchedule });
   const reporter = new SlackReporter({ client, runs, coalescer, pacer, logger, defaultChannel: slack.defaultChannel, access: deps.access });
   const permissions = new SlackPermissions(client, logger, config.settingsEditors);
   const bolt = createBoltApp(slack, logger, slackClientOptions(slack, logger));

@@ -49,6 +49,8 @@ describe("the Slack channel pacer", () => {
   it("counts the calls waiting for a channel", async () => {
     const pacer = new ChannelPacer({ intervalMs: 50, burst: 1 });
     const sends = [pacer.take("C1"), pacer.take("C1"), pacer.take("C1")];
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    // The first went at once; two wait for their turn.
     expect(pacer.waiting("C1")).toBe(2);
     await Promise.all(sends);
     expect(pacer.waiting("C1")).toBe(0);

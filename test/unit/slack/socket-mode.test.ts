@@ -9,6 +9,7 @@ import { createSlackClient } from "../../../src/slack/client.ts";
 import { createSlackSurface } from "../../../src/slack/surface.ts";
 import { ThreadLinks } from "../../../src/slack/thread-links.ts";
 import type { RunService } from "../../../src/runs/service.ts";
+import { memoryPaceSchedule } from "../../../src/slack/pace-schedule.ts";
 import { silentLogger } from "../../support/logger.ts";
 
 afterEach(() => {
@@ -34,7 +35,7 @@ describe("Socket Mode", () => {
     } as never);
     const client = createSlackClient(config.slack!, silentLogger);
     const settings = {} as SettingsStore;
-    const surface = createSlackSurface({ config, slack: config.slack!, client, links: new ThreadLinks(client, silentLogger), settings, logger: silentLogger, runs, trackers: {}, access: new AccessGuard({ policy: null, requireLinkedIdentity: false, slack: client, trackers: {}, logger: silentLogger }) });
+    const surface = createSlackSurface({ config, slack: config.slack!, client, links: new ThreadLinks(client, silentLogger), settings, logger: silentLogger, runs, trackers: {}, paceSchedule: memoryPaceSchedule(), access: new AccessGuard({ policy: null, requireLinkedIdentity: false, slack: client, trackers: {}, logger: silentLogger }) });
     expect(surface.router).toBeNull();
     // A refused app token fails the start: the operator sees it at once, not at the first command.
     await expect(surface.start()).rejects.toThrow(/invalid_auth/);
