@@ -65,7 +65,7 @@ describe("dependencies as Linear relations, end to end", () => {
     linear.addIssue("ENG-1", { title: "Pay by invoice" });
     // Four subtasks, each after the one before: ST1 → ST2 → ST3 → ST4.
     playClaude(ANTHROPIC, { subtasksPerStory: 4 });
-    linear.dieAfter("CreateIssueRelation", "lin_api_first");
+    linear.dieAfter("LinkBlocks", "lin_api_first");
     const first = await startApp({ env: env("lin_api_first"), trackers: { linear: linearTracker("lin_api_first", NEVER_MS) } });
     const { runId } = (await first.runs.startRun({ trigger: "CLI", refs: [issueRef("linear", "ENG-1")], requestedBy: "tester" })) as { runId: string };
 

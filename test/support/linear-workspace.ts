@@ -334,6 +334,22 @@ export class LinearWorkspace {
     };
   }
 
+  /** issueRelationCreate, answered at `path`; refuses an id that exists, as Linear does. */
+  private createRelation(input: RelationInput, path: string): unknown {
+    if (input.id && this.relations.has(input.id)) {
+      // Linear's refusal of an id that exists, as for issues (error-id-exists.json); the
+      // adapter relies only on it being a refusal, not on its wording.
+      const refusal = fixture("linear/error-id-exists.json");
+      refusal.errors[0].path = [path];
+      refusal.errors[0].extensions.userPresentableMessage = "An issue relation with this id already exists.";
+      throw new Refusal(400, refusal);
+    }
+    const relation = { id: input.id ?? randomUUID(), type: input.type, issueId: this.find(input.issueId).id, relatedIssueId: this.find(input.relatedIssueId).id };
+    this.relations.set(relation.id, relation);
+    this.relationsMade += 1;
+    return { success: true, issueRelation: { id: relation.id, type: relation.type } };
+  }
+
   private answer(operation: string, v: Record<string, any>): unknown {
     switch (operation) {
       case "Story":
@@ -441,20 +457,24 @@ export class LinearWorkspace {
         this.trashed.set(issue.id, issue);
         return { issueDelete: { success: true } };
       }
-      case "CreateIssueRelation": {
-        const input = v.input as { id?: string; issueId: string; relatedIssueId: string; type: string };
-        if (input.id && this.relations.has(input.id)) {
-          // Linear's refusal of an id that exists, as for issues (error-id-exists.json); the
-          // adapter relies only on it being a refusal, not on its wording.
-          const refusal = fixture("linear/error-id-exists.json");
-          refusal.errors[0].path = ["issueRelationCreate"];
-          refusal.errors[0].extensions.userPresentableMessage = "An issue relation with this id already exists.";
-          throw new Refusal(400, refusal);
+      case "CreateIssueRelation":
+        return { issueRelationCreate: this.createRelation(v.input, "issueRelationCreate") };
+      case "LinkBlocks": {
+        // One aliased issueRelationCreate per link, run in order; a refused one leaves its alias
+        // null and an error with its path, and the others are made (GraphQL's partial answer).
+        const data: Record<string, unknown> = {};
+        const errors: unknown[] = [];
+        for (const [alias, input] of Object.entries(v)) {
+          try {
+            data[alias] = this.createRelation(input, alias);
+          } catch (error) {
+            if (!(error instanceof Refusal)) throw error;
+            data[alias] = null;
+            errors.push(...(error.body as { errors: unknown[] }).errors);
+          }
         }
-        const relation = { id: input.id ?? randomUUID(), type: input.type, issueId: this.find(input.issueId).id, relatedIssueId: this.find(input.relatedIssueId).id };
-        this.relations.set(relation.id, relation);
-        this.relationsMade += 1;
-        return { issueRelationCreate: { success: true, issueRelation: { id: relation.id, type: relation.type } } };
+        if (errors.length > 0) throw new Refusal(200, { data, errors });
+        return data;
       }
       case "IssueRelation": {
         const relation = this.relations.get(v.id);
@@ -537,6 +557,8 @@ export class LinearWorkspace {
 }
 
 /** An answer Linear gives instead of data: its HTTP status and body (see test/fixtures/linear/error-*.json). */
+type RelationInput = { id?: string; issueId: string; relatedIssueId: string; type: string };
+
 class Refusal extends Error {
   readonly status: number;
   readonly body: unknown;

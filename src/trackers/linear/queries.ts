@@ -306,6 +306,19 @@ export const createIssueRelationMutation = /* GraphQL */ `
   }
 `;
 
+/**
+ * Several "blocks" relations in one request: Linear has no batch mutation for relations, but one
+ * GraphQL document may hold several mutations, run in order, each under its own alias (l0, l1…).
+ */
+export function linkBlocksMutation(count: number): string {
+  const aliases = Array.from({ length: count }, (_, index) => `l${index}`);
+  return /* GraphQL */ `
+  mutation LinkBlocks(${aliases.map((alias) => `$${alias}: IssueRelationCreateInput!`).join(", ")}) {
+${aliases.map((alias) => `    ${alias}: issueRelationCreate(input: $${alias}) { success issueRelation { id type } }`).join("\n")}
+  }
+`;
+}
+
 /** A relation by the id the bot chose for it, to tell whether an earlier create went through. */
 export const issueRelationQuery = /* GraphQL */ `
   query IssueRelation($id: String!) {

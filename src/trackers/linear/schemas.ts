@@ -143,9 +143,12 @@ export const createIssueAnswer = z.object({
 
 export const issuesByIdAnswer = z.object({ issues: z.object({ nodes: z.array(linkedIssue) }) });
 
-export const createIssueRelationAnswer = z.object({
-  issueRelationCreate: z.object({ success: z.boolean(), issueRelation: z.object({ id: z.string(), type: z.string() }).nullish() }),
-});
+const issueRelationCreated = z.object({ success: z.boolean(), issueRelation: z.object({ id: z.string(), type: z.string() }).nullish() });
+
+export const createIssueRelationAnswer = z.object({ issueRelationCreate: issueRelationCreated });
+
+/** LinkBlocks (queries.ts linkBlocksMutation): one issueRelationCreate answer per alias. */
+export const linkBlocksAnswer = z.record(z.string(), issueRelationCreated);
 
 export const issueRelationAnswer = z.object({
   issueRelation: z.object({ id: z.string(), type: z.string(), issue: z.object({ id: z.string() }), relatedIssue: z.object({ id: z.string() }) }),

@@ -31,6 +31,9 @@ function claudeAnswer(): Record<string, unknown> {
   return { ...message, content: [{ type: "text", text: JSON.stringify({ verdict: "breakdown", reason: "Split by layer.", subtasks }) }] };
 }
 
+/** One issueRelationCreate's answer, for each alias of the LinkBlocks request. */
+const relationCreated = fixture("linear/create-issue-relation.json").data.issueRelationCreate;
+
 /** issueBatchCreate answers with the ids the adapter chose, numbered from ENG-130. */
 function createdIssues(request: { body: unknown }) {
   const { input } = (graphqlOf(request as never).variables as { input: { issues: { id: string; title: string }[] } });
@@ -71,8 +74,8 @@ describe("a /subtasks run on the real Linear and Claude clients", () => {
       .graphql("ExpandIssue", data(fixture("linear/expand-ENG-123.json")))
       .graphql("Story", data(story))
       .graphql("CreateIssues", createdIssues)
-      // ST2 waits for ST1, ST3 for ST2: one blocks relation each.
-      .graphql("CreateIssueRelation", data(fixture("linear/create-issue-relation.json")), data(fixture("linear/create-issue-relation.json")))
+      // ST2 waits for ST1, ST3 for ST2: one blocks relation each, both in one request.
+      .graphql("LinkBlocks", data({ data: { l0: relationCreated, l1: relationCreated } }))
       .graphql("CreateComment", data(fixture("linear/create-comment.json")));
     const claudeRequests: unknown[] = [];
     nock(ANTHROPIC_URL)
@@ -145,9 +148,9 @@ describe("a /subtasks run on the real Linear and Claude clients", () => {
       ["ST3", "ENG-132", "S"],
     ]);
 
-    // What the providers saw: Linear six operations, Claude one request, the story comment
+    // What the providers saw: Linear five operations, Claude one request, the story comment
     // with the thread's permalink.
-    expect(linear.operations()).toEqual(["ExpandIssue", "Story", "CreateIssues", "CreateIssueRelation", "CreateIssueRelation", "CreateComment"]);
+    expect(linear.operations()).toEqual(["ExpandIssue", "Story", "CreateIssues", "LinkBlocks", "CreateComment"]);
     expect(claudeRequests).toHaveLength(1);
     expect(linear.variablesOf("CreateComment")[0]!.input.body).toContain(`[Discussion in Slack](https://acme.slack.test/archives/${CHANNEL}/p${parentTs.replace(".", "")})`);
     expect(linear.unexpected).toEqual([]);

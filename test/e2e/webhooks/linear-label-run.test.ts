@@ -63,9 +63,9 @@ function playStory(api: LinearApi): void {
     }));
     return data({ data: { issueBatchCreate: { success: true, issues } } });
   });
-  // ST3, ST4 and ST5 wait for ST1, ST5 for ST2 too: one relation each.
-  const relation = data(fixture("linear/create-issue-relation.json"));
-  api.graphql("CreateIssueRelation", relation, relation, relation, relation);
+  // ST3, ST4 and ST5 wait for ST1, ST5 for ST2 too: one relation each, all in one request.
+  const relation = fixture("linear/create-issue-relation.json").data.issueRelationCreate;
+  api.graphql("LinkBlocks", data({ data: { l0: relation, l1: relation, l2: relation, l3: relation } }));
   api.graphql("CreateComment", data(fixture("linear/create-comment.json")));
   // Finishing labels: each name is looked up for the story (its team is not at hand there).
   const lookup = (request: { body: unknown }) => {
@@ -118,7 +118,7 @@ describe("a Linear label, end to end", () => {
       "ExpandIssue",
       "Story",
       "CreateIssues",
-      ...Array(4).fill("CreateIssueRelation"),
+      "LinkBlocks",
       "CreateComment",
       "LabelLookup",
       "RemoveLabel",
@@ -127,7 +127,7 @@ describe("a Linear label, end to end", () => {
     ]);
     // Each dependency as a blocks relation from the earlier sub-issue to the later one.
     const idOf = (n: number) => created!.input.issues[n - 1].id as string;
-    expect(linear.variablesOf("CreateIssueRelation").map(({ input }) => [input.issueId, input.relatedIssueId, input.type])).toEqual(
+    expect(Object.values(linear.variablesOf("LinkBlocks")[0]!).map((input: any) => [input.issueId, input.relatedIssueId, input.type])).toEqual(
       expect.arrayContaining([
         [idOf(1), idOf(3), "blocks"],
         [idOf(1), idOf(4), "blocks"],

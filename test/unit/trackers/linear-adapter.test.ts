@@ -587,15 +587,44 @@ describe("Linear: dependencies as blocks relations", () => {
   const st1BlocksSt2 = link(first, "ST1", second, "ST2", "2ed6657d-e927-568b-95e1-2665a8aea6a2");
   const st2BlocksSt3 = link(second, "ST2", third, "ST3", "9c4e1b7a-3d2f-5a60-8b19-4e7d2c0f6a35");
 
-  it("makes one issueRelationCreate per link: the blocker as issueId, the blocked issue as relatedIssueId, type blocks, an id of the bot's", async () => {
-    api.graphql("CreateIssueRelation", data(fixture("linear/create-issue-relation.json")), data(fixture("linear/create-issue-relation.json")));
+  it("makes a story's links in one request, one aliased issueRelationCreate each: the blocker as issueId, the blocked issue as relatedIssueId, type blocks, an id of the bot's", async () => {
+    const relation = fixture("linear/create-issue-relation.json").data.issueRelationCreate;
+    api.graphql("LinkBlocks", data({ data: { l0: relation, l1: relation } }));
 
     expect(await tracker.linkBlocks([st1BlocksSt2, st2BlocksSt3])).toEqual({ linked: [st1BlocksSt2, st2BlocksSt3], failed: [] });
 
+    expect(api.operations()).toEqual(["LinkBlocks"]);
+    expect(api.variablesOf("LinkBlocks")).toEqual([
+      {
+        l0: { id: linearIssueId(st1BlocksSt2.clientId), issueId: first.id, relatedIssueId: second.id, type: "blocks" },
+        l1: { id: linearIssueId(st2BlocksSt3.clientId), issueId: second.id, relatedIssueId: third.id, type: "blocks" },
+      },
+    ]);
+  });
+
+  it("a single link is one issueRelationCreate", async () => {
+    api.graphql("CreateIssueRelation", data(fixture("linear/create-issue-relation.json")));
+    expect(await tracker.linkBlocks([st1BlocksSt2])).toEqual({ linked: [st1BlocksSt2], failed: [] });
     expect(api.variablesOf("CreateIssueRelation")).toEqual([
       { input: { id: linearIssueId(st1BlocksSt2.clientId), issueId: first.id, relatedIssueId: second.id, type: "blocks" } },
-      { input: { id: linearIssueId(st2BlocksSt3.clientId), issueId: second.id, relatedIssueId: third.id, type: "blocks" } },
     ]);
+  });
+
+  it("a request refused in part (one link made before a crash) falls back to one by one, finding the made ones by their ids", async () => {
+    const relation = fixture("linear/create-issue-relation.json").data.issueRelationCreate;
+    const refusal = fixture("linear/error-id-exists.json");
+    refusal.errors[0].path = ["l0"];
+    api.graphql("LinkBlocks", data({ data: { l0: null, l1: relation }, errors: refusal.errors }));
+    const exists = fixture("linear/error-id-exists.json");
+    exists.errors[0].path = ["issueRelationCreate"];
+    api.graphql("CreateIssueRelation", { status: 400, body: exists }, { status: 400, body: exists });
+    const madeBefore = (link: typeof st1BlocksSt2) =>
+      data({ data: { issueRelation: { id: linearIssueId(link.clientId), type: "blocks", issue: { id: link.blocker.id }, relatedIssue: { id: link.blocked.id } } } });
+    const byId = (request: { body: unknown }) => madeBefore([st1BlocksSt2, st2BlocksSt3].find((link) => linearIssueId(link.clientId) === (request.body as any).variables.id)!);
+    api.graphql("IssueRelation", byId, byId);
+
+    expect(await tracker.linkBlocks([st1BlocksSt2, st2BlocksSt3])).toEqual({ linked: [st1BlocksSt2, st2BlocksSt3], failed: [] });
+    expect(api.operations().filter((operation) => operation === "LinkBlocks")).toHaveLength(1);
   });
 
   it("a create refused because its id exists (made before a crash) is found by that id and reported linked", async () => {
@@ -612,6 +641,7 @@ describe("Linear: dependencies as blocks relations", () => {
   });
 
   it("a refused link that was not made earlier fails alone, with Linear's reason", async () => {
+    api.graphql("LinkBlocks", data(fixture("linear/error-entity-not-found.json")));
     api.graphql("CreateIssueRelation", data(fixture("linear/error-entity-not-found.json")), data(fixture("linear/create-issue-relation.json")));
     const noRelation = fixture("linear/error-entity-not-found.json");
     noRelation.errors[0].message = "Entity not found: IssueRelation";
