@@ -22,6 +22,17 @@ export interface RateHeadroom {
   readonly refill: Refill;
 }
 
+/**
+ * A budget from a provider's header values (limit, remaining) and its reset in ms from now; null
+ * when any of them is missing or not a number.
+ */
+export function headroomOf(limit: string | null, remaining: string | null, resetInMs: number | undefined, refill: Refill): RateHeadroom | null {
+  const total = Number(limit ?? Number.NaN);
+  const left = Number(remaining ?? Number.NaN);
+  if (!Number.isFinite(total) || !Number.isFinite(left) || resetInMs === undefined || Number.isNaN(resetInMs)) return null;
+  return { limit: total, remaining: left, resetInMs, refill };
+}
+
 /** Below this share of the budget left, calls are paced. */
 export const LOW_WATER = 0.2;
 

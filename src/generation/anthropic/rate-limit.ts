@@ -1,7 +1,7 @@
 // What Anthropic's rate-limit headers say after an answer: for requests, tokens, input tokens and
 // output tokens per minute, the limit, what is left and when the bucket is full again (RFC 3339).
 // https://docs.anthropic.com/en/api/rate-limits — anthropic-ratelimit-<budget>-limit/-remaining/-reset.
-import type { RateHeadroom } from "../../budget/headroom.ts";
+import { headroomOf, type RateHeadroom } from "../../budget/headroom.ts";
 
 const BUDGETS = ["requests", "tokens", "input-tokens", "output-tokens"] as const;
 
@@ -11,12 +11,9 @@ const BUDGETS = ["requests", "tokens", "input-tokens", "output-tokens"] as const
  */
 export function anthropicHeadroom(headers: Headers | undefined, now: number): RateHeadroom[] {
   if (!headers) return [];
-  const headrooms: RateHeadroom[] = [];
-  for (const budget of BUDGETS) {
-    const limit = Number(headers.get(`anthropic-ratelimit-${budget}-limit`) ?? Number.NaN);
-    const remaining = Number(headers.get(`anthropic-ratelimit-${budget}-remaining`) ?? Number.NaN);
-    const resetAt = Date.parse(headers.get(`anthropic-ratelimit-${budget}-reset`) ?? "");
-    if (Number.isFinite(limit) && Number.isFinite(remaining) && !Number.isNaN(resetAt)) headrooms.push({ limit, remaining, resetInMs: resetAt - now, refill: "continuous" });
-  }
-  return headrooms;
+  return BUDGETS.flatMap((budget) => {
+    const header = (part: string) => headers.get(`anthropic-ratelimit-${budget}-${part}`);
+    const headroom = headroomOf(header("limit"), header("remaining"), Date.parse(header("reset") ?? "") - now, "continuous");
+    return headroom ? [headroom] : [];
+  });
 }

@@ -2,7 +2,7 @@
 // or a 503 with Retry-After), and how much of its window is left after any answer.
 // https://developer.atlassian.com/cloud/jira/platform/rate-limiting/ — Retry-After (seconds),
 // X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset (an ISO 8601 time).
-import type { RateHeadroom } from "../../budget/headroom.ts";
+import { headroomOf, type RateHeadroom } from "../../budget/headroom.ts";
 import { parseRetryAfter } from "../../http/retry-after.ts";
 
 function resetInMs(headers: Headers, now: number): number | undefined {
@@ -24,8 +24,6 @@ export function jiraRetryAfterMs(headers: Headers, now: number): number | undefi
  * how its quota comes back, so it is read as a window: the cautious reading.
  */
 export function jiraHeadroom(headers: Headers, now: number): RateHeadroom[] {
-  const limit = Number(headers.get("x-ratelimit-limit") ?? Number.NaN);
-  const remaining = Number(headers.get("x-ratelimit-remaining") ?? Number.NaN);
-  const reset = resetInMs(headers, now);
-  return Number.isFinite(limit) && Number.isFinite(remaining) && reset !== undefined ? [{ limit, remaining, resetInMs: reset, refill: "window" }] : [];
+  const headroom = headroomOf(headers.get("x-ratelimit-limit"), headers.get("x-ratelimit-remaining"), resetInMs(headers, now), "window");
+  return headroom ? [headroom] : [];
 }

@@ -2,7 +2,7 @@
 // how much of each hourly budget (requests, complexity points) is left after any answer.
 // https://linear.app/developers/rate-limiting — X-RateLimit-Requests-Limit/-Remaining/-Reset
 // and X-RateLimit-Complexity-Limit/-Remaining/-Reset, Retry-After on a refusal.
-import type { RateHeadroom } from "../../budget/headroom.ts";
+import { headroomOf, type RateHeadroom } from "../../budget/headroom.ts";
 import { parseRetryAfter } from "../../http/retry-after.ts";
 
 const BUDGETS = ["requests", "complexity"] as const;
@@ -39,12 +39,9 @@ export function retryAfterFromHeaders(headers: Headers | undefined, now: number)
  */
 export function linearHeadroom(headers: Headers | undefined, now: number): RateHeadroom[] {
   if (!headers) return [];
-  const headrooms: RateHeadroom[] = [];
-  for (const budget of BUDGETS) {
-    const limit = Number(headers.get(`x-ratelimit-${budget}-limit`) ?? Number.NaN);
-    const remaining = Number(headers.get(`x-ratelimit-${budget}-remaining`) ?? Number.NaN);
-    const reset = resetInMs(headers.get(`x-ratelimit-${budget}-reset`), now);
-    if (Number.isFinite(limit) && Number.isFinite(remaining) && reset !== undefined) headrooms.push({ limit, remaining, resetInMs: reset, refill: "continuous" });
-  }
-  return headrooms;
+  return BUDGETS.flatMap((budget) => {
+    const header = (part: string) => headers.get(`x-ratelimit-${budget}-${part}`);
+    const headroom = headroomOf(header("limit"), header("remaining"), resetInMs(header("reset"), now), "continuous");
+    return headroom ? [headroom] : [];
+  });
 }

@@ -346,14 +346,18 @@ describe("Linear: creating sub-issues", () => {
     ]);
   });
 
-  it("without a read first, the team's settings are asked once and remembered", async () => {
-    const story = await readStory();
-    const fresh = createLinearTracker({
+  /** An adapter that has read nothing yet, beside the one that read the story. */
+  const freshTracker = () =>
+    createLinearTracker({
       config: { apiKey: "lin_api_test_key", apiUrl: LINEAR_API_URL, webhookSecret: undefined },
       logger: silentLogger,
       sleep: async () => {},
       now: () => NOW,
     });
+
+  it("without a read first, the team's settings are asked once and remembered", async () => {
+    const story = await readStory();
+    const fresh = freshTracker();
     api.graphql("TeamContext", data(fixture("linear/team-context-ENG.json")));
     api.graphql("CreateIssues", data(fixture("linear/create-issues.json")), data(fixture("linear/create-issues.json")));
     await fresh.createSubtasks(story, subtasks);
@@ -364,12 +368,7 @@ describe("Linear: creating sub-issues", () => {
 
   it("stories of one team that start together share one request for the team's settings", async () => {
     const story = await readStory();
-    const fresh = createLinearTracker({
-      config: { apiKey: "lin_api_test_key", apiUrl: LINEAR_API_URL, webhookSecret: undefined },
-      logger: silentLogger,
-      sleep: async () => {},
-      now: () => NOW,
-    });
+    const fresh = freshTracker();
     api.graphql("TeamContext", data(fixture("linear/team-context-ENG.json")));
     api.graphql("CreateIssues", data(fixture("linear/create-issues.json")), data(fixture("linear/create-issues.json")));
     await Promise.all([fresh.createSubtasks(story, subtasks), fresh.createSubtasks(story, subtasks)]);
