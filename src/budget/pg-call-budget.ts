@@ -88,6 +88,9 @@ async function lockBudget(client: pg.PoolClient, name: string, ceiling: number):
   return (await client.query<BudgetRow>(SELECT_BUDGET, [name])).rows[0]!;
 }
 
+/** A slot the database never recorded: nothing to give back. */
+const UNCOUNTED_SLOT: CallSlot = { release: async () => undefined };
+
 export function createPgCallBudget(options: PgCallBudgetOptions): CallBudget {
   const { pool, name, ceiling, logger } = options;
   const leaseTtlMs = options.leaseTtlMs ?? 30_000;
@@ -188,7 +191,10 @@ export function createPgCallBudget(options: PgCallBudgetOptions): CallBudget {
         try {
           attempt = await tryAcquire();
         } catch (error) {
-          waiters.shift()!.reject(error);
+          // The database did not answer (a dropped connection, a failover): the budget is there
+          // to be polite to the provider, not to stop work, so this call goes without a slot.
+          logger.warn({ err: error, budget: name }, "call budget unavailable: calling without a slot");
+          waiters.shift()!.resolve(UNCOUNTED_SLOT);
           continue;
         }
         if (attempt.lease) waiters.shift()!.resolve(slotFor(attempt.lease));

@@ -115,4 +115,12 @@ describe("the shared model-call budget", () => {
     expect(grown).toBeGreaterThan(3);
     expect(grown).toBeLessThan(4);
   });
+
+  it("a call is not held up when the budget's database does not answer: it goes without a slot", async () => {
+    const { budget, pool } = processBudget({ ceiling: 1 });
+    await pool.close();
+    const slot = await budget.acquire();
+    await slot.release({ kind: "ok" });
+    expect(await db.prisma.callLease.count()).toBe(0);
+  });
 });
