@@ -3,11 +3,12 @@
 // perHour per hour, as Linear describes its limits (/work/shared/reference/linear.md, "Rate
 // limits"; https://linear.app/developers/rate-limiting). Every answer carries
 // X-RateLimit-Requests-Limit/-Remaining/-Reset, Reset being the Unix time in ms at which the
-// bucket is full again. A request over the budget is refused as Linear does: HTTP 400 with a
-// GraphQL error whose extensions.code is RATELIMITED (what src/trackers/linear/errors.ts
-// recognises), and Retry-After in seconds until one request fits again.
+// bucket is full again. A request over the budget is refused as Linear does: HTTP 400 with
+// Linear's RATELIMITED GraphQL error (test/fixtures/linear/error-ratelimited.json, what
+// src/trackers/linear/errors.ts recognises), and Retry-After in seconds until one request fits.
 // It also counts what it saw, queries (reads) and mutations (writes) apart, for the bench.
 import type { LimitedRequest, LimitVerdict } from "../../chaos/front.ts";
+import { fixture } from "../../test/unit/trackers/support/fixtures.ts";
 
 export interface LinearBudgetCounts {
   /** Requests let through, by kind. */
@@ -58,7 +59,7 @@ export function linearBudget(perHour: number, now: () => number = Date.now): Lin
           refuse: {
             status: 400,
             headers: { "retry-after": String(retryAfterSeconds) },
-            body: { errors: [{ message: "Rate limit exceeded", extensions: { code: "RATELIMITED", type: "ratelimited", userPresentableMessage: "Rate limit exceeded, please try again later." } }] },
+            body: fixture("linear/error-ratelimited.json"),
           },
           headers: headers(time),
         };
