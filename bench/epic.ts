@@ -91,6 +91,18 @@ const botCommit = (() => {
     return "unknown commit";
   }
 })();
+/** Variables this bench sets that the bots' checkout never mentions: an older commit ignores them. */
+const ignoredByBots = (names: readonly string[]): string[] =>
+  BOT_DIR === null
+    ? []
+    : names.filter((name) => {
+        try {
+          execSync(`grep -rqw ${name} src`, { cwd: BOT_DIR, stdio: "ignore" });
+          return false;
+        } catch {
+          return true;
+        }
+      });
 // The bots migrate it themselves (src/core.ts), each with its own migrations: an older checkout
 // gets the schema it expects.
 const scratch = await createScratchDatabase(serverUrl, "bench_epic");
@@ -128,6 +140,11 @@ const env: Record<string, string> = {
   ANTHROPIC_BASE_URL: anthropic.url,
   LINEAR_API_URL: `${fronts.linear.url}/graphql`,
 };
+
+const ignored = ignoredByBots(Object.keys(env));
+if (ignored.length > 0) say(`the bots' checkout does not read ${ignored.join(", ")}`);
+/** Model calls the bots can have in flight: the shared budget, or without one every process's stories. */
+const modelConcurrency = Math.min(ignored.includes("MODEL_CONCURRENCY") ? Number.POSITIVE_INFINITY : MODEL_CONCURRENCY, PROCESSES * RUN_CONCURRENCY);
 
 const bots: Bot[] = [];
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -239,7 +256,7 @@ const all = bounds({
   outputTokensPerCall: OUTPUT_TOKENS,
   requestsPerMinute: RPM,
   outputTokensPerMinute: OTPM,
-  modelConcurrency: MODEL_CONCURRENCY,
+  modelConcurrency,
   linearRequests: linearReads + linearWrites,
   linearPerHour: LINEAR_RPH,
   slackMessages: busiest[1],
@@ -265,7 +282,7 @@ const mb = (bytes: number | null) => (bytes === null ? "n/a" : `${(bytes / 1024 
 
 const lines = [
   "",
-  `bench:epic  ${STORIES} stories, ${PROCESSES} processes (${botCommit}${BOT_DIR ? ` from ${BOT_DIR}` : ""}), RUN_CONCURRENCY ${RUN_CONCURRENCY}, MODEL_CONCURRENCY ${MODEL_CONCURRENCY}`,
+  `bench:epic  ${STORIES} stories, ${PROCESSES} processes (${botCommit}${BOT_DIR ? ` from ${BOT_DIR}` : ""}), RUN_CONCURRENCY ${RUN_CONCURRENCY}, MODEL_CONCURRENCY ${MODEL_CONCURRENCY}${ignored.length > 0 ? ` (not read by these bots: ${ignored.join(", ")})` : ""}`,
   `            Anthropic ${RPM} req/min, ${OTPM} output tokens/min, ${OUTPUT_TOKENS} tokens and ${MODEL_MS} ms per answer; Linear ${LINEAR_RPH} req/hour, 0–${LINEAR_MS} ms; Slack ${SLACK_PER_SECOND}/s per channel, burst ${SLACK_BURST}`,
   `            2 cores shared; load average at the end ${load()}`,
   `  stories                  ${state.completed} completed, ${state.failed} failed, ${state.recorded - state.completed - state.failed} other of ${state.recorded} recorded (target: ${STORIES} completed, 0 failed)${finished ? "" : "  TIMED OUT"}`,
@@ -275,7 +292,7 @@ const lines = [
   `  ideal (limit-bound)      ${sec(bound.seconds * 1000)}  bound by ${bound.limit}: ${bound.formula}`,
   ...all.filter((other) => other !== bound).map((other) => `    ${other.limit.padEnd(31)} ${sec(other.seconds * 1000).padStart(8)}  ${other.formula}`),
   `  wall / ideal             ${ratio === null ? "n/a" : ratio.toFixed(3)}  (target ≤ ${TARGET_RATIO} with 0 failed)  → ${met ? "MET" : "MISSED"}`,
-  `  429s received            Anthropic ${refusedModel}, Linear ${linearRefused} (RATELIMITED), Slack ${slackRefused}  (target 0 for Linear and Slack; Anthropic's are the bot finding its limit)`,
+  `  429s received            Anthropic ${refusedModel}, Linear ${linearRefused} (RATELIMITED), Slack ${slackRefused}  (the bot paces Linear and Slack to meet none; Anthropic's are its AIMD finding the limit)`,
   `  model calls              ${answered.length} answered, ${refusedModel} refused; first answer ${firstCallMs === null ? "n/a" : sec(firstCallMs)} after /subtasks; most in flight ${Math.max(0, ...model.map((call) => call.inFlight))}`,
   `    answered per minute    ${perMinute.map((count) => count ?? 0).join(", ")}  (the limit allows ${RPM} a minute after a first burst of ${RPM})`,
   `    longest pause          ${sec(longestGap.ms)} between two answered calls, ${sec(longestGap.after)} into the run  (steady pace: one per ${sec(60_000 / RPM)})`,

@@ -25,7 +25,7 @@ export interface IdealInput {
   readonly outputTokensPerCall: number;
   readonly requestsPerMinute: number;
   readonly outputTokensPerMinute: number;
-  /** Most model calls in flight across the processes (MODEL_CONCURRENCY). */
+  /** Most model calls in flight across the processes (MODEL_CONCURRENCY, at most every process's RUN_CONCURRENCY). */
   readonly modelConcurrency: number;
   /** Linear requests answered during the run, and the budget per hour. */
   readonly linearRequests: number;
@@ -63,7 +63,9 @@ export function bounds(input: IdealInput): Bound[] {
     {
       limit: "Slack messages/s in the channel",
       seconds: bucketSeconds(input.slackMessages, input.slackBurst, input.slackPerSecond),
-      formula: `(${input.slackMessages} messages − ${input.slackBurst} burst) / ${input.slackPerSecond} per s`,
+      // The bot chooses how many messages to send (it groups replies when the channel is behind),
+      // so this bound is of the messages it did send, not of the fewest it could have.
+      formula: `(${input.slackMessages} messages sent − ${input.slackBurst} burst) / ${input.slackPerSecond} per s (the bot groups replies when behind: a bound of what it chose to send)`,
     },
   ];
 }
