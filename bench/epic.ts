@@ -290,7 +290,9 @@ const lines = [
   `  wall time                ${wallMs === null ? "n/a (no story finished)" : sec(wallMs)}  from /subtasks to the last story finished`,
   `  Slack final state        ${finalAt === null || lastDoneAt === null ? "never shown" : `${sec(finalAt - lastDoneAt)} after the last story`}  (target ≤ ${sec(FINAL_MESSAGE_TARGET_MS)})`,
   `  ideal (limit-bound)      ${sec(bound.seconds * 1000)}  bound by ${bound.limit}: ${bound.formula}`,
-  ...all.filter((other) => other !== bound).map((other) => `    ${other.limit.padEnd(31)} ${sec(other.seconds * 1000).padStart(8)}  ${other.formula}`),
+  ...all
+    .filter((other) => other !== bound)
+    .map((other) => `    ${other.limit.padEnd(31)} ${sec(other.seconds * 1000).padStart(8)}  ${other.formula}${wallMs !== null && other.seconds > 0 ? `  → wall ${(wallMs / 1000 / other.seconds).toFixed(3)}× this` : ""}`),
   `  wall / ideal             ${ratio === null ? "n/a" : ratio.toFixed(3)}  (target ≤ ${TARGET_RATIO} with 0 failed)  → ${met ? "MET" : "MISSED"}`,
   `  429s received            Anthropic ${refusedModel}, Linear ${linearRefused} (RATELIMITED), Slack ${slackRefused}  (the bot paces Linear and Slack to meet none; Anthropic's are its AIMD finding the limit)`,
   `  model calls              ${answered.length} answered, ${refusedModel} refused; first answer ${firstCallMs === null ? "n/a" : sec(firstCallMs)} after /subtasks; most in flight ${Math.max(0, ...model.map((call) => call.inFlight))}`,
