@@ -49,7 +49,7 @@ import { startFront } from "../chaos/front.ts";
 import { seededRandom } from "../chaos/random.ts";
 import { binding, bounds } from "./epic/ideal.ts";
 import { linearBudget } from "./epic/linear-budget.ts";
-import { peakRssBytes } from "./epic/process-memory.ts";
+import { heapUsedBytes, peakRssBytes } from "./epic/process-memory.ts";
 
 const flag = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const STORIES = flag("BENCH_STORIES", 500);
@@ -225,7 +225,7 @@ while (finished && threadTs && finalMessageAt() === null && Date.now() < finalWa
 const finalAt = finalMessageAt();
 
 // Memory before stopping: VmHWM goes with the process.
-const peaks = bots.map((bot) => ({ name: bot.name, bytes: peakRssBytes(bot.pid) }));
+const peaks = await Promise.all(bots.map(async (bot) => ({ name: bot.name, bytes: peakRssBytes(bot.pid), heap: await heapUsedBytes(bot.url) })));
 await Promise.all(bots.map((bot) => bot.kill()));
 
 // ── Figures ─────────────────────────────────────────────────────────────────────────────
@@ -302,6 +302,7 @@ const lines = [
   `    by operation           ${[...operations].sort((a, b) => b[1] - a[1]).map(([name, count]) => `${name} ${count}`).join(", ")}`,
   `  Slack messages           ${accepted.length} accepted (${busiest[1]} in ${busiest[0]}, the busiest channel), ${slackRefused} refused 429${slackRefused > 0 ? ` (${[...slackRefusedBy].map(([method, count]) => `${method} ${count}`).join(", ")})` : ""}`,
   `  peak RSS                 ${peaks.map((peak) => `${peak.name} ${mb(peak.bytes)}`).join(", ")}  (VmHWM)`,
+  `    JS heap used at the end ${peaks.map((peak) => `${peak.name} ${mb(peak.heap)}`).join(", ")}  (nodejs_heap_size_used_bytes on /metrics)`,
   "",
 ];
 process.stdout.write(lines.join("\n"));

@@ -12,3 +12,17 @@ export function peakRssBytes(pid: number | undefined): number | null {
     return null;
   }
 }
+
+/**
+ * What a bot says of its memory on /metrics (prom-client's default metrics): the JS heap in use
+ * next to the resident size, so a high peak RSS can be told apart from a heap that keeps growing.
+ */
+export async function heapUsedBytes(botUrl: string): Promise<number | null> {
+  try {
+    const response = await fetch(`${botUrl}/metrics`, { signal: AbortSignal.timeout(5_000) });
+    const match = /^nodejs_heap_size_used_bytes\s+([\d.e+]+)$/m.exec(await response.text());
+    return match ? Number(match[1]) : null;
+  } catch {
+    return null;
+  }
+}
