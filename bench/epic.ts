@@ -51,7 +51,12 @@ import { binding, bounds } from "./epic/ideal.ts";
 import { linearBudget } from "./epic/linear-budget.ts";
 import { heapUsedBytes, peakRssBytes } from "./epic/process-memory.ts";
 
-const flag = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+function flag(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  if (Number.isFinite(value) && value >= 0) return value;
+  process.stderr.write(`bench:epic: ${name} must be a number ≥ 0, not ${process.env[name]}\n`);
+  process.exit(2);
+}
 const STORIES = flag("BENCH_STORIES", 500);
 const PROCESSES = flag("BENCH_PROCESSES", 3);
 const RPM = flag("BENCH_RPM", 50);
