@@ -273,6 +273,16 @@ const wallMs = lastDoneAt !== null ? lastDoneAt - sentAt : null;
 const ratio = wallMs !== null && bound.seconds > 0 ? wallMs / 1000 / bound.seconds : null;
 const met = finished && ratio !== null && ratio <= TARGET_RATIO && state.failed === 0;
 
+/** Why the target was missed, every reason that holds. */
+function missedBecause(): string[] {
+  const reasons: string[] = [];
+  if (!finished) reasons.push("timed out");
+  if (state.failed > 0) reasons.push(`${state.failed} failed stories`);
+  if (ratio === null) reasons.push("no wall time");
+  else if (ratio > TARGET_RATIO) reasons.push(`${ratio.toFixed(3)} > ${TARGET_RATIO}`);
+  return reasons;
+}
+
 // Where the model calls went: answered per minute since /subtasks, and the longest pause.
 const perMinute: number[] = [];
 for (const call of answered) perMinute[Math.floor((call.at - sentAt) / 60_000)] = (perMinute[Math.floor((call.at - sentAt) / 60_000)] ?? 0) + 1;
@@ -298,7 +308,7 @@ const lines = [
   ...all
     .filter((other) => other !== bound)
     .map((other) => `    ${other.limit.padEnd(31)} ${sec(other.seconds * 1000).padStart(8)}  ${other.formula}${wallMs !== null && other.seconds > 0 ? `  → wall ${(wallMs / 1000 / other.seconds).toFixed(3)}× this` : ""}`),
-  `  wall / ideal             ${ratio === null ? "n/a" : ratio.toFixed(3)}  (target ≤ ${TARGET_RATIO} with 0 failed)  → ${met ? "MET" : "MISSED"}`,
+  `  wall / ideal             ${ratio === null ? "n/a" : ratio.toFixed(3)}  (target ≤ ${TARGET_RATIO} with 0 failed)  → ${met ? "MET" : `MISSED (${missedBecause().join(", ")})`}`,
   `  429s received            Anthropic ${refusedModel}, Linear ${linearRefused} (RATELIMITED), Slack ${slackRefused}  (the bot paces Linear and Slack to meet none; Anthropic's are its AIMD finding the limit)`,
   `  model calls              ${answered.length} answered, ${refusedModel} refused; first answer ${firstCallMs === null ? "n/a" : sec(firstCallMs)} after /subtasks; most in flight ${Math.max(0, ...model.map((call) => call.inFlight))}`,
   `    answered per minute    ${perMinute.map((count) => count ?? 0).join(", ")}  (the limit allows ${RPM} a minute after a first burst of ${RPM})`,
