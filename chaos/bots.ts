@@ -1,7 +1,9 @@
 // The bot processes under test: the real service (src/main.ts) as an operator starts it, each on
 // its own port, all on one database. kill() is kill -9; start() brings the same bot back.
+// npm run bench:epic starts them too, from another checkout when it measures an older commit.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, type WriteStream } from "node:fs";
+import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
@@ -10,12 +12,22 @@ export interface Bot {
   readonly name: string;
   readonly url: string;
   readonly up: boolean;
+  /** The running process's id (for its memory in /proc), undefined before a start. */
+  readonly pid: number | undefined;
   start(): Promise<void>;
   /** SIGKILL, no goodbye; resolves when the process is gone. */
   kill(): Promise<void>;
 }
 
-export function createBot(name: string, port: number, env: Record<string, string>, logPath: string): Bot {
+export interface BotOptions {
+  /** The service's entry to start; default this checkout's src/main.ts (a bench may measure another commit's). */
+  readonly main?: string;
+  /** Its working directory; default this process's (another checkout's files are found from its own root). */
+  readonly cwd?: string;
+}
+
+export function createBot(name: string, port: number, env: Record<string, string>, logPath: string, options: BotOptions = {}): Bot {
+  const main = options.main ?? MAIN;
   let child: ChildProcess | undefined;
   let up = false;
   /** A start in flight: a second start() waits for it instead of racing it for the port. */
@@ -26,6 +38,9 @@ export function createBot(name: string, port: number, env: Record<string, string
     url: `http://127.0.0.1:${port}`,
     get up() {
       return up;
+    },
+    get pid() {
+      return child?.pid;
     },
     start() {
       starting ??= launch().finally(() => (starting = undefined));
@@ -42,8 +57,9 @@ export function createBot(name: string, port: number, env: Record<string, string
   };
 
   async function launch(): Promise<void> {
-    child = spawn(process.execPath, ["--experimental-strip-types", "--disable-warning=ExperimentalWarning", MAIN], {
+    child = spawn(process.execPath, ["--experimental-strip-types", "--disable-warning=ExperimentalWarning", main], {
       env: { ...process.env, ...env, PORT: String(port) },
+      ...(options.cwd ? { cwd: options.cwd } : {}),
       stdio: ["ignore", "pipe", "pipe"],
     });
     child.stdout!.pipe(log, { end: false });
@@ -71,4 +87,13 @@ export function createBot(name: string, port: number, env: Record<string, string
 /** Whether a child has ended, by its own exit or by a signal (a SIGKILLed child has no exit code). */
 function exited(child: ChildProcess): boolean {
   return child.exitCode !== null || child.signalCode !== null;
+}
+
+/** A port free on 127.0.0.1 right now, for a bot to listen on. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

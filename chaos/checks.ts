@@ -31,7 +31,8 @@ export interface CheckInput {
 }
 
 const FINAL = new Set(["COMPLETED", "FAILED", "SKIPPED"]);
-const FINAL_PARENT = /:white_check_mark: Done|:x: Failed|:warning: Done/;
+/** A run's Slack message showing a final state. */
+export const FINAL_PARENT = /:white_check_mark: Done|:x: Failed|:warning: Done/;
 const sample = (items: readonly string[]) => (items.length === 0 ? "" : `: ${items.slice(0, 5).join(", ")}${items.length > 5 ? ", …" : ""}`);
 
 /** The runs with a Slack message, and those whose message does not show a final state (yet). */

@@ -3,6 +3,9 @@
 // stateful fake of test/support (LinearWorkspace, JiraSite, playClaude, playSlack) that lives in
 // this process. On the way it adds latency, and while a storm is on it answers with the
 // provider's own failure instead (429 or 529 with Retry-After, 5xx), without forwarding.
+// A bench can also give it the provider's own rate limit (`limit`): consulted for each request,
+// it may refuse it as the provider would, and adds the provider's rate-limit headers to every
+// answer. Without one (as in chaos) requests are only delayed and stormed.
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Random } from "./random.ts";
@@ -23,6 +26,21 @@ export interface FrontOptions {
   readonly stormFailures: readonly Failure[];
   /** Share of requests failed during a storm (the rest go through). */
   readonly stormShare: number;
+  /** The provider's rate limit, asked once per request after the latency; none: no limit. */
+  readonly limit?: (request: LimitedRequest) => LimitVerdict;
+}
+
+export interface LimitedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly body: Buffer;
+}
+
+export interface LimitVerdict {
+  /** The provider's refusal, answered instead of forwarding. */
+  readonly refuse?: Failure;
+  /** Headers the provider adds to its answer (forwarded or refused), e.g. X-RateLimit-*. */
+  readonly headers?: Record<string, string>;
 }
 
 export interface Front {
@@ -63,6 +81,13 @@ export async function startFront(options: FrontOptions): Promise<Front> {
         res.end(JSON.stringify(failure.body));
         return;
       }
+      const verdict = options.limit?.({ method: req.method!, path: req.url!, body }) ?? {};
+      if (verdict.refuse) {
+        failed.set(verdict.refuse.status, (failed.get(verdict.refuse.status) ?? 0) + 1);
+        res.writeHead(verdict.refuse.status, { "content-type": "application/json", ...verdict.refuse.headers, ...verdict.headers });
+        res.end(JSON.stringify(verdict.refuse.body));
+        return;
+      }
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(name) && typeof value === "string") headers[name] = value;
       const answer = await fetch(`${options.origin}${req.url}`, { method: req.method!, headers, ...(body.length > 0 ? { body } : {}) });
@@ -71,7 +96,7 @@ export async function startFront(options: FrontOptions): Promise<Front> {
       answer.headers.forEach((value, name) => {
         if (!HOP_BY_HOP.has(name) && name !== "content-encoding") out[name] = value;
       });
-      res.writeHead(answer.status, out);
+      res.writeHead(answer.status, { ...out, ...verdict.headers });
       res.end(Buffer.from(await answer.arrayBuffer()));
     } catch (error) {
       res.writeHead(502, { "content-type": "text/plain" });

@@ -12,7 +12,6 @@
 //   CHAOS_STORIES=12 CHAOS_KILLS=5 npm run chaos
 import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -28,7 +27,7 @@ import { webhookFixture } from "../test/support/webhooks/deliveries.ts";
 import { JIRA_BASE_URL } from "../test/unit/trackers/support/jira-api.ts";
 import { playSlack, RESPONSE_URL_ORIGIN, SLACK_API_URL } from "../test/e2e/slack/support/slack-api.ts";
 import { sign, SIGNING_SECRET, slashCommandBody } from "../test/e2e/slack/support/slack-requests.ts";
-import { createBot, type Bot } from "./bots.ts";
+import { createBot, freePort, type Bot } from "./bots.ts";
 import { checkInvariants, slackThreadsNotFinal, type Expected } from "./checks.ts";
 import { startFront, type Front } from "./front.ts";
 import { seededRandom } from "./random.ts";
@@ -52,14 +51,6 @@ const startedAt = Date.now();
 const elapsed = () => `${((Date.now() - startedAt) / 1000).toFixed(1)} s`;
 const say = (line: string) => process.stdout.write(`[chaos ${elapsed()}] ${line}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 say(`seed ${SEED} (replay: CHAOS_SEED=${SEED} CHAOS_STORIES=${N} CHAOS_KILLS=${K} npm run chaos)`);
 const serverUrl = process.env.DATABASE_URL;
