@@ -22,7 +22,7 @@ import { isOpenStory, type RunStoryState } from "./states.ts";
 import type { RunTriggerKind } from "./types.ts";
 import type { RunStore, RunStoryRow } from "./store.ts";
 import { buildStoryContext } from "./story-context.ts";
-import { freshSnapshot } from "./story-snapshot.ts";
+import { createStoryReader } from "./story-reader.ts";
 import { ProposalMissing, SyncIncomplete } from "./story-errors.ts";
 import { decideRetry, defaultStoryRetryPolicy, type StoryRetryPolicy } from "./story-retry.ts";
 import { storyRefOf, trackerFor } from "./story-tracker.ts";
@@ -63,6 +63,7 @@ const REMEMBERED_EPICS = 100;
 export function createStoryProcessor(deps: StoryProcessorDeps) {
   const { store, logger, events } = deps;
   const retry = deps.retry ?? defaultStoryRetryPolicy;
+  const reader = createStoryReader({ store: deps.store, trackers: deps.trackers, logger: deps.logger });
 
   async function emitStory(runStoryId: string): Promise<void> {
     if (!events.wants("onStoryUpdate")) return;
@@ -108,8 +109,7 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
   }
 
   async function generate(row: RunStoryRow, jobId: string): Promise<{ next: RunStoryState; story: TrackerStory; proposal?: Proposal } | null> {
-    const tracker = trackerFor(deps.trackers, row.story.tracker);
-    const story = freshSnapshot(row.story, row) ?? (await tracker.getStory(storyRefOf(row.story)));
+    const story = await reader.read(row);
     if (story.title !== row.story.title || story.url !== row.story.url || story.key !== row.story.key) {
       await store.refreshStory(row.storyId, story);
     }

@@ -399,6 +399,26 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
       WHERE s.tracker = ${kind}::"TrackerKind" AND s."trackerId" = v.id`;
   }
 
+  /**
+   * Up to `limit` stories of the run's `kind` tracker still waiting (PENDING), other than
+   * `exceptStoryId`, whose snapshot is missing or older than `staleBefore`, in the run's order:
+   * the ones to read again together with a story whose snapshot went stale.
+   */
+  async staleWaitingStories(runId: string, kind: TrackerKind, staleBefore: Date, limit: number, exceptStoryId: string): Promise<TrackerItemSummary[]> {
+    const rows = await this.prisma.runStory.findMany({
+      where: {
+        runId,
+        status: "PENDING",
+        storyId: { not: exceptStoryId },
+        story: { tracker: kind, OR: [{ snapshotAt: null }, { snapshotAt: { lt: staleBefore } }] },
+      },
+      select: { story: { select: { trackerId: true, key: true, title: true, url: true } } },
+      orderBy: { createdAt: "asc" },
+      take: limit,
+    });
+    return rows.map(({ story }) => ({ id: story.trackerId, key: story.key, title: story.title, url: story.url ?? "" }));
+  }
+
   /** The stories of an epic (id, title), in code order, at most `limit`. */
   epicStories(epicId: string, limit: number): Promise<{ id: string; title: string }[]> {
     return this.prisma.story.findMany({ where: { epicId }, select: { id: true, title: true }, take: limit, orderBy: { code: "asc" } });

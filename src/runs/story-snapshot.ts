@@ -1,7 +1,8 @@
 // A story as the tracker answered the run's batch read at resolve, kept on its Story row so the
 // story's own step does not read it again (one tracker request less per story). It is used while
 // it is a few minutes old, on the step's first attempt only: a retry, or a story that waited
-// longer (a review, a long queue), reads the tracker again, as does a snapshot of another shape.
+// longer (a review, a long queue), reads the tracker again (story-reader.ts: with the run's other
+// stale stories in one batch where it can), as does a snapshot of another shape.
 import type { TrackerStory } from "../trackers/types.ts";
 
 /** How long a snapshot stands in for reading the story again. */
