@@ -309,7 +309,7 @@ const lines = [
     .filter((other) => other !== bound)
     .map((other) => `    ${other.limit.padEnd(31)} ${sec(other.seconds * 1000).padStart(8)}  ${other.formula}${wallMs !== null && other.seconds > 0 ? `  → wall ${(wallMs / 1000 / other.seconds).toFixed(3)}× this` : ""}`),
   `  wall / ideal             ${ratio === null ? "n/a" : ratio.toFixed(3)}  (target ≤ ${TARGET_RATIO} with 0 failed)  → ${met ? "MET" : `MISSED (${missedBecause().join(", ")})`}`,
-  `  429s received            Anthropic ${refusedModel}, Linear ${linearRefused} (RATELIMITED), Slack ${slackRefused}  (the bot paces Linear and Slack to meet none; Anthropic's are its AIMD finding the limit)`,
+  `  429s received            Anthropic ${refusedModel}, Linear ${linearRefused} (RATELIMITED), Slack ${slackRefused}  (target 0 from each: the bot paces every provider from its rate-limit headers and Slack by the channel's schedule)`,
   `  model calls              ${answered.length} answered, ${refusedModel} refused; first answer ${firstCallMs === null ? "n/a" : sec(firstCallMs)} after /subtasks; most in flight ${Math.max(0, ...model.map((call) => call.inFlight))}`,
   `    answered per minute    ${perMinute.map((count) => count ?? 0).join(", ")}  (the limit allows ${RPM} a minute after a first burst of ${RPM})`,
   `    longest pause          ${sec(longestGap.ms)} between two answered calls, ${sec(longestGap.after)} into the run  (steady pace: one per ${sec(60_000 / RPM)})`,
