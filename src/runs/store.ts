@@ -272,13 +272,21 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
   /**
    * Marks the run finished when its last story is final: status, totals, completedAt. The
    * guard (`status = RUNNING` and no story left open) makes this happen exactly once, however
-   * many workers finish stories at the same moment. Its epics are settled in the same
-   * transaction, so nobody reads a finished run with epics still running.
+   * many workers finish stories at the same moment. Its epics are settled by the same
+   * statement, so nobody reads a finished run with epics still running.
+   *
+   * One statement, not a transaction of two: every story calls this once it is final, and for
+   * all stories but the last it finds one open and changes nothing, so BEGIN and COMMIT were
+   * two of its three round trips. The totals are only summed once no story is open.
    */
   async completeRunIfDone(runId: string): Promise<boolean> {
-    return this.prisma.$transaction(async (tx) => {
-      const finished = await tx.$executeRaw`
-      WITH totals AS (
+    const rows = await this.prisma.$queryRaw<{ finished: number }[]>`
+      WITH settled AS (
+        SELECT NOT EXISTS (
+          SELECT 1 FROM "RunStory" open
+          WHERE open."runId" = ${runId} AND open.status <> ALL (${[...FINAL_STORY_STATES]}::"RunStoryStatus"[])
+        ) AS yes
+      ), totals AS (
         SELECT
           count(*)::int AS total,
           count(*) FILTER (WHERE rs.status = 'COMPLETED')::int AS done,
@@ -288,59 +296,52 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
           coalesce(sum(rs."subtasksDeleted"), 0)::int AS deleted,
           coalesce(sum(rs."tokensUsed"), 0)::int AS tokens,
           coalesce(sum((rs.proposal ->> 'costUsd')::numeric), 0) AS cost
-        FROM "RunStory" rs WHERE rs."runId" = ${runId}
+        FROM "RunStory" rs WHERE rs."runId" = ${runId} AND (SELECT yes FROM settled)
+      ), finished AS (
+        UPDATE "Run" r SET
+          status = (CASE
+            WHEN t.failed = 0 THEN 'COMPLETED'
+            WHEN t.done = 0 THEN 'FAILED'
+            ELSE 'PARTIAL' END)::"RunStatus",
+          "storiesTotal" = t.total,
+          "storiesDone" = t.done,
+          "storiesFailed" = t.failed,
+          "storiesSkipped" = t.skipped,
+          "subtasksCreated" = t.created,
+          "subtasksDeleted" = t.deleted,
+          "tokensUsed" = t.tokens,
+          "costUsd" = t.cost,
+          "completedAt" = now(),
+          "durationMs" = (extract(epoch FROM now() - coalesce(r."startedAt", r."createdAt")) * 1000)::int,
+          "updatedAt" = now()
+        FROM totals t
+        WHERE r.id = ${runId} AND r.status = 'RUNNING' AND r.type = 'GENERATE_SUBTASKS' AND (SELECT yes FROM settled)
+        RETURNING r.id
+      ), epics AS (
+        UPDATE "RunEpic" re SET
+          status = (CASE
+            WHEN t.failed > 0 AND t.done = 0 THEN 'FAILED'
+            WHEN t.done = 0 AND t.failed = 0 THEN 'SKIPPED'
+            ELSE 'COMPLETED' END)::"RunEpicStatus",
+          "storiesDone" = t.done,
+          "storiesFailed" = t.failed,
+          "tokensUsed" = t.tokens,
+          "completedAt" = now(),
+          "durationMs" = (extract(epoch FROM now() - coalesce(re."startedAt", re."createdAt")) * 1000)::int,
+          "updatedAt" = now()
+        FROM (
+          SELECT s."epicId",
+            count(*) FILTER (WHERE rs.status = 'COMPLETED')::int AS done,
+            count(*) FILTER (WHERE rs.status = 'FAILED')::int AS failed,
+            coalesce(sum(rs."tokensUsed"), 0)::int AS tokens
+          FROM "RunStory" rs JOIN "Story" s ON s.id = rs."storyId"
+          WHERE rs."runId" = ${runId} AND s."epicId" IS NOT NULL AND EXISTS (SELECT 1 FROM finished)
+          GROUP BY s."epicId"
+        ) t
+        WHERE re."runId" = ${runId} AND re."epicId" = t."epicId"
       )
-      UPDATE "Run" r SET
-        status = (CASE
-          WHEN t.failed = 0 THEN 'COMPLETED'
-          WHEN t.done = 0 THEN 'FAILED'
-          ELSE 'PARTIAL' END)::"RunStatus",
-        "storiesTotal" = t.total,
-        "storiesDone" = t.done,
-        "storiesFailed" = t.failed,
-        "storiesSkipped" = t.skipped,
-        "subtasksCreated" = t.created,
-        "subtasksDeleted" = t.deleted,
-        "tokensUsed" = t.tokens,
-        "costUsd" = t.cost,
-        "completedAt" = now(),
-        "durationMs" = (extract(epoch FROM now() - coalesce(r."startedAt", r."createdAt")) * 1000)::int,
-        "updatedAt" = now()
-      FROM totals t
-      WHERE r.id = ${runId} AND r.status = 'RUNNING' AND r.type = 'GENERATE_SUBTASKS'
-        AND NOT EXISTS (
-          SELECT 1 FROM "RunStory" open
-          WHERE open."runId" = ${runId} AND open.status <> ALL (${[...FINAL_STORY_STATES]}::"RunStoryStatus"[])
-        )`;
-      if (finished !== 1) return false;
-      await this.settleRunEpics(tx, runId);
-      return true;
-    });
-  }
-
-  private async settleRunEpics(tx: Prisma.TransactionClient, runId: string): Promise<void> {
-    await tx.$executeRaw`
-      UPDATE "RunEpic" re SET
-        status = (CASE
-          WHEN t.failed > 0 AND t.done = 0 THEN 'FAILED'
-          WHEN t.done = 0 AND t.failed = 0 THEN 'SKIPPED'
-          ELSE 'COMPLETED' END)::"RunEpicStatus",
-        "storiesDone" = t.done,
-        "storiesFailed" = t.failed,
-        "tokensUsed" = t.tokens,
-        "completedAt" = now(),
-        "durationMs" = (extract(epoch FROM now() - coalesce(re."startedAt", re."createdAt")) * 1000)::int,
-        "updatedAt" = now()
-      FROM (
-        SELECT s."epicId",
-          count(*) FILTER (WHERE rs.status = 'COMPLETED')::int AS done,
-          count(*) FILTER (WHERE rs.status = 'FAILED')::int AS failed,
-          coalesce(sum(rs."tokensUsed"), 0)::int AS tokens
-        FROM "RunStory" rs JOIN "Story" s ON s.id = rs."storyId"
-        WHERE rs."runId" = ${runId} AND s."epicId" IS NOT NULL
-        GROUP BY s."epicId"
-      ) t
-      WHERE re."runId" = ${runId} AND re."epicId" = t."epicId"`;
+      SELECT count(*)::int AS finished FROM finished`;
+    return rows[0]?.finished === 1;
   }
 
   /** The run's final state is shown in its Slack message. */
