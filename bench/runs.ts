@@ -57,6 +57,7 @@ const done = new Promise<void>((resolve) => (completed = resolve));
 runs.observe({ onRunComplete: () => completed?.() });
 
 counting = true;
+const cpuAtStart = process.cpuUsage();
 const startedAt = performance.now();
 const { runId } = (await runs.startRun({
   trigger: "CLI",
@@ -66,6 +67,7 @@ const { runId } = (await runs.startRun({
 await done;
 const wallMs = performance.now() - startedAt;
 counting = false;
+const cpu = process.cpuUsage(cpuAtStart);
 clearInterval(sampler);
 
 const run = await db.prisma.run.findUniqueOrThrow({ where: { id: runId } });
@@ -87,6 +89,7 @@ console.log(`    writes/story           ${((ownCalls.length - linkCalls) / STORI
 console.log(`    links/story            ${(linkCalls / STORIES).toFixed(2)}  dependency links (the fake model's subtasks depend on each other)`);
 console.log(`    reads                  ${readCalls} for ${STORIES} stories = ${((readCalls / STORIES) * 50).toFixed(2)} per 50  (target ≤ 1 per 50)`);
 console.log(`  statements/story         ${(statements / STORIES).toFixed(1)}  (database round trips of the whole run, pg-boss's included, per story)`);
+console.log(`  CPU/story                ${((cpu.user + cpu.system) / 1000 / STORIES).toFixed(1)} ms  (this process, user + system: less sensitive to a loaded machine than the wall time)`);
 console.log(`  peak RSS                 ${(peakRss / 1024 / 1024).toFixed(0)} MB  (target ≤ 250 MB)`);
 
 await runs.stop();
