@@ -681,10 +681,17 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
   }
 
   async insertSubtasks(storyId: string, runId: string, rows: readonly NewSubtaskRow[]): Promise<SubtaskRow[]> {
-    const inserted = await this.prisma.subtask.createManyAndReturn({
-      data: rows.map((row) => ({ storyId, runId, code: row.code, title: row.title, description: row.description, effort: row.effort })),
-      skipDuplicates: true,
-    });
+    if (rows.length === 0) return [];
+    // Plain SQL rather than createManyAndReturn: Prisma caches the plan of every other query
+    // shape but compiles each createMany afresh, and that compile was the costliest CPU of a
+    // story's step. ON CONFLICT DO NOTHING is what skipDuplicates did.
+    const inserted = await this.prisma.$queryRaw<SubtaskRow[]>`
+      INSERT INTO "Subtask" (id, "storyId", "runId", code, title, description, effort)
+      SELECT v.id, ${storyId}, ${runId}, v.code, v.title, v.description, v.effort
+      FROM unnest(${rows.map(() => newId())}::text[], ${rows.map((row) => row.code)}::text[], ${rows.map((row) => row.title)}::text[],
+                  ${rows.map((row) => row.description)}::text[], ${rows.map((row) => row.effort)}::text[]) AS v(id, code, title, description, effort)
+      ON CONFLICT DO NOTHING
+      RETURNING id, code, title, description, effort, "runId", "trackerId", "trackerKey", "trackerUrl"`;
     // All new on a first attempt; a resumed one reads back what the earlier attempt wrote.
     if (inserted.length === rows.length) return inserted;
     return this.prisma.subtask.findMany({ where: { storyId, code: { in: rows.map((row) => row.code) } } });
@@ -811,18 +818,20 @@ async function recordStories(
   const known = new Map((await tx.story.findMany({ where })).map((story) => [`${story.tracker}:${story.trackerId}`, story]));
 
   const fresh = list.filter((entry) => !known.has(`${entry.tracker}:${entry.item.id}`));
-  await tx.story.createMany({
-    data: fresh.map((entry) => ({
-      tracker: entry.tracker,
-      trackerId: entry.item.id,
-      key: entry.item.key,
-      title: entry.item.title,
-      url: entry.item.url,
-      epicId: entry.epicId,
-      code: entry.nextCode?.() ?? null,
-    })),
-    skipDuplicates: true,
-  });
+  // Plain SQL for both inserts of a run's stories: Prisma compiles every createMany afresh (it
+  // caches the plans of other queries only), and for a 200-story epic that compile cost more
+  // CPU than everything else the run's start does. ON CONFLICT DO NOTHING was skipDuplicates.
+  if (fresh.length > 0) {
+    await tx.$executeRaw`
+      INSERT INTO "Story" (id, tracker, "trackerId", key, title, url, "epicId", code, "updatedAt")
+      SELECT v.id, v.tracker::"TrackerKind", v."trackerId", v.key, v.title, v.url, v."epicId", v.code, now()
+      FROM unnest(${fresh.map(() => newId())}::text[], ${fresh.map((entry) => entry.tracker)}::text[],
+                  ${fresh.map((entry) => entry.item.id)}::text[], ${fresh.map((entry) => entry.item.key)}::text[],
+                  ${fresh.map((entry) => entry.item.title)}::text[], ${fresh.map((entry) => entry.item.url)}::text[],
+                  ${fresh.map((entry) => entry.epicId)}::text[], ${fresh.map((entry) => entry.nextCode?.() ?? null)}::text[])
+        AS v(id, tracker, "trackerId", key, title, url, "epicId", code)
+      ON CONFLICT DO NOTHING`;
+  }
   for (const entry of list) {
     const story = known.get(`${entry.tracker}:${entry.item.id}`);
     if (!story) continue;
@@ -841,13 +850,13 @@ async function recordStories(
   }
 
   const stories = new Map((await tx.story.findMany({ where, select: { id: true, tracker: true, trackerId: true } })).map((s) => [`${s.tracker}:${s.trackerId}`, s.id]));
-  await tx.runStory.createMany({
-    data: list.map((entry) => {
-      const storyId = stories.get(`${entry.tracker}:${entry.item.id}`)!;
-      // Each story's first job is recorded with it, so a duplicate job finds the story held.
-      return { runId, storyId, jobId: firstStoryJobId(runId, storyId), instructions: [...instructions] };
-    }),
-  });
+  const storyIds = list.map((entry) => stories.get(`${entry.tracker}:${entry.item.id}`)!);
+  await tx.$executeRaw`
+    INSERT INTO "RunStory" (id, "runId", "storyId", "jobId", instructions, "updatedAt")
+    SELECT v.id, ${runId}, v."storyId", v."jobId", ${[...instructions]}::text[], now()
+    FROM unnest(${storyIds.map(() => newId())}::text[], ${storyIds}::text[],
+                -- Each story's first job is recorded with it, so a duplicate job finds the story held.
+                ${storyIds.map((storyId) => firstStoryJobId(runId, storyId))}::text[]) AS v(id, "storyId", "jobId")`;
   const { count } = await tx.run.updateMany({
     where: { id: runId, status: "QUEUED" },
     data: {
