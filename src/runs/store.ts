@@ -410,8 +410,8 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
   }
 
   /** The one guarded update every story status change goes through. */
-  private async moveStory(guard: StoryGuard, change: StoryChange): Promise<boolean> {
-    const { count } = await this.prisma.runStory.updateMany({ where: guardedWhere(guard), data: change });
+  private async moveStory(guard: StoryGuard, change: StoryChange, also: Prisma.RunStoryWhereInput = {}): Promise<boolean> {
+    const { count } = await this.prisma.runStory.updateMany({ where: { ...guardedWhere(guard), ...also }, data: change });
     return count === 1;
   }
 
@@ -492,9 +492,13 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
     return this.moveStory({ id: runStoryId, from: ["GENERATING"], jobId }, { status: "PENDING", reviewState: "AWAITING", proposal, tokensUsed });
   }
 
-  /** GENERATING → SAVING with the proposal to write back. */
+  /**
+   * GENERATING → SAVING with the proposal to write back, unless a person asked to stop the story:
+   * the check and the move are one statement, so nothing is written to the tracker after a stop
+   * this move did not see. False for a stop too; stopRequested tells the two apart.
+   */
   startSaving(runStoryId: string, jobId: string, proposal: object, tokensUsed: number): Promise<boolean> {
-    return this.moveStory({ id: runStoryId, from: ["GENERATING"], jobId }, { status: "SAVING", proposal, tokensUsed });
+    return this.moveStory({ id: runStoryId, from: ["GENERATING"], jobId }, { status: "SAVING", proposal, tokensUsed }, { stopRequestedAt: null });
   }
 
   /** Counts earlier sub-issues this story's write-back deleted. */
