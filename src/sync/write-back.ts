@@ -94,6 +94,8 @@ export async function writeBack(deps: WriteBackDeps, input: WriteBackInput): Pro
   const rows = [...stored].sort((x, y) => codeNumber(x.code) - codeNumber(y.code));
   /** Sub-issue of each code that exists in the tracker now. */
   const synced = new Map(rows.filter((row) => row.trackerId).map((row) => [row.code, { id: row.trackerId!, key: row.trackerKey, url: row.trackerUrl }]));
+  /** No row had a sub-issue yet, so no dependency link of them can have been recorded. */
+  const noneRecorded = synced.size === 0;
 
   // 3. A crash after creating in the tracker but before recording it: the children carry our
   //    marker (run + code), so they are matched instead of created again.
@@ -134,7 +136,7 @@ export async function writeBack(deps: WriteBackDeps, input: WriteBackInput): Pro
   }
   // 5. Dependencies as the tracker's own "blocks" links, between sub-issues that exist now.
   const subIssues = new Map([...synced].flatMap(([code, issue]) => (issue.key ? [[code, { id: issue.id, key: issue.key }] as const] : [])));
-  const links = await linkDependencies({ rows: deps.rows, tracker, logger: deps.logger }, { runId, storyId, subtasks: proposal.subtasks, subIssues });
+  const links = await linkDependencies({ rows: deps.rows, tracker, logger: deps.logger }, { runId, storyId, subtasks: proposal.subtasks, subIssues, noneRecorded });
   failures.push(...links.failures);
 
   const subtasks = rows.map((row) => ({ code: row.code, title: row.title, effort: row.effort, key: synced.get(row.code)?.key ?? null, url: synced.get(row.code)?.url ?? null }));
