@@ -21,6 +21,8 @@ export interface DependencyLinksInput {
    * exist, and a row's sub-issue is recorded before any of its links. Saves reading them.
    */
   readonly noneRecorded?: boolean;
+  /** Settles once the sub-issues of `subIssues` are recorded on their rows; links are recorded after it. */
+  readonly subIssuesRecorded?: Promise<void>;
 }
 
 export interface DependencyLinksResult {
@@ -57,6 +59,7 @@ export async function linkDependencies(
 
   const result = await deps.tracker.linkBlocks(links);
   if (result.linked.length > 0) {
+    await input.subIssuesRecorded;
     await deps.rows.recordLinks(
       storyId,
       runId,
