@@ -109,7 +109,7 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
   }
 
   async function generate(row: RunStoryRow, jobId: string): Promise<{ next: RunStoryState; story: TrackerStory; proposal?: Proposal } | null> {
-    const story = await reader.read(row);
+    const { story, fromSnapshot } = await reader.read(row);
     if (story.title !== row.story.title || story.url !== row.story.url || story.key !== row.story.key) {
       await store.refreshStory(row.storyId, story);
     }
@@ -117,8 +117,10 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
       await store.skipStory(row.id, jobId, `skipped: ${story.key} is closed; closed stories are not broken down`, elapsed(row));
       return { next: "SKIPPED", story };
     }
-    // A stop asked for before the model is called ends the story without calling it.
-    if (await store.stopRequested(row.id)) {
+    // A stop asked for before the model is called ends the story without calling it. Without a
+    // tracker read in between, the row this job read as it began is a moment old and says it;
+    // a stop asked for since is found after the call, before anything is written.
+    if (fromSnapshot ? row.stopRequestedAt !== null : await store.stopRequested(row.id)) {
       await store.stopStory(row.id, jobId, STOPPED_REASON, elapsed(row));
       return { next: "SKIPPED", story };
     }
@@ -145,11 +147,6 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
       ...(settings?.effortScale ? { effortScale: settings.effortScale } : {}),
       ...(settings?.language ? { language: settings.language } : {}),
     });
-    // The model call is the long step: a stop asked for meanwhile ends the story here.
-    if (await store.stopRequested(row.id)) {
-      await store.stopStory(row.id, jobId, STOPPED_REASON, elapsed(row));
-      return { next: "SKIPPED", story };
-    }
     const noBreakdown = result.verdict === "no_breakdown";
     const proposal: Proposal = {
       verdict: result.verdict,
@@ -166,6 +163,16 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
       storyEstimate: story.estimate,
       instructionCount: row.instructions.length,
     };
+    const canReview = deps.canReview ?? ((run) => run.slackChannel !== null);
+    const review = options.review ?? (settings?.reviewByDefault === true && canReview(row.run));
+    // Nothing to approve when nothing would be created: "no breakdown needed" ends the story.
+    const awaitsReview = review && !noBreakdown && row.reviewState !== "APPROVED";
+    // The model call is the long step: a stop asked for meanwhile ends the story here. On the
+    // way to saving, the move to SAVING checks it in the same statement (see startSaving).
+    if ((options.dryRun || awaitsReview) && (await store.stopRequested(row.id))) {
+      await store.stopStory(row.id, jobId, STOPPED_REASON, elapsed(row));
+      return { next: "SKIPPED", story };
+    }
     if (noBreakdown && options.dryRun) {
       await store.skipStory(row.id, jobId, noBreakdownMessage(result.reason), elapsed(row), { proposal, tokensUsed: proposal.tokensUsed });
       return { next: "SKIPPED", story, proposal };
@@ -174,26 +181,32 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
       await store.completeDryRun(row.id, jobId, proposal, proposal.tokensUsed, elapsed(row));
       return { next: "COMPLETED", story, proposal };
     }
-    const canReview = deps.canReview ?? ((run) => run.slackChannel !== null);
-    const review = options.review ?? (settings?.reviewByDefault === true && canReview(row.run));
-    // Nothing to approve when nothing would be created: "no breakdown needed" ends the story.
-    if (review && !noBreakdown && row.reviewState !== "APPROVED") {
+    if (awaitsReview) {
       // Waits for a person: back to PENDING with the proposal, until Create/Regenerate/Discard.
       await store.awaitReview(row.id, jobId, proposal, proposal.tokensUsed);
       return { next: "PENDING", story, proposal };
     }
-    const moved = await store.startSaving(row.id, jobId, proposal, proposal.tokensUsed);
-    return moved ? { next: "SAVING", story, proposal } : null;
+    if (await store.startSaving(row.id, jobId, proposal, proposal.tokensUsed)) return { next: "SAVING", story, proposal };
+    // Not moved: another job holds the story, or a person asked to stop it.
+    if (await store.stopRequested(row.id)) {
+      await store.stopStory(row.id, jobId, STOPPED_REASON, elapsed(row));
+      return { next: "SKIPPED", story };
+    }
+    return null;
   }
 
+  /**
+   * `known`: the story as this job read it, right after the guarded move to SAVING, which found
+   * no stop asked for; a job that resumes a story or saves an approved proposal has neither.
+   */
   async function save(row: RunStoryRow, jobId: string, proposal: Proposal, known?: TrackerStory): Promise<void> {
     const tracker = trackerFor(deps.trackers, row.story.tracker);
-    // A resumed job re-reads the children: some may have been created before the crash.
     // The last safe point before the tracker is written: a stop asked for by now creates nothing.
-    if (await store.stopRequested(row.id)) {
+    if (!known && (await store.stopRequested(row.id))) {
       await store.stopStory(row.id, jobId, STOPPED_REASON, elapsed(row));
       return;
     }
+    // A resumed job re-reads the children: some may have been created before the crash.
     const story = known ?? (await tracker.getStory(storyRefOf(row.story)));
     if (proposal.verdict === "no_breakdown") return finishWithoutBreakdown(row, jobId, proposal, story, tracker);
     const result = await writeBack({ rows: store, tracker, logger }, { runId: row.runId, storyId: row.storyId, trackerStory: story, proposal });

@@ -7,8 +7,26 @@ import { parseStoriesProposal } from "../sync/stories-proposal.ts";
 import { parseRunOptions, parseRunTargets } from "./run-options.ts";
 import type { EpicProgress, RunSummary, StartRunInput, StoryProgress, WorkAccounting } from "./types.ts";
 
-/** What the store reads with a RunStory to render its progress. */
-export const progressInclude = { story: { include: { subtasks: { orderBy: { createdAt: "asc" } } } } } as const;
+/**
+ * What the store reads with a RunStory to render its progress: the story's fields shown, not its
+ * whole row. The row holds the story's snapshot (the tracker's answer at resolve: description,
+ * children…), which progress never shows; a run's completion read 200 of them to throw away,
+ * and with Slack each story's every update read its own.
+ */
+export const progressInclude = {
+  story: {
+    select: {
+      key: true,
+      title: true,
+      url: true,
+      tracker: true,
+      subtasks: {
+        select: { runId: true, code: true, title: true, effort: true, trackerUrl: true, trackerKey: true },
+        orderBy: { createdAt: "asc" },
+      },
+    },
+  },
+} as const;
 type RunStoryWithStory = Prisma.RunStoryGetPayload<{ include: typeof progressInclude }>;
 type RunRow = Prisma.RunGetPayload<object>;
 

@@ -141,6 +141,9 @@ export function createRunResolver(deps: ResolverDeps) {
     await readAhead(resolved);
     await deps.queue.sendStories(started);
     logger.info({ runId, stories: started.length, notes: problems }, "run started");
+    // Every story of the run with its subtasks: read only for someone who shows it (the Slack
+    // thread, the Linear session), not while the run's first stories start without one.
+    if (!deps.events.wants("onRunStarted")) return;
     const progress = await store.loadRunProgress(runId);
     if (progress) deps.events.runStarted(progress.run, progress.stories);
   }

@@ -315,6 +315,9 @@ export function createRunService(deps: RunServiceDeps) {
   }
 
   async function start(): Promise<void> {
+    // Prisma loads its query compiler (WebAssembly) on the first query otherwise: ~100 ms that
+    // the first run after a start would wait for, between its resolve job and its first story.
+    await deps.prisma.$connect();
     await queue.start();
     if (deps.work !== false) {
       await queue.work<ResolveJob>(RESOLVE_QUEUE, 1, (job) => resolver.resolveRun(job.data.runId));

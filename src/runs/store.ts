@@ -272,13 +272,21 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
   /**
    * Marks the run finished when its last story is final: status, totals, completedAt. The
    * guard (`status = RUNNING` and no story left open) makes this happen exactly once, however
-   * many workers finish stories at the same moment. Its epics are settled in the same
-   * transaction, so nobody reads a finished run with epics still running.
+   * many workers finish stories at the same moment. Its epics are settled by the same
+   * statement, so nobody reads a finished run with epics still running.
+   *
+   * One statement, not a transaction of two: every story calls this once it is final, and for
+   * all stories but the last it finds one open and changes nothing, so BEGIN and COMMIT were
+   * two of its three round trips. The totals are only summed once no story is open.
    */
   async completeRunIfDone(runId: string): Promise<boolean> {
-    return this.prisma.$transaction(async (tx) => {
-      const finished = await tx.$executeRaw`
-      WITH totals AS (
+    const rows = await this.prisma.$queryRaw<{ finished: number }[]>`
+      WITH settled AS (
+        SELECT NOT EXISTS (
+          SELECT 1 FROM "RunStory" open
+          WHERE open."runId" = ${runId} AND open.status <> ALL (${[...FINAL_STORY_STATES]}::"RunStoryStatus"[])
+        ) AS yes
+      ), totals AS (
         SELECT
           count(*)::int AS total,
           count(*) FILTER (WHERE rs.status = 'COMPLETED')::int AS done,
@@ -288,59 +296,52 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
           coalesce(sum(rs."subtasksDeleted"), 0)::int AS deleted,
           coalesce(sum(rs."tokensUsed"), 0)::int AS tokens,
           coalesce(sum((rs.proposal ->> 'costUsd')::numeric), 0) AS cost
-        FROM "RunStory" rs WHERE rs."runId" = ${runId}
+        FROM "RunStory" rs WHERE rs."runId" = ${runId} AND (SELECT yes FROM settled)
+      ), finished AS (
+        UPDATE "Run" r SET
+          status = (CASE
+            WHEN t.failed = 0 THEN 'COMPLETED'
+            WHEN t.done = 0 THEN 'FAILED'
+            ELSE 'PARTIAL' END)::"RunStatus",
+          "storiesTotal" = t.total,
+          "storiesDone" = t.done,
+          "storiesFailed" = t.failed,
+          "storiesSkipped" = t.skipped,
+          "subtasksCreated" = t.created,
+          "subtasksDeleted" = t.deleted,
+          "tokensUsed" = t.tokens,
+          "costUsd" = t.cost,
+          "completedAt" = now(),
+          "durationMs" = (extract(epoch FROM now() - coalesce(r."startedAt", r."createdAt")) * 1000)::int,
+          "updatedAt" = now()
+        FROM totals t
+        WHERE r.id = ${runId} AND r.status = 'RUNNING' AND r.type = 'GENERATE_SUBTASKS' AND (SELECT yes FROM settled)
+        RETURNING r.id
+      ), epics AS (
+        UPDATE "RunEpic" re SET
+          status = (CASE
+            WHEN t.failed > 0 AND t.done = 0 THEN 'FAILED'
+            WHEN t.done = 0 AND t.failed = 0 THEN 'SKIPPED'
+            ELSE 'COMPLETED' END)::"RunEpicStatus",
+          "storiesDone" = t.done,
+          "storiesFailed" = t.failed,
+          "tokensUsed" = t.tokens,
+          "completedAt" = now(),
+          "durationMs" = (extract(epoch FROM now() - coalesce(re."startedAt", re."createdAt")) * 1000)::int,
+          "updatedAt" = now()
+        FROM (
+          SELECT s."epicId",
+            count(*) FILTER (WHERE rs.status = 'COMPLETED')::int AS done,
+            count(*) FILTER (WHERE rs.status = 'FAILED')::int AS failed,
+            coalesce(sum(rs."tokensUsed"), 0)::int AS tokens
+          FROM "RunStory" rs JOIN "Story" s ON s.id = rs."storyId"
+          WHERE rs."runId" = ${runId} AND s."epicId" IS NOT NULL AND EXISTS (SELECT 1 FROM finished)
+          GROUP BY s."epicId"
+        ) t
+        WHERE re."runId" = ${runId} AND re."epicId" = t."epicId"
       )
-      UPDATE "Run" r SET
-        status = (CASE
-          WHEN t.failed = 0 THEN 'COMPLETED'
-          WHEN t.done = 0 THEN 'FAILED'
-          ELSE 'PARTIAL' END)::"RunStatus",
-        "storiesTotal" = t.total,
-        "storiesDone" = t.done,
-        "storiesFailed" = t.failed,
-        "storiesSkipped" = t.skipped,
-        "subtasksCreated" = t.created,
-        "subtasksDeleted" = t.deleted,
-        "tokensUsed" = t.tokens,
-        "costUsd" = t.cost,
-        "completedAt" = now(),
-        "durationMs" = (extract(epoch FROM now() - coalesce(r."startedAt", r."createdAt")) * 1000)::int,
-        "updatedAt" = now()
-      FROM totals t
-      WHERE r.id = ${runId} AND r.status = 'RUNNING' AND r.type = 'GENERATE_SUBTASKS'
-        AND NOT EXISTS (
-          SELECT 1 FROM "RunStory" open
-          WHERE open."runId" = ${runId} AND open.status <> ALL (${[...FINAL_STORY_STATES]}::"RunStoryStatus"[])
-        )`;
-      if (finished !== 1) return false;
-      await this.settleRunEpics(tx, runId);
-      return true;
-    });
-  }
-
-  private async settleRunEpics(tx: Prisma.TransactionClient, runId: string): Promise<void> {
-    await tx.$executeRaw`
-      UPDATE "RunEpic" re SET
-        status = (CASE
-          WHEN t.failed > 0 AND t.done = 0 THEN 'FAILED'
-          WHEN t.done = 0 AND t.failed = 0 THEN 'SKIPPED'
-          ELSE 'COMPLETED' END)::"RunEpicStatus",
-        "storiesDone" = t.done,
-        "storiesFailed" = t.failed,
-        "tokensUsed" = t.tokens,
-        "completedAt" = now(),
-        "durationMs" = (extract(epoch FROM now() - coalesce(re."startedAt", re."createdAt")) * 1000)::int,
-        "updatedAt" = now()
-      FROM (
-        SELECT s."epicId",
-          count(*) FILTER (WHERE rs.status = 'COMPLETED')::int AS done,
-          count(*) FILTER (WHERE rs.status = 'FAILED')::int AS failed,
-          coalesce(sum(rs."tokensUsed"), 0)::int AS tokens
-        FROM "RunStory" rs JOIN "Story" s ON s.id = rs."storyId"
-        WHERE rs."runId" = ${runId} AND s."epicId" IS NOT NULL
-        GROUP BY s."epicId"
-      ) t
-      WHERE re."runId" = ${runId} AND re."epicId" = t."epicId"`;
+      SELECT count(*)::int AS finished FROM finished`;
+    return rows[0]?.finished === 1;
   }
 
   /** The run's final state is shown in its Slack message. */
@@ -429,8 +430,8 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
   }
 
   /** The one guarded update every story status change goes through. */
-  private async moveStory(guard: StoryGuard, change: StoryChange): Promise<boolean> {
-    const { count } = await this.prisma.runStory.updateMany({ where: guardedWhere(guard), data: change });
+  private async moveStory(guard: StoryGuard, change: StoryChange, also: Prisma.RunStoryWhereInput = {}): Promise<boolean> {
+    const { count } = await this.prisma.runStory.updateMany({ where: { ...guardedWhere(guard), ...also }, data: change });
     return count === 1;
   }
 
@@ -511,9 +512,13 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
     return this.moveStory({ id: runStoryId, from: ["GENERATING"], jobId }, { status: "PENDING", reviewState: "AWAITING", proposal, tokensUsed });
   }
 
-  /** GENERATING → SAVING with the proposal to write back. */
+  /**
+   * GENERATING → SAVING with the proposal to write back, unless a person asked to stop the story:
+   * the check and the move are one statement, so nothing is written to the tracker after a stop
+   * this move did not see. False for a stop too; stopRequested tells the two apart.
+   */
   startSaving(runStoryId: string, jobId: string, proposal: object, tokensUsed: number): Promise<boolean> {
-    return this.moveStory({ id: runStoryId, from: ["GENERATING"], jobId }, { status: "SAVING", proposal, tokensUsed });
+    return this.moveStory({ id: runStoryId, from: ["GENERATING"], jobId }, { status: "SAVING", proposal, tokensUsed }, { stopRequestedAt: null });
   }
 
   /** Counts earlier sub-issues this story's write-back deleted. */
@@ -700,10 +705,17 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
   }
 
   async insertSubtasks(storyId: string, runId: string, rows: readonly NewSubtaskRow[]): Promise<SubtaskRow[]> {
-    const inserted = await this.prisma.subtask.createManyAndReturn({
-      data: rows.map((row) => ({ storyId, runId, code: row.code, title: row.title, description: row.description, effort: row.effort })),
-      skipDuplicates: true,
-    });
+    if (rows.length === 0) return [];
+    // Plain SQL rather than createManyAndReturn: Prisma caches the plan of every other query
+    // shape but compiles each createMany afresh, and that compile was the costliest CPU of a
+    // story's step. ON CONFLICT DO NOTHING is what skipDuplicates did.
+    const inserted = await this.prisma.$queryRaw<SubtaskRow[]>`
+      INSERT INTO "Subtask" (id, "storyId", "runId", code, title, description, effort)
+      SELECT v.id, ${storyId}, ${runId}, v.code, v.title, v.description, v.effort
+      FROM unnest(${rows.map(() => newId())}::text[], ${rows.map((row) => row.code)}::text[], ${rows.map((row) => row.title)}::text[],
+                  ${rows.map((row) => row.description)}::text[], ${rows.map((row) => row.effort)}::text[]) AS v(id, code, title, description, effort)
+      ON CONFLICT DO NOTHING
+      RETURNING id, code, title, description, effort, "runId", "trackerId", "trackerKey", "trackerUrl"`;
     // All new on a first attempt; a resumed one reads back what the earlier attempt wrote.
     if (inserted.length === rows.length) return inserted;
     return this.prisma.subtask.findMany({ where: { storyId, code: { in: rows.map((row) => row.code) } } });
@@ -830,18 +842,20 @@ async function recordStories(
   const known = new Map((await tx.story.findMany({ where })).map((story) => [`${story.tracker}:${story.trackerId}`, story]));
 
   const fresh = list.filter((entry) => !known.has(`${entry.tracker}:${entry.item.id}`));
-  await tx.story.createMany({
-    data: fresh.map((entry) => ({
-      tracker: entry.tracker,
-      trackerId: entry.item.id,
-      key: entry.item.key,
-      title: entry.item.title,
-      url: entry.item.url,
-      epicId: entry.epicId,
-      code: entry.nextCode?.() ?? null,
-    })),
-    skipDuplicates: true,
-  });
+  // Plain SQL for both inserts of a run's stories: Prisma compiles every createMany afresh (it
+  // caches the plans of other queries only), and for a 200-story epic that compile cost more
+  // CPU than everything else the run's start does. ON CONFLICT DO NOTHING was skipDuplicates.
+  if (fresh.length > 0) {
+    await tx.$executeRaw`
+      INSERT INTO "Story" (id, tracker, "trackerId", key, title, url, "epicId", code, "updatedAt")
+      SELECT v.id, v.tracker::"TrackerKind", v."trackerId", v.key, v.title, v.url, v."epicId", v.code, now()
+      FROM unnest(${fresh.map(() => newId())}::text[], ${fresh.map((entry) => entry.tracker)}::text[],
+                  ${fresh.map((entry) => entry.item.id)}::text[], ${fresh.map((entry) => entry.item.key)}::text[],
+                  ${fresh.map((entry) => entry.item.title)}::text[], ${fresh.map((entry) => entry.item.url)}::text[],
+                  ${fresh.map((entry) => entry.epicId)}::text[], ${fresh.map((entry) => entry.nextCode?.() ?? null)}::text[])
+        AS v(id, tracker, "trackerId", key, title, url, "epicId", code)
+      ON CONFLICT DO NOTHING`;
+  }
   for (const entry of list) {
     const story = known.get(`${entry.tracker}:${entry.item.id}`);
     if (!story) continue;
@@ -860,13 +874,13 @@ async function recordStories(
   }
 
   const stories = new Map((await tx.story.findMany({ where, select: { id: true, tracker: true, trackerId: true } })).map((s) => [`${s.tracker}:${s.trackerId}`, s.id]));
-  await tx.runStory.createMany({
-    data: list.map((entry) => {
-      const storyId = stories.get(`${entry.tracker}:${entry.item.id}`)!;
-      // Each story's first job is recorded with it, so a duplicate job finds the story held.
-      return { runId, storyId, jobId: firstStoryJobId(runId, storyId), instructions: [...instructions] };
-    }),
-  });
+  const storyIds = list.map((entry) => stories.get(`${entry.tracker}:${entry.item.id}`)!);
+  await tx.$executeRaw`
+    INSERT INTO "RunStory" (id, "runId", "storyId", "jobId", instructions, "updatedAt")
+    SELECT v.id, ${runId}, v."storyId", v."jobId", ${[...instructions]}::text[], now()
+    FROM unnest(${storyIds.map(() => newId())}::text[], ${storyIds}::text[],
+                -- Each story's first job is recorded with it, so a duplicate job finds the story held.
+                ${storyIds.map((storyId) => firstStoryJobId(runId, storyId))}::text[]) AS v(id, "storyId", "jobId")`;
   const { count } = await tx.run.updateMany({
     where: { id: runId, status: "QUEUED" },
     data: {

@@ -37,9 +37,10 @@ export function createStoryReader(deps: StoryReaderDeps) {
   }
 
   return {
-    async read(row: RunStoryRow): Promise<TrackerStory> {
+    /** The story, and whether it came from the row's own snapshot (no tracker read, no time passed). */
+    async read(row: RunStoryRow): Promise<{ story: TrackerStory; fromSnapshot: boolean }> {
       const snapshot = freshSnapshot(row.story, row, now());
-      if (snapshot) return snapshot;
+      if (snapshot) return { story: snapshot, fromSnapshot: true };
       const tracker = trackerFor(deps.trackers, row.story.tracker);
       // A retry reads its story alone and afresh: whatever failed may have changed it.
       if (row.retryCount === 0 && tracker.readStories) {
@@ -51,12 +52,12 @@ export function createStoryReader(deps: StoryReaderDeps) {
         }
         try {
           const found = (await batch).find((story) => story.id === row.story.trackerId);
-          if (found) return found;
+          if (found) return { story: found, fromSnapshot: false };
         } catch (error) {
           deps.logger.warn({ err: error, runId: row.runId, story: row.story.key }, "stories not read again together; this story is read alone");
         }
       }
-      return tracker.getStory(storyRefOf(row.story));
+      return { story: await tracker.getStory(storyRefOf(row.story)), fromSnapshot: false };
     },
   };
 }

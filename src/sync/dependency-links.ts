@@ -15,6 +15,14 @@ export interface DependencyLinksInput {
   readonly subtasks: readonly Pick<GeneratedSubtask, "code" | "dependsOn">[];
   /** The sub-issue of each code that exists in the tracker now. */
   readonly subIssues: ReadonlyMap<string, { readonly id: string; readonly key: string }>;
+  /**
+   * None of these subtasks had a sub-issue when the write-back began (a first attempt), so no
+   * link between them can be recorded yet: links are recorded only between sub-issues that
+   * exist, and a row's sub-issue is recorded before any of its links. Saves reading them.
+   */
+  readonly noneRecorded?: boolean;
+  /** Settles once the sub-issues of `subIssues` are recorded on their rows; links are recorded after it. */
+  readonly subIssuesRecorded?: Promise<void>;
 }
 
 export interface DependencyLinksResult {
@@ -32,7 +40,7 @@ export async function linkDependencies(
   const { runId, storyId, subIssues } = input;
   const wanted = input.subtasks.flatMap((subtask) => subtask.dependsOn.map((blocker) => ({ blocker, blocked: subtask.code })));
   if (wanted.length === 0) return { failures: [], unavailable: null };
-  const recorded = new Set((await deps.rows.recordedLinks(storyId, runId)).map(pairKey));
+  const recorded = new Set(input.noneRecorded ? [] : (await deps.rows.recordedLinks(storyId, runId)).map(pairKey));
   // A pair whose sub-issue is not there yet (its create failed) waits for the next attempt,
   // which that failure brings about.
   const links = wanted.flatMap((pair): BlocksLink[] => {
@@ -51,6 +59,7 @@ export async function linkDependencies(
 
   const result = await deps.tracker.linkBlocks(links);
   if (result.linked.length > 0) {
+    await input.subIssuesRecorded;
     await deps.rows.recordLinks(
       storyId,
       runId,

@@ -94,6 +94,8 @@ export async function writeBack(deps: WriteBackDeps, input: WriteBackInput): Pro
   const rows = [...stored].sort((x, y) => codeNumber(x.code) - codeNumber(y.code));
   /** Sub-issue of each code that exists in the tracker now. */
   const synced = new Map(rows.filter((row) => row.trackerId).map((row) => [row.code, { id: row.trackerId!, key: row.trackerKey, url: row.trackerUrl }]));
+  /** No row had a sub-issue yet, so no dependency link of them can have been recorded. */
+  const noneRecorded = synced.size === 0;
 
   // 3. A crash after creating in the tracker but before recording it: the children carry our
   //    marker (run + code), so they are matched instead of created again.
@@ -124,17 +126,33 @@ export async function writeBack(deps: WriteBackDeps, input: WriteBackInput): Pro
       marker: { runId, code: row.code },
       clientId: subtaskClientId(runId, storyId, row.code),
     }));
+  let recording: Promise<void> = Promise.resolve();
   if (missing.length > 0) {
     const result = await tracker.createSubtasks(trackerStory, missing);
     if (result.created.length > 0) {
-      await deps.rows.linkSubtasks(storyId, runId, result.created);
+      // Recorded while the tracker makes the dependency links below, which need only the new
+      // sub-issues' ids (at hand), and awaited before any link is recorded: a row's sub-issue
+      // is still recorded before its links, and before this write-back returns.
+      recording = deps.rows.linkSubtasks(storyId, runId, result.created);
+      // Awaited below; this keeps a failure meanwhile from counting as unhandled.
+      recording.catch(() => undefined);
       for (const item of result.created) synced.set(item.code, { id: item.id, key: item.key, url: item.url });
     }
     failures.push(...result.failed);
   }
   // 5. Dependencies as the tracker's own "blocks" links, between sub-issues that exist now.
   const subIssues = new Map([...synced].flatMap(([code, issue]) => (issue.key ? [[code, { id: issue.id, key: issue.key }] as const] : [])));
-  const links = await linkDependencies({ rows: deps.rows, tracker, logger: deps.logger }, { runId, storyId, subtasks: proposal.subtasks, subIssues });
+  let links: Awaited<ReturnType<typeof linkDependencies>>;
+  try {
+    links = await linkDependencies(
+      { rows: deps.rows, tracker, logger: deps.logger },
+      { runId, storyId, subtasks: proposal.subtasks, subIssues, noneRecorded, subIssuesRecorded: recording },
+    );
+  } catch (error) {
+    await recording.catch(() => undefined);
+    throw error;
+  }
+  await recording;
   failures.push(...links.failures);
 
   const subtasks = rows.map((row) => ({ code: row.code, title: row.title, effort: row.effort, key: synced.get(row.code)?.key ?? null, url: synced.get(row.code)?.url ?? null }));

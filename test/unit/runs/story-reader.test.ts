@@ -62,8 +62,9 @@ function setup(keys: string[]) {
 describe("reading a story for its step", () => {
   it("uses a fresh snapshot without asking the tracker", async () => {
     const { tracker, reader } = setup(["ENG-1", "ENG-2"]);
-    const story = await reader.read(rowOf(tracker, "ENG-1", { snapshotAgeMs: 60_000 }));
+    const { story, fromSnapshot } = await reader.read(rowOf(tracker, "ENG-1", { snapshotAgeMs: 60_000 }));
     expect(story.key).toBe("ENG-1");
+    expect(fromSnapshot).toBe(true);
     expect(tracker.calls).toEqual([]);
   });
 
@@ -71,7 +72,8 @@ describe("reading a story for its step", () => {
     const keys = Array.from({ length: 10 }, (_, i) => `ENG-${i + 1}`);
     const { tracker, store, reader } = setup(keys);
     const stories = await Promise.all(keys.map((key) => reader.read(rowOf(tracker, key, { snapshotAgeMs: SNAPSHOT_FRESH_MS + 1 }))));
-    expect(stories.map((story) => story.key)).toEqual(keys);
+    expect(stories.map(({ story }) => story.key)).toEqual(keys);
+    expect(stories.every(({ fromSnapshot }) => !fromSnapshot)).toBe(true);
     expect(tracker.countCalls("readStories")).toBe(1);
     expect(tracker.countCalls("getStory")).toBe(0);
     expect(store.saved.sort()).toEqual([...keys].sort());
@@ -89,7 +91,7 @@ describe("reading a story for its step", () => {
 
     const leftOut = setup(["ENG-1", "ENG-2"]);
     leftOut.tracker.readStories = async () => [];
-    expect((await leftOut.reader.read(rowOf(leftOut.tracker, "ENG-1"))).key).toBe("ENG-1");
+    expect((await leftOut.reader.read(rowOf(leftOut.tracker, "ENG-1"))).story.key).toBe("ENG-1");
     expect(leftOut.tracker.countCalls("getStory", "ENG-1")).toBe(1);
   });
 
@@ -98,7 +100,7 @@ describe("reading a story for its step", () => {
     tracker.readStories = async () => {
       throw new Error("Linear is down");
     };
-    expect((await reader.read(rowOf(tracker, "ENG-1"))).key).toBe("ENG-1");
+    expect((await reader.read(rowOf(tracker, "ENG-1"))).story.key).toBe("ENG-1");
     expect(tracker.countCalls("getStory", "ENG-1")).toBe(1);
   });
 });
