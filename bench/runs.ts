@@ -9,6 +9,7 @@ import { openDatabase } from "../src/db/prisma.ts";
 import { createScratchDatabase } from "../src/db/scratch-database.ts";
 import { createLogger } from "../src/log/logger.ts";
 import { createRunService } from "../src/runs/service.ts";
+import { measureQueueFloor } from "./queue-floor.ts";
 import { FakeGenerator } from "../test/support/fake-generator.ts";
 import { FakeTracker } from "../test/support/fake-tracker.ts";
 
@@ -93,6 +94,9 @@ console.log(`  CPU/story                ${((cpu.user + cpu.system) / 1000 / STOR
 console.log(`  peak RSS                 ${(peakRss / 1024 / 1024).toFixed(0)} MB  (target ≤ 250 MB)`);
 
 await runs.stop();
+const floorMs = await measureQueueFloor({ databaseUrl: scratch.url, logger, jobs: STORIES, concurrency: CONCURRENCY, jobMs: LLM_MS + trackerMsPerStory });
+console.log(`  floor: the queue alone   ${(floorMs / 1000).toFixed(2)} s, efficiency ${(ideal / floorMs).toFixed(3)}  (the same pg-boss workers running ${STORIES} jobs that only wait ${(LLM_MS + trackerMsPerStory).toFixed(0)} ms)`);
+console.log(`  efficiency to the floor  ${(floorMs / wallMs).toFixed(3)}  (what the story step itself costs, beyond the queue)`);
 await db.close();
 if (!process.env.BENCH_KEEP) await scratch.drop(); else console.log(`  kept database ${scratch.url}`);
 await embedded?.stop();
