@@ -44,18 +44,24 @@ const SELECT_BUDGET = `SELECT "limit", "paceMs", ${msOf('"shrunkAt"')} AS "shrun
   GREATEST(0, ${msOf('"pausedUntil"')} - ${msOf("clock_timestamp()")}) AS "pausedForMs"
   FROM "CallBudget" WHERE name = $1 FOR UPDATE`;
 const INSERT_BUDGET = `INSERT INTO "CallBudget" (name, "limit") VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`;
-// The CTE's DELETE and the SELECT see one snapshot, hence the expiry filter in the count.
-const COUNT_LIVE_LEASES = `WITH expired AS (DELETE FROM "CallLease" WHERE budget = $1 AND "expiresAt" <= clock_timestamp())
-  SELECT count(*)::int AS held FROM "CallLease" WHERE budget = $1 AND "expiresAt" > clock_timestamp()`;
-const INSERT_LEASE = `INSERT INTO "CallLease" (id, budget, holder, "acquiredAt", "expiresAt")
-  VALUES (gen_random_uuid(), $1, $2, clock_timestamp(), clock_timestamp() + $3 * interval '1 millisecond')
-  RETURNING id, ${msOf('"acquiredAt"')} AS "acquiredAt"`;
+// One statement, run while the transaction holds the budget's row: expired leases go, a lease is
+// taken when fewer than $4 live ones are held, and when paced the next call, in any process,
+// starts no sooner than one pace after this one. The statement's parts see one snapshot, taken
+// after the row lock was granted, hence the expiry filter in the count.
+const TAKE_LEASE = `WITH expired AS (DELETE FROM "CallLease" WHERE budget = $1 AND "expiresAt" <= clock_timestamp()),
+  live AS (SELECT count(*)::int AS held FROM "CallLease" WHERE budget = $1 AND "expiresAt" > clock_timestamp()),
+  lease AS (INSERT INTO "CallLease" (id, budget, holder, "acquiredAt", "expiresAt")
+    SELECT gen_random_uuid(), $1, $2, clock_timestamp(), clock_timestamp() + $3 * interval '1 millisecond' FROM live WHERE live.held < $4
+    RETURNING id, ${msOf('"acquiredAt"')} AS "acquiredAt"),
+  paced AS (UPDATE "CallBudget" SET "pausedUntil" = GREATEST("pausedUntil", clock_timestamp() + "paceMs" * interval '1 millisecond')
+    WHERE name = $1 AND "paceMs" > 0 AND EXISTS (SELECT 1 FROM lease))
+  SELECT id, "acquiredAt" FROM lease`;
 const DELETE_LEASE = `DELETE FROM "CallLease" WHERE id = $1`;
 const RENEW_LEASES = `UPDATE "CallLease" SET "expiresAt" = clock_timestamp() + $2 * interval '1 millisecond' WHERE id = ANY($1::uuid[])`;
-const UPDATE_BUDGET = `UPDATE "CallBudget" SET "limit" = $2, "shrunkAt" = to_timestamp($3 / 1000.0),
+// The budget's new state and the lease given back, in one statement.
+const UPDATE_BUDGET_GIVE_BACK = `WITH given AS (DELETE FROM "CallLease" WHERE id = $6)
+  UPDATE "CallBudget" SET "limit" = $2, "shrunkAt" = to_timestamp($3 / 1000.0),
   "pausedUntil" = GREATEST("pausedUntil", clock_timestamp() + $4 * interval '1 millisecond'), "paceMs" = COALESCE($5, "paceMs") WHERE name = $1`;
-// Paced: the next call, in any process, starts no sooner than one pace after this one.
-const PACE_NEXT = `UPDATE "CallBudget" SET "pausedUntil" = GREATEST("pausedUntil", clock_timestamp() + "paceMs" * interval '1 millisecond') WHERE name = $1`;
 
 interface BudgetRow {
   limit: number;
@@ -117,11 +123,8 @@ export function createPgCallBudget(options: PgCallBudgetOptions): CallBudget {
       lastLimit = budget.limit;
       lastPaceMs = budget.paceMs;
       if (budget.pausedForMs !== null && budget.pausedForMs > 0) return { lease: null, waitMs: budget.pausedForMs };
-      const { held: inFlight } = (await client.query<{ held: number }>(COUNT_LIVE_LEASES, [name])).rows[0]!;
-      if (inFlight >= slotsOf(budget, ceiling)) return { lease: null, waitMs: pollMs };
-      const lease = (await client.query<{ id: string; acquiredAt: number }>(INSERT_LEASE, [name, holder, leaseTtlMs])).rows[0]!;
-      if (budget.paceMs > 0) await client.query(PACE_NEXT, [name]);
-      return { lease, waitMs: 0 };
+      const lease = (await client.query<{ id: string; acquiredAt: number }>(TAKE_LEASE, [name, holder, leaseTtlMs, slotsOf(budget, ceiling)])).rows[0];
+      return lease ? { lease, waitMs: 0 } : { lease: null, waitMs: pollMs };
     });
   }
 
@@ -141,8 +144,7 @@ export function createPgCallBudget(options: PgCallBudgetOptions): CallBudget {
       const state: AimdState = { limit: budget.limit, shrunkAt: budget.shrunkAt };
       const next = outcome.kind === "ok" ? afterSuccess(state, ceiling) : afterRefusal(state, acquiredAt, budget.now);
       const pauseMs = outcome.kind === "refused" ? (outcome.retryAfterMs ?? 0) : 0;
-      await client.query(UPDATE_BUDGET, [name, next.limit, next.shrunkAt, pauseMs, paceMs ?? null]);
-      await client.query(DELETE_LEASE, [leaseId]);
+      await client.query(UPDATE_BUDGET_GIVE_BACK, [name, next.limit, next.shrunkAt, pauseMs, paceMs ?? null, leaseId]);
       lastLimit = next.limit;
       if (paceMs !== undefined) lastPaceMs = paceMs;
       if (next.limit < state.limit) logger.info({ budget: name, limit: next.limit, retryAfterMs: pauseMs }, "call budget shrunk after a refusal");
