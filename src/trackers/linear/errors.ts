@@ -16,7 +16,7 @@ import {
   TrackerUnavailable,
 } from "../errors.ts";
 import { linearIdentity } from "./identity.ts";
-import { retryAfterFromHeaders } from "./rate-limit.ts";
+import { linearRetryAfterMs } from "./rate-limit.ts";
 
 export interface LinearErrorContext {
   /** What the call was doing, for messages ("read ENG-123", "create sub-issues of ENG-123"). */
@@ -46,7 +46,7 @@ export function mapLinearError(error: unknown, context: LinearErrorContext): App
   const message = linearMessage(error, raw);
 
   if (status === 429 || codes.has("RATELIMITED") || types.has(LinearErrorType.Ratelimited)) {
-    const retryAfterMs = retryAfterFromHeaders(response?.headers, context.now());
+    const retryAfterMs = linearRetryAfterMs(response?.headers, context.now());
     return new TrackerRateLimited(linearIdentity, { ...(retryAfterMs === undefined ? {} : { retryAfterMs }), cause: error });
   }
   if (status === 401 || codes.has("AUTHENTICATION_ERROR") || types.has(LinearErrorType.AuthenticationError)) {

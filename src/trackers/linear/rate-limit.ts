@@ -18,7 +18,7 @@ function resetInMs(value: string | null, now: number): number | undefined {
 }
 
 /** How long Linear asked us to wait: `Retry-After`, else the reset of the budget that ran out. */
-export function retryAfterFromHeaders(headers: Headers | undefined, now: number): number | undefined {
+export function linearRetryAfterMs(headers: Headers | undefined, now: number): number | undefined {
   if (!headers) return undefined;
   const asked = parseRetryAfter(headers.get("retry-after"), now);
   if (asked !== undefined) return asked;

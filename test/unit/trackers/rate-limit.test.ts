@@ -6,7 +6,7 @@ import type { CallBudget, CallOutcome } from "../../../src/budget/call-budget.ts
 import { createJiraTracker } from "../../../src/trackers/jira/adapter.ts";
 import { jiraHeadroom, jiraRetryAfterMs } from "../../../src/trackers/jira/rate-limit.ts";
 import { createLinearTracker } from "../../../src/trackers/linear/adapter.ts";
-import { linearHeadroom, retryAfterFromHeaders } from "../../../src/trackers/linear/rate-limit.ts";
+import { linearHeadroom, linearRetryAfterMs } from "../../../src/trackers/linear/rate-limit.ts";
 import { silentLogger } from "../../support/logger.ts";
 import { fixture } from "./support/fixtures.ts";
 import { JIRA_BASE_URL, json, playJira, type JiraApi } from "./support/jira-api.ts";
@@ -46,14 +46,14 @@ describe("Linear's rate-limit headers", () => {
   });
 
   it("waits for Retry-After, else for the reset of the budget that ran out", () => {
-    expect(retryAfterFromHeaders(new Headers({ "retry-after": "7" }), NOW)).toBe(7_000);
+    expect(linearRetryAfterMs(new Headers({ "retry-after": "7" }), NOW)).toBe(7_000);
     const spent = new Headers({
       "x-ratelimit-requests-remaining": "0",
       "x-ratelimit-requests-reset": String(NOW + 40_000),
       "x-ratelimit-complexity-remaining": "900",
       "x-ratelimit-complexity-reset": String(NOW + 900_000),
     });
-    expect(retryAfterFromHeaders(spent, NOW)).toBe(40_000);
+    expect(linearRetryAfterMs(spent, NOW)).toBe(40_000);
   });
 });
 
