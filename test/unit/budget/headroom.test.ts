@@ -44,6 +44,8 @@ describe("pacing from a provider's headroom", () => {
     fc.assert(
       fc.property(fc.integer({ min: 5, max: 100_000 }), fc.double({ min: 0, max: 0.2, noNaN: true }), fc.integer({ min: 1_000, max: 3_600_000 }), (limit, share, resetInMs) => {
         const remaining = Math.floor(limit * share);
+        // Paced means below the mark; at the mark itself the bot still goes at full speed.
+        fc.pre(remaining < limit * LOW_WATER);
         // A bucket that is full again in resetInMs refills at this many per ms.
         const rate = (limit - remaining) / resetInMs;
         const pace = paceOf({ limit, remaining, resetInMs, refill: "continuous" as Refill });
