@@ -5,12 +5,12 @@ import { isAppError } from "../errors/app-error.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Trackers } from "../trackers/create-trackers.ts";
 import { trackerRegistry } from "../trackers/registry.ts";
-import type { TrackerRef } from "../trackers/types.ts";
+import type { TrackerItemSummary, TrackerKind, TrackerName, TrackerRef } from "../trackers/types.ts";
 import type { RunEvents } from "./events.ts";
 import type { StoryAdmission } from "./ports.ts";
 import type { RunQueue } from "./queue.ts";
 import { parseRunOptions, parseRunTargets } from "./run-options.ts";
-import type { ResolvedRef, RunRow, RunStore } from "./store.ts";
+import type { RecordedStoryJob, ResolvedRef, RunRow, RunStore } from "./store.ts";
 
 export interface ResolverDeps {
   readonly store: RunStore;
@@ -59,27 +59,55 @@ export function createRunResolver(deps: ResolverDeps) {
   }
 
   /**
-   * Reads every story of the run in as few requests as each tracker allows and keeps what it
-   * saw, so that each story's step need not read its story again. Best effort: a story not
-   * read here is read by its own step.
+   * Reads the run's stories in as few requests as each tracker allows, keeps what it saw so that
+   * each story's step need not read its story again, and enqueues each story's job as soon as its
+   * story is read: the first stories start after one read, not after the whole epic's (a
+   * 500-story Linear epic is ten reads). Best effort: a story not read here is read by its own
+   * step, and its job is sent all the same.
    */
-  async function readAhead(resolved: readonly ResolvedRef[]): Promise<void> {
+  async function readAheadAndSend(resolved: readonly ResolvedRef[], started: readonly RecordedStoryJob[]): Promise<void> {
+    const jobs = new Map(started.map((job) => [`${job.tracker}:${job.trackerId}`, job]));
+    const send = async (kind: TrackerKind, items: readonly TrackerItemSummary[]) => {
+      const batch = items.flatMap((item) => {
+        const key = `${kind}:${item.id}`;
+        const job = jobs.get(key);
+        jobs.delete(key);
+        return job ? [job] : [];
+      });
+      await deps.queue.sendStories(batch);
+    };
     const byTracker = Map.groupBy(
       resolved.flatMap(({ ref, expansion }) => expansion.stories.map((story) => ({ tracker: ref.tracker, story }))),
       (item) => item.tracker,
     );
-    for (const [name, items] of byTracker) {
-      const tracker = deps.trackers[name];
-      // A lone story gains nothing: its step reads it in one request, which on Linear brings its
-      // team's context for creating sub-issues too (a batch read leaves that to a request more).
-      if (!tracker?.readStories || items.length < 2) continue;
-      try {
-        const stories = await tracker.readStories(items.map((item) => item.story));
-        await store.saveStorySnapshots(trackerRegistry[name].kind, stories);
-      } catch (error) {
-        logger.warn({ err: error, tracker: name, stories: items.length }, "stories not read ahead; each story's step reads its own");
+    // A lone story gains nothing: its step reads it in one request, which on Linear brings its
+    // team's context for creating sub-issues too (a batch read leaves that to a request more).
+    const readsInBatches = ([name, items]: [TrackerName, readonly unknown[]]) => deps.trackers[name]?.readStories !== undefined && items.length >= 2;
+    const batchRead = [...byTracker].filter(readsInBatches);
+    const unread = [...byTracker].filter((entry) => !readsInBatches(entry));
+    // Stories no batch read brings start at once.
+    for (const [name, items] of unread) await send(trackerRegistry[name].kind, items.map((item) => item.story));
+    for (const [name, items] of batchRead) {
+      const tracker = deps.trackers[name]!;
+      const kind = trackerRegistry[name].kind;
+      const perRead = tracker.storiesPerRead ?? items.length;
+      let reading = true;
+      for (let start = 0; start < items.length; start += perRead) {
+        const chunk = items.slice(start, start + perRead).map((item) => item.story);
+        if (reading) {
+          try {
+            await store.saveStorySnapshots(kind, await tracker.readStories!(chunk));
+          } catch (error) {
+            // The rest would most likely fail alike (an outage, a rate limit): they start unread.
+            reading = false;
+            logger.warn({ err: error, tracker: name, stories: items.length - start }, "stories not read ahead; each story's step reads its own");
+          }
+        }
+        await send(kind, chunk);
       }
     }
+    // Whatever is left (none, unless a story was recorded that no reference listed).
+    await deps.queue.sendStories([...jobs.values()]);
   }
 
   /** The stories the run may include (an epic the run may not show takes its stories with it). */
@@ -138,8 +166,7 @@ export function createRunResolver(deps: ResolverDeps) {
 
     const started = await store.recordRunStories(runId, resolved, problems, instruction ? [instruction] : []);
     if (!started) return;
-    await readAhead(resolved);
-    await deps.queue.sendStories(started);
+    await readAheadAndSend(resolved, started);
     logger.info({ runId, stories: started.length, notes: problems }, "run started");
     // Every story of the run with its subtasks: read only for someone who shows it (the Slack
     // thread, the Linear session), not while the run's first stories start without one.

@@ -57,6 +57,12 @@ export interface StoryJobRef {
   readonly jobId: string;
 }
 
+/** A story a run's start recorded, with its first job and the tracker item it stands for. */
+export interface RecordedStoryJob extends StoryJobRef {
+  readonly tracker: TrackerKind;
+  readonly trackerId: string;
+}
+
 /** A new run as the intake records it (see intake.ts). */
 export interface RunRecord {
   readonly id: string;
@@ -251,7 +257,7 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
     resolved: readonly ResolvedRef[],
     problems: readonly string[],
     instructions: readonly string[],
-  ): Promise<StoryJobRef[] | null> {
+  ): Promise<RecordedStoryJob[] | null> {
     return this.prisma
       .$transaction((tx) => recordStories(tx, runId, resolved, problems.map(this.redact), instructions))
       .catch((error: unknown) => {
@@ -805,7 +811,7 @@ async function recordStories(
   resolved: readonly ResolvedRef[],
   problems: readonly string[],
   instructions: readonly string[],
-): Promise<StoryJobRef[]> {
+): Promise<RecordedStoryJob[]> {
   interface Entry {
     readonly tracker: TrackerKind;
     readonly item: TrackerItemSummary;
@@ -891,8 +897,12 @@ async function recordStories(
     },
   });
   if (count !== 1) throw new AlreadyResolved();
-  const rows = await tx.runStory.findMany({ where: { runId }, select: { id: true, jobId: true }, orderBy: { createdAt: "asc" } });
-  return rows.map((row) => ({ runStoryId: row.id, jobId: row.jobId! }));
+  const itemOf = new Map(list.map((entry, index) => [storyIds[index]!, entry]));
+  const rows = await tx.runStory.findMany({ where: { runId }, select: { id: true, jobId: true, storyId: true }, orderBy: { createdAt: "asc" } });
+  return rows.map((row) => {
+    const entry = itemOf.get(row.storyId)!;
+    return { runStoryId: row.id, jobId: row.jobId!, tracker: entry.tracker, trackerId: entry.item.id };
+  });
 }
 
 async function upsertEpic(tx: Tx, tracker: TrackerKind, epic: TrackerItemSummary) {

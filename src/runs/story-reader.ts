@@ -1,6 +1,6 @@
 // How a story's step gets its story: from the snapshot the run's batch read kept, while it is
 // fresh; else, when the tracker reads in batches, together with the run's other waiting stories
-// whose snapshots have gone stale too (one request for up to READ_AGAIN_BATCH of them, kept as
+// whose snapshots have gone stale too (one request for as many as the tracker reads at once, kept as
 // new snapshots), so a run paced for longer than a snapshot lives does not fall back to one read
 // per story; else (a retry, a story the batch left out) alone.
 import type { Logger } from "../log/logger.ts";
@@ -9,9 +9,6 @@ import type { TrackerStory } from "../trackers/types.ts";
 import type { RunStore, RunStoryRow } from "./store.ts";
 import { freshSnapshot, SNAPSHOT_FRESH_MS } from "./story-snapshot.ts";
 import { storyRefOf, trackerFor } from "./story-tracker.ts";
-
-/** Stories one read brings back at most (a Linear query of 50 stories stays within its complexity limit). */
-export const READ_AGAIN_BATCH = 50;
 
 export interface StoryReaderDeps {
   readonly store: Pick<RunStore, "staleWaitingStories" | "saveStorySnapshots">;
@@ -27,7 +24,8 @@ export function createStoryReader(deps: StoryReaderDeps) {
 
   async function readWithOthers(row: RunStoryRow): Promise<TrackerStory[]> {
     const tracker = trackerFor(deps.trackers, row.story.tracker);
-    const others = await deps.store.staleWaitingStories(row.runId, row.story.tracker, new Date(now() - SNAPSHOT_FRESH_MS), READ_AGAIN_BATCH - 1, row.storyId);
+    const perRead = tracker.storiesPerRead ?? 1;
+    const others = await deps.store.staleWaitingStories(row.runId, row.story.tracker, new Date(now() - SNAPSHOT_FRESH_MS), perRead - 1, row.storyId);
     // Alone, a story gains nothing from a batch: its own read (on Linear) brings its team's context too.
     if (others.length === 0) return [];
     const items = [{ id: row.story.trackerId, key: row.story.key, title: row.story.title, url: row.story.url ?? "" }, ...others];

@@ -243,6 +243,11 @@ export interface Tracker {
    * read alone with getStory. Absent: the tracker has no batch read, each story is read alone.
    */
   readStories?(items: readonly TrackerItemSummary[]): Promise<TrackerStory[]>;
+  /**
+   * How many stories one readStories request reads (Linear 50, Jira 100): a run's start reads and
+   * starts its stories that many at a time. Set with readStories.
+   */
+  readonly storiesPerRead?: number;
   /** Stories of an epic/project (paginated, capped); a plain story expands to itself. */
   expand(ref: TrackerRef, options?: { limit?: number }): Promise<Expansion>;
   createSubtasks(story: TrackerStory, subtasks: readonly NewSubtask[]): Promise<CreateSubtasksResult>;

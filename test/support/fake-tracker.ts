@@ -216,11 +216,14 @@ export class FakeTracker implements Tracker {
   }
 
   /** Like Linear: one request per 50 stories. */
+  /** As Linear: 50 stories per request. */
+  readonly storiesPerRead = 50;
+
   async readStories(items: readonly TrackerItemSummary[]): Promise<TrackerStory[]> {
     const stories: TrackerStory[] = [];
-    for (let start = 0; start < items.length; start += 50) {
+    for (let start = 0; start < items.length; start += this.storiesPerRead) {
       await this.call("readStories");
-      for (const item of items.slice(start, start + 50)) {
+      for (const item of items.slice(start, start + this.storiesPerRead)) {
         const story = [...this.stories.values()].find((candidate) => candidate.id === item.id);
         if (story) stories.push(this.trackerStory(story));
       }
@@ -430,8 +433,10 @@ export class FakeTracker implements Tracker {
     }
     const linked: BlocksLink[] = [];
     const failed: LinkBlocksResult["failed"][number][] = [];
+    // Gathered once per request: gathered per link, a large epic's bench spent more time here than in the bot.
+    const issueIds = this.issueIds();
     for (const [index, link] of links.entries()) {
-      const error = this.failLink?.(link) ?? this.missingEnd(link);
+      const error = this.failLink?.(link) ?? this.missingEnd(link, issueIds);
       if (error) {
         failed.push({ ref: blocksLinkRef(link), error });
         continue;
@@ -447,9 +452,12 @@ export class FakeTracker implements Tracker {
     return { linked, failed };
   }
 
-  private missingEnd(link: BlocksLink): string | undefined {
-    const ids = new Set([...this.stories.values()].flatMap((story) => [story.id, ...story.children.map((child) => child.id)]));
-    const gone = [link.blocker, link.blocked].find((end) => !ids.has(end.id));
+  private issueIds(): Set<string> {
+    return new Set([...this.stories.values()].flatMap((story) => [story.id, ...story.children.map((child) => child.id)]));
+  }
+
+  private missingEnd(link: BlocksLink, issueIds: ReadonlySet<string>): string | undefined {
+    const gone = [link.blocker, link.blocked].find((end) => !issueIds.has(end.id));
     return gone ? `${trackerRegistry[this.name].displayName} has no issue ${gone.key}` : undefined;
   }
 

@@ -16,7 +16,7 @@ import { expandJira } from "./expand.ts";
 import { createBlocksLinkType, linkJiraBlocks } from "./link-blocks.ts";
 import { toAdf } from "./markdown-to-adf.ts";
 import { readJiraEpic } from "./read-epic.ts";
-import { readJiraStories } from "./read-stories.ts";
+import { readJiraStories, STORIES_PER_REQUEST } from "./read-stories.ts";
 import { readJiraStory } from "./read-story.ts";
 import { jiraLabel } from "./labels.ts";
 import { ignored, projectPage, userList } from "./schemas.ts";
@@ -67,6 +67,7 @@ export function createJiraTracker(deps: JiraTrackerDeps): Tracker {
     getStory: (ref) => readJiraStory({ call, baseUrl }, ref),
 
     readStories: (items) => readJiraStories({ call, baseUrl }, items),
+    storiesPerRead: STORIES_PER_REQUEST,
 
     async listTeams() {
       // https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-projects/#api-rest-api-3-project-search-get

@@ -8,17 +8,18 @@ import type { TrackerItemSummary, TrackerStory } from "../types.ts";
 import { isJiraEpic, toTrackerStory, type JiraReadDeps } from "./read-story.ts";
 import { jiraIssue, searchPage } from "./schemas.ts";
 
-const PAGE_SIZE = 100;
+/** One JQL page: Jira returns at most 100 issues per search page. */
+export const STORIES_PER_REQUEST = 100;
 
 export async function readJiraStories(deps: JiraReadDeps, items: readonly TrackerItemSummary[]): Promise<TrackerStory[]> {
   const stories: TrackerStory[] = [];
-  for (let start = 0; start < items.length; start += PAGE_SIZE) {
-    const ids = items.slice(start, start + PAGE_SIZE).map((item) => item.id);
+  for (let start = 0; start < items.length; start += STORIES_PER_REQUEST) {
+    const ids = items.slice(start, start + STORIES_PER_REQUEST).map((item) => item.id);
     // Ids are Jira's numeric issue ids, from its own answers: nothing to quote in the JQL.
     if (ids.some((id) => !/^\d+$/.test(id))) continue;
     const page = await deps.call(
       (jira) =>
-        jira.issueSearch.searchAndReconsileIssuesUsingJql({ jql: `id in (${ids.join(",")})`, fields: ["*navigable"], expand: "names", maxResults: PAGE_SIZE }),
+        jira.issueSearch.searchAndReconsileIssuesUsingJql({ jql: `id in (${ids.join(",")})`, fields: ["*navigable"], expand: "names", maxResults: STORIES_PER_REQUEST }),
       searchPage(jiraIssue).extend({ names: jiraIssue.shape.names }),
       { action: `read ${ids.length} stories`, permission: "Browse projects" },
     );

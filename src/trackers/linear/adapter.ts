@@ -17,7 +17,7 @@ import { linkLinearBlocks } from "./link-blocks.ts";
 import { addLabelMutation, createCommentMutation, removeLabelMutation, teamsQuery, userTeamsQuery } from "./queries.ts";
 import { readLinearEpic } from "./read-epic.ts";
 import { readLinearStory } from "./read-story.ts";
-import { readLinearStories } from "./read-stories.ts";
+import { readLinearStories, STORIES_PER_REQUEST } from "./read-stories.ts";
 import { addLabelAnswer, createCommentAnswer, removeLabelAnswer, teamsAnswer, userTeamsAnswer } from "./schemas.ts";
 import { createTeamSetups } from "./team-setup.ts";
 import { TRACKER_REQUEST_TIMEOUT_MS } from "../support/request-timeout.ts";
@@ -61,6 +61,7 @@ export function createLinearTracker(deps: LinearTrackerDeps): Tracker {
     getStory: (ref) => readLinearStory({ call, teams }, ref),
 
     readStories: (items) => readLinearStories({ call }, items),
+    storiesPerRead: STORIES_PER_REQUEST,
 
     async listTeams() {
       const answer = await call(teamsQuery, {}, teamsAnswer, { action: "list the teams" });

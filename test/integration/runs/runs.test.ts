@@ -54,6 +54,33 @@ describe("reading stories", () => {
     expect(tracker.countCalls("linkBlocks")).toBe(60);
   });
 
+  it("starts an epic's first stories after its first read, not after the whole epic is read", async () => {
+    const keys = Array.from({ length: 120 }, (_, i) => `ENG-${i + 1}`);
+    tracker.addEpic("ENG-EPIC", keys);
+    // The second read waits (up to 10 s) until some story has reached the model: were the jobs
+    // sent only once every story was read, nothing could reach it, and the wait would run out.
+    let modelReached: () => void = () => undefined;
+    const reachedModel = new Promise<"reached">((resolve) => (modelReached = () => resolve("reached")));
+    const generate = generator.generate.bind(generator);
+    generator.generate = (context, options) => (modelReached(), generate(context, options));
+    const readStories = tracker.readStories.bind(tracker);
+    const beforeSecondRead: string[] = [];
+    tracker.readStories = async (items) => {
+      if (tracker.countCalls("readStories") === 1) {
+        beforeSecondRead.push(await Promise.race([reachedModel, new Promise<string>((resolve) => setTimeout(() => resolve("timed out"), 10_000))]));
+      }
+      return readStories(items);
+    };
+    const runs = await service({ env: { EPIC_STORY_LIMIT: "120" } });
+    const { runId } = await start(runs, ["ENG-EPIC"]);
+    expect(await waitForRun(db, runId)).toBe("COMPLETED");
+
+    expect(beforeSecondRead).toEqual(["reached"]);
+    // Read 50 at a time all the same: no story read alone.
+    expect(tracker.countCalls("readStories")).toBe(3);
+    expect(tracker.countCalls("getStory")).toBe(0);
+  });
+
   it("a run of one story leaves it to its step's read", async () => {
     tracker.addStory("ENG-1");
     const runs = await service();

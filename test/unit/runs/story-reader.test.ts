@@ -3,7 +3,7 @@
 // again together, one request for up to 50, instead of one request each.
 import { describe, expect, it } from "vitest";
 import type { RunStoryRow } from "../../../src/runs/store.ts";
-import { createStoryReader, READ_AGAIN_BATCH } from "../../../src/runs/story-reader.ts";
+import { createStoryReader } from "../../../src/runs/story-reader.ts";
 import { SNAPSHOT_FRESH_MS, toSnapshot } from "../../../src/runs/story-snapshot.ts";
 import type { TrackerItemSummary, TrackerKind, TrackerStory } from "../../../src/trackers/types.ts";
 import { FakeTracker } from "../../support/fake-tracker.ts";
@@ -77,7 +77,7 @@ describe("reading a story for its step", () => {
     expect(tracker.countCalls("readStories")).toBe(1);
     expect(tracker.countCalls("getStory")).toBe(0);
     expect(store.saved.sort()).toEqual([...keys].sort());
-    expect(store.asked).toEqual([{ except: "row-ENG-1", limit: READ_AGAIN_BATCH - 1 }]);
+    expect(store.asked).toEqual([{ except: "row-ENG-1", limit: tracker.storiesPerRead - 1 }]);
   });
 
   it("reads a story alone when no other is waiting, on a retry, and when the batch leaves it out", async () => {
