@@ -700,26 +700,25 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
 
   // ── Subtasks (the write-back's rows: sync/subtask-rows.ts) ───────────────────────────────
 
-  async dropStaleSubtasks(storyId: string, runId: string, keptTrackerIds: readonly string[]): Promise<void> {
-    await this.prisma.subtask.deleteMany({
-      where: {
-        storyId,
-        OR: [{ runId: null }, { runId: { not: runId } }],
-        AND: [{ OR: [{ trackerId: null }, { trackerId: { notIn: [...keptTrackerIds] } }] }],
-      },
-    });
-  }
-
-  async insertSubtasks(storyId: string, runId: string, rows: readonly NewSubtaskRow[]): Promise<SubtaskRow[]> {
-    if (rows.length === 0) return [];
-    // Plain SQL rather than createManyAndReturn: Prisma caches the plan of every other query
-    // shape but compiles each createMany afresh, and that compile was the costliest CPU of a
-    // story's step. ON CONFLICT DO NOTHING is what skipDuplicates did.
+  async saveSubtaskRows(storyId: string, runId: string, keptTrackerIds: readonly string[], rows: readonly NewSubtaskRow[]): Promise<SubtaskRow[]> {
+    // One statement for both, on a story step's critical path. The insert reads the count of the
+    // deleted rows so that Postgres deletes first: a data-modifying CTE nobody reads runs after
+    // the main statement, and the insert would meet the stale row's code and skip the new row.
+    // Plain SQL rather than createManyAndReturn: Prisma compiles each createMany afresh, and
+    // that compile was the costliest CPU of a story's step. ON CONFLICT DO NOTHING is what
+    // skipDuplicates did.
     const inserted = await this.prisma.$queryRaw<SubtaskRow[]>`
+      WITH stale AS (
+        DELETE FROM "Subtask"
+        WHERE "storyId" = ${storyId} AND ("runId" IS NULL OR "runId" <> ${runId})
+          AND ("trackerId" IS NULL OR NOT ("trackerId" = ANY(${[...keptTrackerIds]}::text[])))
+        RETURNING 1
+      )
       INSERT INTO "Subtask" (id, "storyId", "runId", code, title, description, effort)
       SELECT v.id, ${storyId}, ${runId}, v.code, v.title, v.description, v.effort
       FROM unnest(${rows.map(() => newId())}::text[], ${rows.map((row) => row.code)}::text[], ${rows.map((row) => row.title)}::text[],
                   ${rows.map((row) => row.description)}::text[], ${rows.map((row) => row.effort)}::text[]) AS v(id, code, title, description, effort)
+      WHERE (SELECT count(*) FROM stale) >= 0
       ON CONFLICT DO NOTHING
       RETURNING id, code, title, description, effort, "runId", "trackerId", "trackerKey", "trackerUrl"`;
     // All new on a first attempt; a resumed one reads back what the earlier attempt wrote.

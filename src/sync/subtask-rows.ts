@@ -31,15 +31,12 @@ export interface LinkedSubtask {
 
 export interface SubtaskRows {
   /**
-   * Deletes the story's rows of earlier runs that no longer stand for a child in the tracker
-   * (their sub-issue was deleted, or never existed), so their codes are free again.
+   * First deletes the story's rows of earlier runs that no longer stand for a child in the tracker
+   * (their sub-issue was deleted, or never existed), so their codes are free again; then inserts
+   * this run's rows, skipping codes that exist (a resumed job), and returns every row of those
+   * codes as stored now, whichever run they belong to.
    */
-  dropStaleSubtasks(storyId: string, runId: string, keptTrackerIds: readonly string[]): Promise<void>;
-  /**
-   * Inserts this run's rows, skipping codes that exist (a resumed job), and returns every row of
-   * those codes as stored now, whichever run they belong to.
-   */
-  insertSubtasks(storyId: string, runId: string, rows: readonly NewSubtaskRow[]): Promise<SubtaskRow[]>;
+  saveSubtaskRows(storyId: string, runId: string, keptTrackerIds: readonly string[], rows: readonly NewSubtaskRow[]): Promise<SubtaskRow[]>;
   /** Records the sub-issues this run's rows became, in one statement. */
   linkSubtasks(storyId: string, runId: string, links: readonly LinkedSubtask[]): Promise<void>;
 }

@@ -79,14 +79,13 @@ export async function writeBack(deps: WriteBackDeps, input: WriteBackInput): Pro
   const deletedKeys = deletable.filter((child) => deletedIds.has(child.id)).map((child) => child.key);
   const keptIds = trackerStory.children.filter((child) => !deletedIds.has(child.id)).map((child) => child.id);
 
-  // Local rows of earlier runs that no longer stand for a child in the tracker go too, so
-  // their codes are free for the new numbering.
-  await deps.rows.dropStaleSubtasks(storyId, runId, keptIds);
-
-  // 2. Local rows for this run's subtasks (idempotent: a resumed job finds them there).
-  const stored = await deps.rows.insertSubtasks(
+  // 2. Local rows for this run's subtasks (idempotent: a resumed job finds them there). Rows of
+  //    earlier runs that no longer stand for a child in the tracker go first, so their codes are
+  //    free for the new numbering.
+  const stored = await deps.rows.saveSubtaskRows(
     storyId,
     runId,
+    keptIds,
     proposal.subtasks.map((subtask) => ({ code: subtask.code, title: subtask.title, description: subtaskBody(subtask), effort: subtask.effort })),
   );
   const collision = stored.find((row) => row.runId !== runId);
