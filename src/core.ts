@@ -145,6 +145,7 @@ export async function createCore(config: Config, deps: CoreDeps): Promise<Core> 
 
   const runs = createRunService({
     prisma: db.prisma,
+    pool: db.pool,
     intakePool: db.intakePool,
     databaseUrl: db.url,
     logger,

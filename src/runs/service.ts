@@ -41,6 +41,8 @@ import type { Redact } from "../log/redact.ts";
 
 export interface RunServiceDeps {
   readonly prisma: PrismaClient;
+  /** The pool behind `prisma` (Database.pool): a story step's hottest statements go to it directly. */
+  readonly pool: pg.Pool;
   /** Connections of the run intake alone (Database.intakePool), so recording never waits behind runs. */
   readonly intakePool: pg.Pool;
   readonly databaseUrl: string;
@@ -82,7 +84,7 @@ export type ReviewOutcome = "applied" | "already-decided" | "not-found";
 
 export function createRunService(deps: RunServiceDeps) {
   const { logger } = deps;
-  const store = new RunStore(deps.prisma, deps.redact);
+  const store = new RunStore(deps.prisma, deps.pool, deps.redact);
   const events = new RunEvents(logger);
   const queue = deps.queue ?? new RunQueue({ databaseUrl: deps.databaseUrl, logger, ...(deps.queueTiming ? { timing: deps.queueTiming } : {}) });
   const spend = deps.spendLimits ? new SpendGuard({ store, limits: deps.spendLimits }) : null;

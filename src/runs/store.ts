@@ -12,6 +12,7 @@ import type { TrackerItemSummary, TrackerKind, TrackerStory } from "../trackers/
 import { toSnapshot } from "./story-snapshot.ts";
 import { progressInclude, toRunSummary, toStoryProgress, type RunProgress } from "./progress.ts";
 import { newId } from "../db/new-id.ts";
+import { execute, queryRows, sql } from "../db/plain-sql.ts";
 import { guardedWhere, type Guard } from "./guarded-update.ts";
 import { firstStoryJobId } from "./queue.ts";
 import { FINAL_RUN_STATES, FINAL_STORY_STATES, OPEN_STORY_STATES, type RunState, type RunStoryState } from "./states.ts";
@@ -100,11 +101,14 @@ export const deliveryKey = (delivery: { provider: string; deliveryId: string }) 
 
 export class RunStore implements SubtaskRows, SubtaskLinkRows {
   private readonly prisma: PrismaClient;
+  /** The pool behind Prisma, for a story step's hottest statements (db/plain-sql.ts). */
+  private readonly pool: pg.Pool;
   /** Every error recorded on a run or story passes here: Slack and tracker comments show them. */
   private readonly redact: Redact;
 
-  constructor(prisma: PrismaClient, redact: Redact = redactNothing) {
+  constructor(prisma: PrismaClient, pool: pg.Pool, redact: Redact = redactNothing) {
     this.prisma = prisma;
+    this.pool = pool;
     this.redact = redact;
   }
 
@@ -286,7 +290,7 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
    * two of its three round trips. The totals are only summed once no story is open.
    */
   async completeRunIfDone(runId: string): Promise<boolean> {
-    const rows = await this.prisma.$queryRaw<{ finished: number }[]>`
+    const rows = await queryRows<{ finished: number }>(this.pool, sql`
       WITH settled AS (
         SELECT NOT EXISTS (
           SELECT 1 FROM "RunStory" open
@@ -346,7 +350,7 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
         ) t
         WHERE re."runId" = ${runId} AND re."epicId" = t."epicId"
       )
-      SELECT count(*)::int AS finished FROM finished`;
+      SELECT count(*)::int AS finished FROM finished`);
     return rows[0]?.finished === 1;
   }
 
@@ -539,7 +543,7 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
     result: { subtasksCreated: number; proposal: object; durationMs: number; model: string; tokensUsed: number },
   ): Promise<boolean> {
     const proposal = JSON.stringify(result.proposal);
-    const rows = await this.prisma.$queryRaw<{ completed: number }[]>`
+    const rows = await queryRows<{ completed: number }>(this.pool, sql`
       WITH done AS (
         UPDATE "RunStory" SET status = 'COMPLETED', "subtasksCreated" = ${result.subtasksCreated},
           proposal = ${proposal}::jsonb, "completedAt" = now(), "durationMs" = ${result.durationMs},
@@ -551,7 +555,7 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
           "generationModel" = ${result.model}, "generationTokens" = ${result.tokensUsed}, "updatedAt" = now()
         FROM done WHERE s.id = done."storyId"
       )
-      SELECT (SELECT count(*) FROM done)::int AS completed`;
+      SELECT (SELECT count(*) FROM done)::int AS completed`);
     return rows[0]?.completed === 1;
   }
 
@@ -707,7 +711,7 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
     // Plain SQL rather than createManyAndReturn: Prisma compiles each createMany afresh, and
     // that compile was the costliest CPU of a story's step. ON CONFLICT DO NOTHING is what
     // skipDuplicates did.
-    const inserted = await this.prisma.$queryRaw<SubtaskRow[]>`
+    const inserted = await queryRows<SubtaskRow>(this.pool, sql`
       WITH stale AS (
         DELETE FROM "Subtask"
         WHERE "storyId" = ${storyId} AND ("runId" IS NULL OR "runId" <> ${runId})
@@ -720,7 +724,7 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
                   ${rows.map((row) => row.description)}::text[], ${rows.map((row) => row.effort)}::text[]) AS v(id, code, title, description, effort)
       WHERE (SELECT count(*) FROM stale) >= 0
       ON CONFLICT DO NOTHING
-      RETURNING id, code, title, description, effort, "runId", "trackerId", "trackerKey", "trackerUrl"`;
+      RETURNING id, code, title, description, effort, "runId", "trackerId", "trackerKey", "trackerUrl"`);
     // All new on a first attempt; a resumed one reads back what the earlier attempt wrote.
     if (inserted.length === rows.length) return inserted;
     return this.prisma.subtask.findMany({ where: { storyId, code: { in: rows.map((row) => row.code) } } });
@@ -729,34 +733,34 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
   async linkSubtasks(storyId: string, runId: string, links: readonly LinkedSubtask[]): Promise<void> {
     if (links.length === 0) return;
     // One statement for the whole batch rather than one update per sub-issue.
-    await this.prisma.$executeRaw`
+    await execute(this.pool, sql`
       UPDATE "Subtask" s SET "trackerId" = v.id, "trackerKey" = v.key, "trackerUrl" = v.url, "syncedAt" = now()
       FROM unnest(${links.map((i) => i.code)}::text[], ${links.map((i) => i.id)}::text[],
                   ${links.map((i) => i.key)}::text[], ${links.map((i) => i.url)}::text[]) AS v(code, id, key, url)
-      WHERE s."storyId" = ${storyId} AND s."runId" = ${runId} AND s.code = v.code`;
+      WHERE s."storyId" = ${storyId} AND s."runId" = ${runId} AND s.code = v.code`);
   }
 
   // ── Dependency links between those subtasks (sync's port: sync/subtask-links.ts) ────────────
 
   recordedLinks(storyId: string, runId: string): Promise<SubtaskLinkRow[]> {
-    return this.prisma.$queryRaw<SubtaskLinkRow[]>`
+    return queryRows<SubtaskLinkRow>(this.pool, sql`
       SELECT blocker.code AS blocker, blocked.code AS blocked
       FROM "SubtaskLink" l
       JOIN "Subtask" blocker ON blocker.id = l."blockerId"
       JOIN "Subtask" blocked ON blocked.id = l."blockedId"
-      WHERE blocker."storyId" = ${storyId} AND blocker."runId" = ${runId}`;
+      WHERE blocker."storyId" = ${storyId} AND blocker."runId" = ${runId}`);
   }
 
   async recordLinks(storyId: string, runId: string, links: readonly SubtaskLinkRow[]): Promise<void> {
     if (links.length === 0) return;
     // One statement for the batch; a link recorded by an earlier attempt stays as it is.
-    await this.prisma.$executeRaw`
+    await execute(this.pool, sql`
       INSERT INTO "SubtaskLink" ("blockerId", "blockedId")
       SELECT blocker.id, blocked.id
       FROM unnest(${links.map((link) => link.blocker)}::text[], ${links.map((link) => link.blocked)}::text[]) AS v(blocker, blocked)
       JOIN "Subtask" blocker ON blocker."storyId" = ${storyId} AND blocker."runId" = ${runId} AND blocker.code = v.blocker
       JOIN "Subtask" blocked ON blocked."storyId" = ${storyId} AND blocked."runId" = ${runId} AND blocked.code = v.blocked
-      ON CONFLICT DO NOTHING`;
+      ON CONFLICT DO NOTHING`);
   }
 
   // ── Progress, as observers see it ───────────────────────────────────────────────────────

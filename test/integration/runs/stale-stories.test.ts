@@ -32,7 +32,7 @@ describe("the run's stale waiting stories", () => {
     await add("ENG-5", "LINEAR", 10 * 60_000, "COMPLETED");
     await add("PROJ-6", "JIRA", 10 * 60_000);
     await add("ENG-7", "LINEAR", 10 * 60_000);
-    const store = new RunStore(db.prisma);
+    const store = new RunStore(db.prisma, db.pool);
 
     const stale = await store.staleWaitingStories(run.id, "LINEAR", new Date(now - 3 * 60_000), 10, asking);
     expect(stale).toEqual([
