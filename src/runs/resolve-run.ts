@@ -66,10 +66,11 @@ export function createRunResolver(deps: ResolverDeps) {
    * step, and its job is sent all the same.
    */
   async function readAheadAndSend(resolved: readonly ResolvedRef[], started: readonly RecordedStoryJob[]): Promise<void> {
-    const jobs = new Map(started.map((job) => [`${job.tracker}:${job.trackerId}`, job]));
+    const jobKey = (kind: TrackerKind, trackerId: string) => `${kind}:${trackerId}`;
+    const jobs = new Map(started.map((job) => [jobKey(job.tracker, job.trackerId), job]));
     const send = async (kind: TrackerKind, items: readonly TrackerItemSummary[]) => {
       const batch = items.flatMap((item) => {
-        const key = `${kind}:${item.id}`;
+        const key = jobKey(kind, item.id);
         const job = jobs.get(key);
         jobs.delete(key);
         return job ? [job] : [];
