@@ -19,9 +19,10 @@ export interface Database {
 }
 
 export function openDatabase(databaseUrl: string, options: { max?: number } = {}): Database {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.max ?? 10 });
+  const connection = utcSessions(databaseUrl);
+  const pool = new pg.Pool({ ...connection, max: options.max ?? 10 });
   // As many as the run intake has writers.
-  const intakePool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  const intakePool = new pg.Pool({ ...connection, max: 2 });
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on("error", () => undefined);
   intakePool.on("error", () => undefined);
@@ -39,4 +40,17 @@ export function openDatabase(databaseUrl: string, options: { max?: number } = {}
       await Promise.all([pool.end(), intakePool.end()]);
     },
   };
+}
+
+/**
+ * Connection settings whose sessions run in UTC. The columns are timestamp(3) without a zone,
+ * which Prisma writes and reads as UTC, while a statement's now() is written in the session's
+ * zone: on a server set to another zone the two would disagree by hours. The zone goes with the
+ * connection's start-up options, after any the URL has (pg would let the URL's replace ours).
+ */
+export function utcSessions(databaseUrl: string): { connectionString: string; options: string } {
+  const url = new URL(databaseUrl);
+  const own = url.searchParams.get("options");
+  url.searchParams.delete("options");
+  return { connectionString: url.toString(), options: [own, "-c TimeZone=UTC"].filter(Boolean).join(" ") };
 }
