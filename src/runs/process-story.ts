@@ -232,6 +232,7 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
       durationMs: elapsed(row),
       model: proposal.model,
       tokensUsed: proposal.tokensUsed,
+      links: result.linked,
     });
     if (done) await labelOutcome(row, summaryOf(row, story), "COMPLETED");
   }

@@ -536,11 +536,14 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
     await this.prisma.runStory.update({ where: { id: runStoryId }, data: { subtasksDeleted: { increment: deleted } } });
   }
 
-  /** SAVING → COMPLETED for the holding job, with the story's generation metadata, in one statement. */
+  /**
+   * SAVING → COMPLETED for the holding job, with the story's generation metadata and the
+   * dependency links its write-back made (WriteBackResult.linked), in one statement.
+   */
   async completeStory(
     runStoryId: string,
     jobId: string,
-    result: { subtasksCreated: number; proposal: object; durationMs: number; model: string; tokensUsed: number },
+    result: { subtasksCreated: number; proposal: object; durationMs: number; model: string; tokensUsed: number; links: readonly SubtaskLinkRow[] },
   ): Promise<boolean> {
     const proposal = JSON.stringify(result.proposal);
     const rows = await queryRows<{ completed: number }>(this.pool, sql`
@@ -554,7 +557,7 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
         UPDATE "Story" s SET "generatedAt" = now(), "generationRunId" = done."runId",
           "generationModel" = ${result.model}, "generationTokens" = ${result.tokensUsed}, "updatedAt" = now()
         FROM done WHERE s.id = done."storyId"
-      )
+      ), linked AS (${insertLinks(sql`done`, result.links)})
       SELECT (SELECT count(*) FROM done)::int AS completed`);
     return rows[0]?.completed === 1;
   }
@@ -753,14 +756,7 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
 
   async recordLinks(storyId: string, runId: string, links: readonly SubtaskLinkRow[]): Promise<void> {
     if (links.length === 0) return;
-    // One statement for the batch; a link recorded by an earlier attempt stays as it is.
-    await execute(this.pool, sql`
-      INSERT INTO "SubtaskLink" ("blockerId", "blockedId")
-      SELECT blocker.id, blocked.id
-      FROM unnest(${links.map((link) => link.blocker)}::text[], ${links.map((link) => link.blocked)}::text[]) AS v(blocker, blocked)
-      JOIN "Subtask" blocker ON blocker."storyId" = ${storyId} AND blocker."runId" = ${runId} AND blocker.code = v.blocker
-      JOIN "Subtask" blocked ON blocked."storyId" = ${storyId} AND blocked."runId" = ${runId} AND blocked.code = v.blocked
-      ON CONFLICT DO NOTHING`);
+    await execute(this.pool, insertLinks(sql`(SELECT ${storyId}::text AS "storyId", ${runId}::text AS "runId")`, links));
   }
 
   // ── Progress, as observers see it ───────────────────────────────────────────────────────
@@ -914,4 +910,20 @@ async function upsertEpic(tx: Tx, tracker: TrackerKind, epic: TrackerItemSummary
     create: { tracker, trackerId: epic.id, key: epic.key, title: epic.title, url: epic.url },
     update: { key: epic.key, title: epic.title, url: epic.url },
   });
+}
+
+/**
+ * Records links between the subtasks of a run's story, by code, in one statement; a link recorded
+ * by an earlier attempt stays as it is. `owner` is a relation with the story's "storyId" and
+ * "runId" (a row of values, or the completing statement's own); without a row, nothing is recorded.
+ */
+function insertLinks(owner: Prisma.Sql, links: readonly SubtaskLinkRow[]): Prisma.Sql {
+  return sql`
+    INSERT INTO "SubtaskLink" ("blockerId", "blockedId")
+    SELECT blocker.id, blocked.id
+    FROM ${owner} AS owner
+    CROSS JOIN unnest(${links.map((link) => link.blocker)}::text[], ${links.map((link) => link.blocked)}::text[]) AS v(blocker, blocked)
+    JOIN "Subtask" blocker ON blocker."storyId" = owner."storyId" AND blocker."runId" = owner."runId" AND blocker.code = v.blocker
+    JOIN "Subtask" blocked ON blocked."storyId" = owner."storyId" AND blocked."runId" = owner."runId" AND blocked.code = v.blocked
+    ON CONFLICT DO NOTHING`;
 }

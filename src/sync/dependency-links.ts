@@ -1,8 +1,9 @@
 // Write-back step 5: each subtask's dependsOn becomes the tracker's own "blocks" link between the
-// two sub-issues, once both exist. Links the tracker has are recorded, so a repeated or resumed
-// sync asks only for the others; one made just before a crash, before it could be recorded, is
-// not made twice either, because the tracker recognises it (Tracker.linkBlocks). The "Depends on"
-// line stays in each description for people who read only the text.
+// two sub-issues, once both exist. Links the tracker has are recorded (by the caller: see
+// WriteBackResult.linked), so a repeated or resumed sync asks only for the others; one made just
+// before a crash, before it could be recorded, is not made twice either, because the tracker
+// recognises it (Tracker.linkBlocks). The "Depends on" line stays in each description for people
+// who read only the text.
 import type { GeneratedSubtask } from "../generation/types.ts";
 import type { Logger } from "../log/logger.ts";
 import type { BlocksLink, ItemFailure, Tracker } from "../trackers/types.ts";
@@ -21,11 +22,11 @@ export interface DependencyLinksInput {
    * exist, and a row's sub-issue is recorded before any of its links. Saves reading them.
    */
   readonly noneRecorded?: boolean;
-  /** Settles once the sub-issues of `subIssues` are recorded on their rows; links are recorded after it. */
-  readonly subIssuesRecorded?: Promise<void>;
 }
 
 export interface DependencyLinksResult {
+  /** The links the tracker has now that were not recorded yet: to be recorded. */
+  readonly linked: readonly SubtaskLinkRow[];
   readonly failures: readonly ItemFailure[];
   /** Why the tracker makes no such links at all, for people; null when it does. */
   readonly unavailable: string | null;
@@ -39,7 +40,7 @@ export async function linkDependencies(
 ): Promise<DependencyLinksResult> {
   const { runId, storyId, subIssues } = input;
   const wanted = input.subtasks.flatMap((subtask) => subtask.dependsOn.map((blocker) => ({ blocker, blocked: subtask.code })));
-  if (wanted.length === 0) return { failures: [], unavailable: null };
+  if (wanted.length === 0) return { linked: [], failures: [], unavailable: null };
   const recorded = new Set(input.noneRecorded ? [] : (await deps.rows.recordedLinks(storyId, runId)).map(pairKey));
   // A pair whose sub-issue is not there yet (its create failed) waits for the next attempt,
   // which that failure brings about.
@@ -55,17 +56,13 @@ export async function linkDependencies(
       },
     ];
   });
-  if (links.length === 0) return { failures: [], unavailable: null };
+  if (links.length === 0) return { linked: [], failures: [], unavailable: null };
 
   const result = await deps.tracker.linkBlocks(links);
-  if (result.linked.length > 0) {
-    await input.subIssuesRecorded;
-    await deps.rows.recordLinks(
-      storyId,
-      runId,
-      result.linked.map((link) => ({ blocker: link.blocker.code, blocked: link.blocked.code })),
-    );
-  }
   if (result.unavailable) deps.logger.warn({ runId, storyId, reason: result.unavailable }, "dependencies not linked in the tracker");
-  return { failures: result.failed, unavailable: result.unavailable ?? null };
+  return {
+    linked: result.linked.map((link) => ({ blocker: link.blocker.code, blocked: link.blocked.code })),
+    failures: result.failed,
+    unavailable: result.unavailable ?? null,
+  };
 }

@@ -9,7 +9,7 @@ import { subtaskClientId } from "./client-id.ts";
 import { linkDependencies } from "./dependency-links.ts";
 import type { Proposal } from "./proposal.ts";
 import { subtaskBody } from "./subtask-body.ts";
-import type { SubtaskLinkRows } from "./subtask-links.ts";
+import type { SubtaskLinkRow, SubtaskLinkRows } from "./subtask-links.ts";
 import type { SubtaskRows } from "./subtask-rows.ts";
 import { codeNumber } from "../generation/codes.ts";
 
@@ -48,6 +48,12 @@ export interface WriteBackResult {
   /** Subtasks of this run that exist in the tracker now. */
   readonly syncedCount: number;
   readonly failures: readonly ItemFailure[];
+  /**
+   * Dependency links the tracker made in this call, not recorded yet: the caller records them
+   * with the story's outcome, in one statement (RunStore.completeStory). A call with failures,
+   * after which the story does not complete, has recorded them already, and this is empty.
+   */
+  readonly linked: readonly SubtaskLinkRow[];
   /** Why the tracker made no dependency links at all (a Jira site without "Blocks"); null when it can. */
   readonly linksUnavailable: string | null;
 }
@@ -130,8 +136,8 @@ export async function writeBack(deps: WriteBackDeps, input: WriteBackInput): Pro
     const result = await tracker.createSubtasks(trackerStory, missing);
     if (result.created.length > 0) {
       // Recorded while the tracker makes the dependency links below, which need only the new
-      // sub-issues' ids (at hand), and awaited before any link is recorded: a row's sub-issue
-      // is still recorded before its links, and before this write-back returns.
+      // sub-issues' ids (at hand), and awaited before this write-back returns, so before any of
+      // their links is recorded.
       recording = deps.rows.linkSubtasks(storyId, runId, result.created);
       // Awaited below; this keeps a failure meanwhile from counting as unhandled.
       recording.catch(() => undefined);
@@ -145,7 +151,7 @@ export async function writeBack(deps: WriteBackDeps, input: WriteBackInput): Pro
   try {
     links = await linkDependencies(
       { rows: deps.rows, tracker, logger: deps.logger },
-      { runId, storyId, subtasks: proposal.subtasks, subIssues, noneRecorded, subIssuesRecorded: recording },
+      { runId, storyId, subtasks: proposal.subtasks, subIssues, noneRecorded },
     );
   } catch (error) {
     await recording.catch(() => undefined);
@@ -153,8 +159,15 @@ export async function writeBack(deps: WriteBackDeps, input: WriteBackInput): Pro
   }
   await recording;
   failures.push(...links.failures);
+  let linked = links.linked;
+  if (failures.length > 0) {
+    // The story will not complete now but be tried again: what was linked is recorded at once,
+    // so the next attempt asks only for the rest.
+    await deps.rows.recordLinks(storyId, runId, linked);
+    linked = [];
+  }
 
   const subtasks = rows.map((row) => ({ code: row.code, title: row.title, effort: row.effort, key: synced.get(row.code)?.key ?? null, url: synced.get(row.code)?.url ?? null }));
   deps.logger.debug({ runId, story: trackerStory.key, synced: synced.size, deleted: deletedKeys.length }, "write-back done");
-  return { deletedKeys, subtasks, syncedCount: synced.size, failures, linksUnavailable: links.unavailable };
+  return { deletedKeys, subtasks, syncedCount: synced.size, failures, linked, linksUnavailable: links.unavailable };
 }
