@@ -1,10 +1,11 @@
 // The floor of bench:runs: the same queue (pg-boss through RunQueue, on the same database, with
-// the same workers) running jobs that only wait as long as a story's model and tracker calls
-// take, with no database work of their own. What it loses against the ideal is the queue's own
+// the same workers and story slots as the run service) running jobs that only wait, in a slot, as
+// long as a story's model and tracker calls take, with no database work of their own. What it loses against the ideal is the queue's own
 // cost (fetch, complete, wake-ups) and timer lateness on this machine: no story step can do better.
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../src/log/logger.ts";
 import { RunQueue, STORY_QUEUE } from "../src/runs/queue.ts";
+import { createStorySlots, STORY_WORKERS_PER_SLOT } from "../src/runs/story-slots.ts";
 
 export async function measureQueueFloor(options: { databaseUrl: string; logger: Logger; jobs: number; concurrency: number; jobMs: number }): Promise<number> {
   const queue = new RunQueue({ databaseUrl: options.databaseUrl, logger: options.logger });
@@ -12,8 +13,11 @@ export async function measureQueueFloor(options: { databaseUrl: string; logger: 
   let handled = 0;
   let finished: () => void = () => undefined;
   const allDone = new Promise<void>((resolve) => (finished = resolve));
-  await queue.work(STORY_QUEUE, options.concurrency, async () => {
+  const slots = createStorySlots(options.concurrency);
+  await queue.work(STORY_QUEUE, options.concurrency * STORY_WORKERS_PER_SLOT, async () => {
+    const slot = await slots.take();
     await new Promise((resolve) => setTimeout(resolve, options.jobMs));
+    slot();
     handled += 1;
     if (handled === options.jobs) finished();
   });

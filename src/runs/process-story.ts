@@ -28,6 +28,7 @@ import { decideRetry, defaultStoryRetryPolicy, type StoryRetryPolicy } from "./s
 import { storyRefOf, trackerFor } from "./story-tracker.ts";
 import type { SpendGuard, SpendWait } from "./spend-guard.ts";
 import { uuidFromName } from "../db/uuid-from-name.ts";
+import { unlimitedSlots, type StorySlot, type StorySlots } from "./story-slots.ts";
 
 export interface StoryProcessorDeps {
   readonly store: RunStore;
@@ -50,6 +51,8 @@ export interface StoryProcessorDeps {
   readonly canReview?: (run: { readonly trigger: RunTriggerKind; readonly slackChannel: string | null }) => boolean;
   /** Spend limits checked before a story starts generating; absent: none. */
   readonly spend?: Pick<SpendGuard, "waitFor">;
+  /** The stories worked on at once (see story-slots.ts); absent: as many as the queue delivers. */
+  readonly slots?: StorySlots;
 }
 
 /** Why a story a person stopped (Linear's stop signal) ended SKIPPED. */
@@ -63,6 +66,7 @@ const REMEMBERED_EPICS = 100;
 export function createStoryProcessor(deps: StoryProcessorDeps) {
   const { store, logger, events } = deps;
   const retry = deps.retry ?? defaultStoryRetryPolicy;
+  const slots = deps.slots ?? unlimitedSlots;
   const reader = createStoryReader({ store: deps.store, trackers: deps.trackers, logger: deps.logger });
 
   async function emitStory(runStoryId: string): Promise<void> {
@@ -199,7 +203,7 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
    * `known`: the story as this job read it, right after the guarded move to SAVING, which found
    * no stop asked for; a job that resumes a story or saves an approved proposal has neither.
    */
-  async function save(row: RunStoryRow, jobId: string, proposal: Proposal, known?: TrackerStory): Promise<void> {
+  async function save(row: RunStoryRow, jobId: string, slot: StorySlot, proposal: Proposal, known?: TrackerStory): Promise<void> {
     const tracker = trackerFor(deps.trackers, row.story.tracker);
     // The last safe point before the tracker is written: a stop asked for by now creates nothing.
     if (!known && (await store.stopRequested(row.id))) {
@@ -208,7 +212,7 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
     }
     // A resumed job re-reads the children: some may have been created before the crash.
     const story = known ?? (await tracker.getStory(storyRefOf(row.story)));
-    if (proposal.verdict === "no_breakdown") return finishWithoutBreakdown(row, jobId, proposal, story, tracker);
+    if (proposal.verdict === "no_breakdown") return finishWithoutBreakdown(row, jobId, slot, proposal, story, tracker);
     const result = await writeBack({ rows: store, tracker, logger }, { runId: row.runId, storyId: row.storyId, trackerStory: story, proposal });
     if (result.deletedKeys.length > 0) await store.countDeletedSubtasks(row.id, result.deletedKeys.length);
     if (result.failures.length > 0) {
@@ -224,6 +228,8 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
       );
       finalProposal = { ...proposal, commentedAt: new Date().toISOString() };
     }
+    // The tracker is written: what is left is bookkeeping, which need not hold a slot.
+    slot();
     // Kept with the proposal, so the run's thread can say it once for all its stories.
     if (result.linksUnavailable) finalProposal = { ...finalProposal, linksUnavailable: result.linksUnavailable };
     const done = await store.completeStory(row.id, jobId, {
@@ -238,13 +244,14 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
   }
 
   /** A story that needs no subtasks: the reason goes on the story, and it ends SKIPPED (a finished outcome). */
-  async function finishWithoutBreakdown(row: RunStoryRow, jobId: string, proposal: Proposal, story: TrackerStory, tracker: Tracker): Promise<void> {
+  async function finishWithoutBreakdown(row: RunStoryRow, jobId: string, slot: StorySlot, proposal: Proposal, story: TrackerStory, tracker: Tracker): Promise<void> {
     let finalProposal = proposal;
     if (!proposal.commentedAt) {
       const threadUrl = await deps.links?.threadUrl(row.run);
       await tracker.comment(story, noBreakdownComment({ runId: row.runId, storyKey: story.key, reason: proposal.reason, threadUrl }));
       finalProposal = { ...proposal, commentedAt: new Date().toISOString() };
     }
+    slot();
     if (await store.finishWithoutBreakdown(row.id, jobId, noBreakdownMessage(proposal.reason), finalProposal, elapsed(row))) {
       // For the people watching the board this story is done: it needs no subtasks.
       await labelOutcome(row, summaryOf(row, story), "COMPLETED");
@@ -288,71 +295,101 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
     await emitStory(row.id);
   }
 
+  /** Approved in review: the proposal is saved as it was shown, by whichever job comes. */
+  function approvedInReview(row: RunStoryRow): boolean {
+    return row.reviewState === "APPROVED" && row.proposal !== null;
+  }
+
   /** Handles one delivery of a story job. */
   async function processStory(job: Pick<Job<StoryJob>, "id" | "data">): Promise<void> {
-    let row = await store.loadRunStory(job.data.runStoryId);
+    const row = await store.loadRunStory(job.data.runStoryId);
     if (!row || !isOpenStory(row.status)) return;
-
     if (row.status === "PENDING") {
       if (row.reviewState === "AWAITING") return;
-      const claimedAt = new Date();
-      const approved = row.reviewState === "APPROVED" && row.proposal !== null;
-      if (approved) {
-        // Approved in review: the proposal is saved as it was shown.
-        if (!(await store.claimApprovedStory(row.id, job.id, row.startedAt ?? claimedAt))) return;
-      } else {
+      if (!approvedInReview(row)) {
         // Only the job the story was handed to may hold it back or claim it.
         if (row.jobId !== null && row.jobId !== job.id) return;
         const wait = await deps.spend?.waitFor({ id: row.runId, trigger: row.run.trigger, requestedBy: row.run.requestedBy });
         if (wait) return waitForSpend(row, job.id, wait);
-        const claim = await store.claimStory(row.id, row.storyId, job.id, claimedAt);
-        if (claim === "lost") return;
-        if (claim === "skipped") {
+      }
+    } else if (row.jobId !== job.id) {
+      // Another job holds this story; this delivery is a duplicate.
+      logger.debug({ runStoryId: row.id, jobId: job.id, holder: row.jobId }, "story held by another job");
+      return;
+    }
+    // The row may have moved while this job waited for a slot: every step from the claim on is
+    // a guarded move, which finds that out.
+    const slot = await slots.take();
+    try {
+      await work(row, job.id, slot);
+    } finally {
+      slot();
+    }
+  }
+
+  /** A story's claim, generation and write-back, in a slot; `slot` is given back once the tracker is written. */
+  async function work(loaded: RunStoryRow, jobId: string, slot: StorySlot): Promise<void> {
+    let row = loaded;
+    if (row.status === "PENDING") {
+      const claimedAt = new Date();
+      let stopRequestedAt = row.stopRequestedAt;
+      const approved = approvedInReview(row);
+      if (approved) {
+        if (!(await store.claimApprovedStory(row.id, jobId, row.startedAt ?? claimedAt))) return;
+      } else {
+        const claim = await store.claimStory(row.id, row.storyId, jobId, claimedAt);
+        if (claim.outcome === "lost") return;
+        if (claim.outcome === "skipped") {
+          slot();
           await emitStory(row.id);
           await finishRun(row.runId);
           return;
         }
+        // As the claim found it: the row this job loaded may be a slot's wait old. (Whether a
+        // stop was asked for is what counts, not when.)
+        stopRequestedAt = claim.stopRequested ? (row.stopRequestedAt ?? claimedAt) : null;
       }
       // The row as the claim left it, without reading it back.
       row = {
         ...row,
         status: approved ? "SAVING" : "GENERATING",
-        jobId: job.id,
+        jobId,
         startedAt: approved ? (row.startedAt ?? claimedAt) : claimedAt,
         errorMsg: null,
+        stopRequestedAt,
       };
       await emitStory(row.id);
-    } else if (row.jobId !== job.id) {
-      // Another job holds this story; this delivery is a duplicate.
-      logger.debug({ runStoryId: row.id, jobId: job.id, holder: row.jobId }, "story held by another job");
-      return;
     } else if (events.wants("onStoryResumed")) {
       // This job already held the story: its earlier run stopped mid-way and it resumes here.
       const progress = await store.loadStoryProgress(row.id);
-      if (progress) events.storyResumed(progress, job.id);
+      if (progress) events.storyResumed(progress, jobId);
     }
 
     try {
       let proposal = parseProposal(row.proposal);
       let story: TrackerStory | undefined;
       if (row.status === "GENERATING") {
-        const generated = await generate(row, job.id);
+        const generated = await generate(row, jobId);
         if (!generated) return;
-        await emitStory(row.id);
         if (generated.next !== "SAVING") {
+          // Ended or waits for a person: nothing more goes to the tracker.
+          slot();
+          await emitStory(row.id);
           if (generated.next !== "PENDING") await finishRun(row.runId);
           return;
         }
+        await emitStory(row.id);
         proposal = generated.proposal ?? null;
         story = generated.story;
       }
       if (!proposal) throw new ProposalMissing(row.story.key);
-      await save(row, job.id, proposal, story);
+      await save(row, jobId, slot, proposal, story);
       await emitStory(row.id);
       // Checked after the story's own commit: whichever story commits last sees all the others.
       await finishRun(row.runId);
     } catch (error) {
-      await fail(row, job.id, error);
+      slot();
+      await fail(row, jobId, error);
     }
   }
 

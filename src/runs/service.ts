@@ -38,6 +38,7 @@ import { trackerOfKind } from "../trackers/registry.ts";
 import type { EpicProgress, RunObserver, RunSummary, StartRunInput, StartRunResult } from "./types.ts";
 import { parseRunOptions } from "./run-options.ts";
 import type { Redact } from "../log/redact.ts";
+import { createStorySlots, STORY_WORKERS_PER_SLOT } from "./story-slots.ts";
 
 export interface RunServiceDeps {
   readonly prisma: PrismaClient;
@@ -102,6 +103,7 @@ export function createRunService(deps: RunServiceDeps) {
     ...(deps.canReview ? { canReview: deps.canReview } : {}),
     ...(deps.retry ? { retry: deps.retry } : {}),
     ...(spend ? { spend } : {}),
+    slots: createStorySlots(Math.max(1, deps.concurrency)),
   });
   const epicStore = new EpicRunStore(deps.prisma, deps.redact);
   const epicResolver = createEpicResolver({
@@ -323,7 +325,7 @@ export function createRunService(deps: RunServiceDeps) {
     await queue.start();
     if (deps.work !== false) {
       await queue.work<ResolveJob>(RESOLVE_QUEUE, 1, (job) => resolver.resolveRun(job.data.runId));
-      await queue.work<StoryJob>(STORY_QUEUE, deps.concurrency, (job) => processor.processStory(job));
+      await queue.work<StoryJob>(STORY_QUEUE, deps.concurrency * STORY_WORKERS_PER_SLOT, (job) => processor.processStory(job));
       await queue.work<StoryJob>(STORY_DEAD_QUEUE, 1, (job) => processor.processDeadStory(job));
       await queue.work<EpicJob>(EPIC_QUEUE, Math.max(1, Math.min(deps.concurrency, 2)), (job) => epicProcessor.processEpic(job));
       await queue.work<EpicJob>(EPIC_DEAD_QUEUE, 1, (job) => epicProcessor.processDeadEpic(job));

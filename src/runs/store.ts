@@ -12,7 +12,7 @@ import type { TrackerItemSummary, TrackerKind, TrackerStory } from "../trackers/
 import { toSnapshot } from "./story-snapshot.ts";
 import { progressInclude, toRunSummary, toStoryProgress, type RunProgress } from "./progress.ts";
 import { newId } from "../db/new-id.ts";
-import { execute, queryRows, sql } from "../db/plain-sql.ts";
+import { execute, queryRows, sql, timestamp } from "../db/plain-sql.ts";
 import { guardedWhere, type Guard } from "./guarded-update.ts";
 import { firstStoryJobId } from "./queue.ts";
 import { FINAL_RUN_STATES, FINAL_STORY_STATES, OPEN_STORY_STATES, type RunState, type RunStoryState } from "./states.ts";
@@ -22,6 +22,13 @@ import { redactNothing, type Redact } from "../log/redact.ts";
 
 export type RunStoryRow = Prisma.RunStoryGetPayload<{ include: { story: true; run: true } }>;
 export type RunRow = Prisma.RunGetPayload<object>;
+
+/**
+ * What a claim of a waiting story came to: claimed, with whether a person has asked to stop it
+ * (a stop asked for before the claim); skipped, because another run is working on the story;
+ * or lost to another job.
+ */
+export type StoryClaim = { readonly outcome: "claimed"; readonly stopRequested: boolean } | { readonly outcome: "skipped" } | { readonly outcome: "lost" };
 
 /** Which story rows a guarded update may touch. */
 type StoryGuard = Guard<RunStoryState>;
@@ -439,7 +446,7 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
     await this.prisma.runStory.update({ where: { id: runStoryId }, data: { slackReplyTs: replyTs } });
   }
 
-  /** The one guarded update every story status change goes through. */
+  /** The one guarded update every story status change goes through (the claim and the completion excepted: see them). */
   private async moveStory(guard: StoryGuard, change: StoryChange, also: Prisma.RunStoryWhereInput = {}): Promise<boolean> {
     const { count } = await this.prisma.runStory.updateMany({ where: { ...guardedWhere(guard), ...also }, data: change });
     return count === 1;
@@ -451,21 +458,19 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
    * partial unique index RunStory_one_active_per_story makes the check and the claim one
    * atomic step, even when two processes claim the same story at the same moment.
    */
-  async claimStory(runStoryId: string, storyId: string, jobId: string, startedAt: Date): Promise<"claimed" | "skipped" | "lost"> {
+  async claimStory(runStoryId: string, storyId: string, jobId: string, startedAt: Date): Promise<StoryClaim> {
     try {
-      const claimed = await this.prisma.runStory.updateMany({
-        where: {
-          id: runStoryId,
-          status: "PENDING",
-          AND: [
-            { OR: [{ reviewState: null }, { reviewState: { not: "AWAITING" } }] },
-            // Only the job the story was handed to (or any, before one was recorded).
-            { OR: [{ jobId: null }, { jobId }] },
-          ],
-        },
-        data: { status: "GENERATING", jobId, startedAt, errorMsg: null },
-      });
-      return claimed.count === 1 ? "claimed" : "lost";
+      // On the pool (plain-sql.ts): the claim is the one statement between a free slot and the
+      // model call. It also says whether a person asked to stop the story, as it stands now.
+      const claimed = await queryRows<{ stopRequested: boolean }>(this.pool, sql`
+        UPDATE "RunStory" SET status = 'GENERATING', "jobId" = ${jobId}, "startedAt" = ${timestamp(startedAt)},
+          "errorMsg" = NULL, "updatedAt" = now()
+        WHERE id = ${runStoryId} AND status = 'PENDING'
+          AND ("reviewState" IS NULL OR "reviewState" <> 'AWAITING')
+          -- Only the job the story was handed to (or any, before one was recorded).
+          AND ("jobId" IS NULL OR "jobId" = ${jobId})
+        RETURNING "stopRequestedAt" IS NOT NULL AS "stopRequested"`);
+      return claimed[0] ? { outcome: "claimed", stopRequested: claimed[0].stopRequested } : { outcome: "lost" };
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
     }
@@ -482,7 +487,7 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
       { id: runStoryId, from: ["PENDING"] },
       { status: "SKIPPED", errorMsg: `skipped: this story ${doing} run ${busy?.runId ?? "another run"}`, completedAt: new Date(), durationMs: 0 },
     );
-    return skipped ? "skipped" : "lost";
+    return skipped ? { outcome: "skipped" } : { outcome: "lost" };
   }
 
   /** PENDING (approved in review) → SAVING for the job `jobId`: the proposal is saved as it was shown. */
@@ -789,8 +794,10 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
   }
 }
 
+/** A unique index refused the write: P2002 through Prisma, SQLSTATE 23505 on the pool. */
 export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
+  const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
+  return code === "P2002" || code === "23505";
 }
 
 class AlreadyResolved extends Error {}

@@ -377,6 +377,48 @@ describe("concurrency", () => {
     expect(tracker.createdTitles).toHaveLength(3);
   });
 
+  it("works on RUN_CONCURRENCY stories at once, never more, though its queue hands it twice as many jobs", async () => {
+    const keys = Array.from({ length: 10 }, (_, i) => `ENG-${i + 1}`);
+    for (const key of keys) tracker.addStory(key);
+    generator = new FakeGenerator({ delayMs: 120 });
+    // A story is at work from its model call to its comment, the last thing it writes to the tracker.
+    let atWork = 0;
+    let mostAtWork = 0;
+    const generate = generator.generate.bind(generator);
+    generator.generate = (context, options) => ((mostAtWork = Math.max(mostAtWork, ++atWork)), generate(context, options));
+    const comment = tracker.comment.bind(tracker);
+    tracker.comment = async (story, markdown) => {
+      await comment(story, markdown);
+      atWork -= 1;
+    };
+    const runs = await service({ concurrency: 2 });
+    const { runId } = await start(runs, keys);
+    expect(await waitForRun(db, runId)).toBe("COMPLETED");
+
+    expect(mostAtWork).toBe(2);
+    expect(generator.calls).toHaveLength(10);
+  });
+
+  it("a stop asked for while a story's job waits for a slot ends the story without calling the model", async () => {
+    for (const key of ["ENG-1", "ENG-2"]) tracker.addStory(key);
+    generator = new FakeGenerator({ delayMs: 600 });
+    let firstCall: () => void = () => undefined;
+    const modelCalled = new Promise<void>((resolve) => (firstCall = resolve));
+    const generate = generator.generate.bind(generator);
+    generator.generate = (context, options) => (firstCall(), generate(context, options));
+    // One slot: the second story's job has its row in hand and waits while the first story is at work.
+    const runs = await service({ concurrency: 1 });
+    const { runId } = await start(runs, ["ENG-1", "ENG-2"]);
+    await modelCalled;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const waiting = await db.prisma.runStory.findFirstOrThrow({ where: { runId, status: "PENDING" }, include: { story: true } });
+    expect(await runs.stopStory(waiting.id)).toBe("stopping");
+    expect(await waitForRun(db, runId)).toBe("COMPLETED");
+
+    expect(generator.calls.map((context) => context.key)).toEqual([waiting.story.key === "ENG-1" ? "ENG-2" : "ENG-1"]);
+    expect(await db.prisma.runStory.findUniqueOrThrow({ where: { id: waiting.id } })).toMatchObject({ status: "SKIPPED", errorMsg: expect.stringContaining("stopped at a person's request") });
+  });
+
   it("two workers on one run: every story is processed once and the run completes once", async () => {
     const keys = Array.from({ length: 12 }, (_, i) => `ENG-${i + 1}`);
     for (const key of keys) tracker.addStory(key);
