@@ -337,6 +337,9 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
       if (approved) {
         if (!(await store.claimApprovedStory(row.id, jobId, row.startedAt ?? claimedAt))) return;
       } else {
+        // The epic's other stories, which the model is shown, are asked for while the claim
+        // commits: they are read once per run and epic, and a run's first stories wait for them.
+        if (row.story.epicId) void epicStories(row.runId, row.story.epicId);
         const claim = await store.claimStory(row.id, row.storyId, jobId, claimedAt);
         if (claim.outcome === "lost") return;
         if (claim.outcome === "skipped") {

@@ -5,7 +5,7 @@ import { isAppError } from "../errors/app-error.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Trackers } from "../trackers/create-trackers.ts";
 import { trackerRegistry } from "../trackers/registry.ts";
-import type { TrackerItemSummary, TrackerKind, TrackerName, TrackerRef } from "../trackers/types.ts";
+import type { TrackerItemSummary, TrackerKind, TrackerName, TrackerRef, TrackerStory } from "../trackers/types.ts";
 import type { RunEvents } from "./events.ts";
 import type { StoryAdmission } from "./ports.ts";
 import type { RunQueue } from "./queue.ts";
@@ -24,6 +24,17 @@ export interface ResolverDeps {
   readonly resolveStoriesRun: (run: RunRow) => Promise<void>;
   /** Which stories a person's run may include; absent: all. */
   readonly admission?: StoryAdmission;
+}
+
+/** The batch reads of a run's start (see planReads). */
+interface ReadPlan {
+  readonly unread: { readonly kind: TrackerKind; readonly stories: readonly TrackerItemSummary[] }[];
+  readonly batches: {
+    readonly name: TrackerName;
+    readonly kind: TrackerKind;
+    readonly read: (chunk: readonly TrackerItemSummary[]) => Promise<TrackerStory[]>;
+    readonly chunks: readonly (readonly TrackerItemSummary[])[];
+  }[];
 }
 
 export function createRunResolver(deps: ResolverDeps) {
@@ -59,13 +70,41 @@ export function createRunResolver(deps: ResolverDeps) {
   }
 
   /**
-   * Reads the run's stories in as few requests as each tracker allows, keeps what it saw so that
-   * each story's step need not read its story again, and enqueues each story's job as soon as its
-   * story is read: the first stories start after one read, not after the whole epic's (a
-   * 500-story Linear epic is ten reads). Best effort: a story not read here is read by its own
-   * step, and its job is sent all the same.
+   * How the run's stories are read at its start: the stories of trackers that read in batches,
+   * in batches of as many as one request reads; the others (and a lone story, which gains
+   * nothing: its step reads it in one request, which on Linear brings its team's context for
+   * creating sub-issues too, where a batch read leaves that to a request more) not at all.
    */
-  async function readAheadAndSend(resolved: readonly ResolvedRef[], started: readonly RecordedStoryJob[]): Promise<void> {
+  function planReads(resolved: readonly ResolvedRef[]): ReadPlan {
+    const byTracker = Map.groupBy(
+      resolved.flatMap(({ ref, expansion }) => expansion.stories.map((story) => ({ tracker: ref.tracker, story }))),
+      (item) => item.tracker,
+    );
+    const plan: ReadPlan = { unread: [], batches: [] };
+    for (const [name, items] of byTracker) {
+      const tracker = deps.trackers[name];
+      const kind = trackerRegistry[name].kind;
+      const stories = items.map((item) => item.story);
+      if (!tracker?.readStories || stories.length < 2) {
+        plan.unread.push({ kind, stories });
+        continue;
+      }
+      const perRead = tracker.storiesPerRead ?? stories.length;
+      const chunks: TrackerItemSummary[][] = [];
+      for (let start = 0; start < stories.length; start += perRead) chunks.push(stories.slice(start, start + perRead));
+      plan.batches.push({ name, kind, read: (chunk) => tracker.readStories!(chunk), chunks });
+    }
+    return plan;
+  }
+
+  /**
+   * Keeps what each batch read saw, so that each story's step need not read its story again, and
+   * enqueues each story's job as soon as its story is read: the first stories start after one
+   * read, not after the whole epic's (a 500-story Linear epic is ten reads). Best effort: a story
+   * not read here is read by its own step, and its job is sent all the same. `firstRead` is the
+   * plan's first batch, read already (while the stories were recorded).
+   */
+  async function sendAsRead(plan: ReadPlan, started: readonly RecordedStoryJob[], firstRead: Promise<TrackerStory[]> | null): Promise<void> {
     const jobKey = (kind: TrackerKind, trackerId: string) => `${kind}:${trackerId}`;
     const jobs = new Map(started.map((job) => [jobKey(job.tracker, job.trackerId), job]));
     const send = async (kind: TrackerKind, items: readonly TrackerItemSummary[]) => {
@@ -77,34 +116,23 @@ export function createRunResolver(deps: ResolverDeps) {
       });
       await deps.queue.sendStories(batch);
     };
-    const byTracker = Map.groupBy(
-      resolved.flatMap(({ ref, expansion }) => expansion.stories.map((story) => ({ tracker: ref.tracker, story }))),
-      (item) => item.tracker,
-    );
-    // A lone story gains nothing: its step reads it in one request, which on Linear brings its
-    // team's context for creating sub-issues too (a batch read leaves that to a request more).
-    const readsInBatches = ([name, items]: [TrackerName, readonly unknown[]]) => deps.trackers[name]?.readStories !== undefined && items.length >= 2;
-    const batchRead = [...byTracker].filter(readsInBatches);
-    const unread = [...byTracker].filter((entry) => !readsInBatches(entry));
     // Stories no batch read brings start at once.
-    for (const [name, items] of unread) await send(trackerRegistry[name].kind, items.map((item) => item.story));
-    for (const [name, items] of batchRead) {
-      const tracker = deps.trackers[name]!;
-      const kind = trackerRegistry[name].kind;
-      const perRead = tracker.storiesPerRead ?? items.length;
+    for (const { kind, stories } of plan.unread) await send(kind, stories);
+    for (const [index, batch] of plan.batches.entries()) {
       let reading = true;
-      for (let start = 0; start < items.length; start += perRead) {
-        const chunk = items.slice(start, start + perRead).map((item) => item.story);
+      for (const [chunkIndex, chunk] of batch.chunks.entries()) {
         if (reading) {
           try {
-            await store.saveStorySnapshots(kind, await tracker.readStories!(chunk));
+            const read = index === 0 && chunkIndex === 0 && firstRead ? firstRead : batch.read(chunk);
+            await store.saveStorySnapshots(batch.kind, await read);
           } catch (error) {
             // The rest would most likely fail alike (an outage, a rate limit): they start unread.
             reading = false;
-            logger.warn({ err: error, tracker: name, stories: items.length - start }, "stories not read ahead; each story's step reads its own");
+            const left = batch.chunks.slice(chunkIndex).reduce((sum, rest) => sum + rest.length, 0);
+            logger.warn({ err: error, tracker: batch.name, stories: left }, "stories not read ahead; each story's step reads its own");
           }
         }
-        await send(kind, chunk);
+        await send(batch.kind, chunk);
       }
     }
     // Whatever is left (none, unless a story was recorded that no reference listed).
@@ -165,9 +193,15 @@ export function createRunResolver(deps: ResolverDeps) {
       return;
     }
 
+    const plan = planReads(resolved);
+    // The first batch is read while the stories are recorded: the run's first stories start a
+    // read sooner. (Its outcome is awaited, or dropped with the run, so a failure is never unhandled.)
+    const first = plan.batches[0];
+    const firstRead = first ? first.read(first.chunks[0]!) : null;
+    firstRead?.catch(() => undefined);
     const started = await store.recordRunStories(runId, resolved, problems, instruction ? [instruction] : []);
     if (!started) return;
-    await readAheadAndSend(resolved, started);
+    await sendAsRead(plan, started, firstRead);
     logger.info({ runId, stories: started.length, notes: problems }, "run started");
     // Every story of the run with its subtasks: read only for someone who shows it (the Slack
     // thread, the Linear session), not while the run's first stories start without one.

@@ -81,6 +81,24 @@ describe("reading stories", () => {
     expect(tracker.countCalls("getStory")).toBe(0);
   });
 
+  it("a first read that fails (asked for while the stories are recorded) leaves the stories to their steps, and the run completes", async () => {
+    const keys = Array.from({ length: 60 }, (_, i) => `ENG-${i + 1}`);
+    tracker.addEpic("ENG-EPIC", keys);
+    const readStories = tracker.readStories.bind(tracker);
+    let reads = 0;
+    tracker.readStories = async (items) => {
+      reads += 1;
+      if (reads === 1) throw new AppError(ErrorCode.TrackerUnavailable, "Linear is down for a moment", { retryable: true });
+      return readStories(items);
+    };
+    const runs = await service({ env: { EPIC_STORY_LIMIT: "60" } });
+    const { runId } = await start(runs, ["ENG-EPIC"]);
+    expect(await waitForRun(db, runId)).toBe("COMPLETED");
+
+    expect(await db.prisma.runStory.count({ where: { runId, status: "COMPLETED" } })).toBe(60);
+    expect(tracker.createdTitles).toHaveLength(180);
+  });
+
   it("a run of one story leaves it to its step's read", async () => {
     tracker.addStory("ENG-1");
     const runs = await service();
