@@ -446,7 +446,7 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
     await this.prisma.runStory.update({ where: { id: runStoryId }, data: { slackReplyTs: replyTs } });
   }
 
-  /** The one guarded update every story status change goes through (the claim and the completion excepted: see them). */
+  /** The one guarded update every story status change goes through (the claim, the move to saving and the completion excepted: see them). */
   private async moveStory(guard: StoryGuard, change: StoryChange, also: Prisma.RunStoryWhereInput = {}): Promise<boolean> {
     const { count } = await this.prisma.runStory.updateMany({ where: { ...guardedWhere(guard), ...also }, data: change });
     return count === 1;
@@ -532,8 +532,12 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
    * the check and the move are one statement, so nothing is written to the tracker after a stop
    * this move did not see. False for a stop too; stopRequested tells the two apart.
    */
-  startSaving(runStoryId: string, jobId: string, proposal: object, tokensUsed: number): Promise<boolean> {
-    return this.moveStory({ id: runStoryId, from: ["GENERATING"], jobId }, { status: "SAVING", proposal, tokensUsed }, { stopRequestedAt: null });
+  async startSaving(runStoryId: string, jobId: string, proposal: object, tokensUsed: number): Promise<boolean> {
+    // On the pool (plain-sql.ts), as the claim: one of the few statements a story holds its slot for.
+    const moved = await execute(this.pool, sql`
+      UPDATE "RunStory" SET status = 'SAVING', proposal = ${JSON.stringify(proposal)}::jsonb, "tokensUsed" = ${tokensUsed}, "updatedAt" = now()
+      WHERE id = ${runStoryId} AND status = 'GENERATING' AND "jobId" = ${jobId} AND "stopRequestedAt" IS NULL`);
+    return moved === 1;
   }
 
   /** Counts earlier sub-issues this story's write-back deleted. */
