@@ -4,16 +4,26 @@
 // and on a busy process every one of them delays the others' work. The statements are written
 // with Prisma's own `sql` tag, so they read and compose like $queryRaw ones. Only values pg
 // converts the same way may go in (text, numbers, booleans, arrays of those, JSON as text, and
-// dates through `timestamp`), and none may return a timestamp column: pg reads `timestamp(3)` as
-// local time, Prisma as UTC.
-import type pg from "pg";
+// dates through `timestamp`), and what comes back is read as Prisma reads it where pg would not:
+// `timestamp(3)` columns as UTC (pg reads them in the process's time zone). A numeric column comes
+// back as text, not as Prisma's Decimal: none of these statements returns one.
+import pg from "pg";
 import { Prisma } from "../generated/prisma/client.ts";
 
 export const sql = Prisma.sql;
 
+/** A `timestamp` without a zone, as text ("2026-11-27 01:02:03.456"): the UTC wall clock. */
+const TIMESTAMP_OID = 1114;
+const readAsPrismaDoes: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") =>
+    oid === TIMESTAMP_OID && format !== "binary"
+      ? (text: string) => new Date(`${text.replace(" ", "T")}Z`)
+      : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig["getTypeParser"],
+};
+
 /** The rows `statement` returns. */
 export async function queryRows<T>(pool: pg.Pool, statement: Prisma.Sql): Promise<T[]> {
-  const result = await pool.query(statement.text, statement.values as unknown[]);
+  const result = await pool.query({ text: statement.text, values: statement.values as unknown[], types: readAsPrismaDoes });
   return result.rows as T[];
 }
 

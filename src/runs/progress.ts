@@ -6,28 +6,27 @@ import { parseProposal } from "../sync/proposal.ts";
 import { parseStoriesProposal } from "../sync/stories-proposal.ts";
 import { parseRunOptions, parseRunTargets } from "./run-options.ts";
 import type { EpicProgress, RunSummary, StartRunInput, StoryProgress, WorkAccounting } from "./types.ts";
+import type { TrackerKind } from "../trackers/types.ts";
+
+/** A story's subtask as progress shows it. */
+interface ProgressSubtask {
+  readonly runId: string | null;
+  readonly code: string;
+  readonly title: string;
+  readonly effort: string | null;
+  readonly trackerUrl: string | null;
+  readonly trackerKey: string | null;
+}
 
 /**
- * What the store reads with a RunStory to render its progress: the story's fields shown, not its
- * whole row. The row holds the story's snapshot (the tracker's answer at resolve: description,
- * children…), which progress never shows; a run's completion read 200 of them to throw away,
- * and with Slack each story's every update read its own.
+ * What the store reads with a RunStory to render its progress (RunStore.progressRows): the
+ * story's fields shown, not its whole row. The row holds the story's snapshot (the tracker's
+ * answer at resolve: description, children…), which progress never shows; a run's completion
+ * read 200 of them to throw away, and with Slack each story's every update read its own.
  */
-export const progressInclude = {
-  story: {
-    select: {
-      key: true,
-      title: true,
-      url: true,
-      tracker: true,
-      subtasks: {
-        select: { runId: true, code: true, title: true, effort: true, trackerUrl: true, trackerKey: true },
-        orderBy: { createdAt: "asc" },
-      },
-    },
-  },
-} as const;
-type RunStoryWithStory = Prisma.RunStoryGetPayload<{ include: typeof progressInclude }>;
+export type RunStoryWithStory = Prisma.RunStoryGetPayload<object> & {
+  readonly story: { readonly key: string; readonly title: string; readonly url: string | null; readonly tracker: TrackerKind; readonly subtasks: readonly ProgressSubtask[] };
+};
 type RunRow = Prisma.RunGetPayload<object>;
 
 /** The accounting columns RunStory and RunEpic share, as observers see them. */

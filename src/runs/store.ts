@@ -10,7 +10,7 @@ import type { LinkedSubtask, NewSubtaskRow, SubtaskRow, SubtaskRows } from "../s
 import { trackerEntries, trackerRegistry } from "../trackers/registry.ts";
 import type { TrackerItemSummary, TrackerKind, TrackerStory } from "../trackers/types.ts";
 import { toSnapshot } from "./story-snapshot.ts";
-import { progressInclude, toRunSummary, toStoryProgress, type RunProgress } from "./progress.ts";
+import { toRunSummary, toStoryProgress, type RunProgress, type RunStoryWithStory } from "./progress.ts";
 import { newId } from "../db/new-id.ts";
 import { execute, queryRows, sql, timestamp } from "../db/plain-sql.ts";
 import { guardedWhere, type Guard } from "./guarded-update.ts";
@@ -771,17 +771,39 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
   // ── Progress, as observers see it ───────────────────────────────────────────────────────
 
   async loadStoryProgress(runStoryId: string): Promise<StoryProgress | null> {
-    const row = await this.prisma.runStory.findUnique({ where: { id: runStoryId }, include: progressInclude });
+    const [row] = await this.progressRows(sql`rs.id = ${runStoryId}`);
     return row ? toStoryProgress(row) : null;
   }
 
   async loadRunProgress(runId: string): Promise<RunProgress | null> {
-    const run = await this.prisma.run.findUnique({
-      where: { id: runId },
-      include: { runStories: { include: progressInclude, orderBy: { createdAt: "asc" } } },
-    });
+    const run = await this.prisma.run.findUnique({ where: { id: runId } });
     if (!run) return null;
-    return { run: toRunSummary(run), stories: run.runStories.map(toStoryProgress) };
+    return { run: toRunSummary(run), stories: (await this.progressRows(sql`rs."runId" = ${runId}`)).map(toStoryProgress) };
+  }
+
+  /**
+   * The RunStory rows `where` picks, in the order they were created, each with what progress
+   * shows of its story and the story's subtasks. One statement on the pool (plain-sql.ts), the
+   * subtasks as JSON: a 200-story run's progress, which Slack reads to report the run, took
+   * about 40 ms through Prisma's relation loading against 10 ms so.
+   */
+  private async progressRows(where: Prisma.Sql): Promise<RunStoryWithStory[]> {
+    type Flat = Prisma.RunStoryGetPayload<object> & { storyKey: string; storyTitle: string; storyUrl: string | null; storyTracker: TrackerKind; storySubtasks: RunStoryWithStory["story"]["subtasks"] };
+    const rows = await queryRows<Flat>(this.pool, sql`
+      SELECT rs.*, s.key AS "storyKey", s.title AS "storyTitle", s.url AS "storyUrl", s.tracker AS "storyTracker",
+        coalesce((
+          SELECT json_agg(json_build_object(
+            'runId', st."runId", 'code', st.code, 'title', st.title, 'effort', st.effort, 'trackerUrl', st."trackerUrl", 'trackerKey', st."trackerKey"
+          ) ORDER BY st."createdAt", st.id)
+          FROM "Subtask" st WHERE st."storyId" = s.id
+        ), '[]') AS "storySubtasks"
+      FROM "RunStory" rs JOIN "Story" s ON s.id = rs."storyId"
+      WHERE ${where}
+      ORDER BY rs."createdAt", rs.id`);
+    return rows.map(({ storyKey, storyTitle, storyUrl, storyTracker, storySubtasks, ...runStory }) => ({
+      ...runStory,
+      story: { key: storyKey, title: storyTitle, url: storyUrl, tracker: storyTracker, subtasks: storySubtasks },
+    }));
   }
 
   /** Recent runs, newest first: of a Slack channel, of a person, or all. */

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import { openDatabase, type Database } from "../../../src/db/prisma.ts";
 import { createScratchDatabase, type ScratchDatabase } from "../../../src/db/scratch-database.ts";
+import { queryRows, sql, timestamp } from "../../../src/db/plain-sql.ts";
 import { RunStore } from "../../../src/runs/store.ts";
 
 let scratch: ScratchDatabase | undefined;
@@ -36,5 +37,25 @@ describe("on a database server whose time zone is not UTC", () => {
     expect(Math.abs(finished.completedAt!.getTime() - Date.now())).toBeLessThan(60_000);
     expect(finished.durationMs).toBeGreaterThanOrEqual(0);
     expect(finished.durationMs).toBeLessThan(60_000);
+  });
+});
+
+describe("in a bot process whose time zone is not UTC", () => {
+  const zone = process.env.TZ;
+  afterEach(() => {
+    if (zone === undefined) delete process.env.TZ;
+    else process.env.TZ = zone;
+  });
+
+  it("a statement on the pool writes and reads timestamp(3) as UTC, as Prisma does", async () => {
+    scratch = await createScratchDatabase(inject("serverUrl"), inject("runPrefix"), inject("templateDatabase"));
+    db = openDatabase(scratch.url, { max: 2 });
+    process.env.TZ = "America/Los_Angeles";
+    const at = new Date("2026-11-27T01:02:03.456Z");
+
+    const [row] = await queryRows<{ at: Date; text: string }>(db.pool, sql`SELECT ${timestamp(at)} AS at, ${timestamp(at)}::text AS text`);
+
+    expect(row!.text).toBe("2026-11-27 01:02:03.456");
+    expect(row!.at.toISOString()).toBe("2026-11-27T01:02:03.456Z");
   });
 });
