@@ -113,7 +113,7 @@ console.log(`  to the first story       ${toFirstStoryMs.toFixed(0)} ms from /su
 
 await runs.stop();
 const floorMs = await measureQueueFloor({ databaseUrl: scratch.url, logger, jobs: STORIES, concurrency: CONCURRENCY, jobMs: LLM_MS + trackerMsPerStory });
-console.log(`  floor: the queue alone   ${(floorMs / 1000).toFixed(2)} s, efficiency ${(ideal / floorMs).toFixed(3)}  (the same pg-boss workers running ${STORIES} jobs that only wait ${(LLM_MS + trackerMsPerStory).toFixed(0)} ms)`);
+console.log(`  floor: the queue alone   ${(floorMs / 1000).toFixed(2)} s, efficiency ${(ideal / floorMs).toFixed(3)}  (the same pg-boss workers and slots running ${STORIES} jobs that only wait ${(LLM_MS + trackerMsPerStory).toFixed(0)} ms in a slot)`);
 console.log(`  efficiency to the floor  ${(floorMs / wallMs).toFixed(3)}  (what the story step itself costs, beyond the queue)`);
 await db.close();
 if (!process.env.BENCH_KEEP) await scratch.drop(); else console.log(`  kept database ${scratch.url}`);
