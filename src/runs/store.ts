@@ -295,14 +295,19 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
    * One statement, not a transaction of two: every story calls this once it is final, and for
    * all stories but the last it finds one open and changes nothing, so BEGIN and COMMIT were
    * two of its three round trips. The totals are only summed once no story is open.
+   *
+   * Those other stories stop at a plain look for an open story first: the finishing statement
+   * cost the database about 2.5 ms to plan and run each time (measured in the server's log),
+   * on the cores the stories at work share, against a fraction of that for the look. The look
+   * decides nothing the statement does not check again.
    */
   async completeRunIfDone(runId: string): Promise<boolean> {
+    const openStory = sql`SELECT 1 FROM "RunStory" open WHERE open."runId" = ${runId} AND open.status <> ALL (${[...FINAL_STORY_STATES]}::"RunStoryStatus"[])`;
+    const [open] = await queryRows<{ yes: boolean }>(this.pool, sql`SELECT EXISTS (${openStory}) AS yes`);
+    if (open?.yes) return false;
     const rows = await queryRows<{ finished: number }>(this.pool, sql`
       WITH settled AS (
-        SELECT NOT EXISTS (
-          SELECT 1 FROM "RunStory" open
-          WHERE open."runId" = ${runId} AND open.status <> ALL (${[...FINAL_STORY_STATES]}::"RunStoryStatus"[])
-        ) AS yes
+        SELECT NOT EXISTS (${openStory}) AS yes
       ), totals AS (
         SELECT
           count(*)::int AS total,
