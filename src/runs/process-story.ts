@@ -10,7 +10,8 @@ import { noBreakdownComment, noBreakdownMessage, storyComment } from "../sync/co
 import type { SettingsStore } from "../settings/store.ts";
 import { parseProposal, type Proposal } from "../sync/proposal.ts";
 import { planRegeneration } from "../sync/regeneration.ts";
-import { writeBack } from "../sync/write-back.ts";
+import { rowsToSaveAtOnce, writeBack } from "../sync/write-back.ts";
+import type { SubtaskRow } from "../sync/subtask-rows.ts";
 import type { Trackers } from "../trackers/create-trackers.ts";
 import type { Tracker, TrackerItemSummary, TrackerStory } from "../trackers/types.ts";
 import type { RunEvents } from "./events.ts";
@@ -112,7 +113,10 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
     return { id: fresh?.id ?? row.story.trackerId, key: row.story.key, title: row.story.title, url: fresh?.url ?? row.story.url ?? "" };
   }
 
-  async function generate(row: RunStoryRow, jobId: string): Promise<{ next: RunStoryState; story: TrackerStory; proposal?: Proposal } | null> {
+  async function generate(
+    row: RunStoryRow,
+    jobId: string,
+  ): Promise<{ next: RunStoryState; story: TrackerStory; proposal?: Proposal; stored?: readonly SubtaskRow[] } | null> {
     const { story, fromSnapshot } = await reader.read(row);
     if (story.title !== row.story.title || story.url !== row.story.url || story.key !== row.story.key) {
       await store.refreshStory(row.storyId, story);
@@ -190,7 +194,14 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
       await store.awaitReview(row.id, jobId, proposal, proposal.tokensUsed);
       return { next: "PENDING", story, proposal };
     }
-    if (await store.startSaving(row.id, jobId, proposal, proposal.tokensUsed)) return { next: "SAVING", story, proposal };
+    // Nothing to delete first: the subtask rows are saved with the move, one round trip for both.
+    const rows = rowsToSaveAtOnce(story, proposal);
+    if (rows) {
+      const stored = await store.startSavingWithRows(row.id, jobId, proposal, proposal.tokensUsed, { storyId: row.storyId, runId: row.runId, ...rows });
+      if (stored) return { next: "SAVING", story, proposal, stored };
+    } else if (await store.startSaving(row.id, jobId, proposal, proposal.tokensUsed)) {
+      return { next: "SAVING", story, proposal };
+    }
     // Not moved: another job holds the story, or a person asked to stop it.
     if (await store.stopRequested(row.id)) {
       await store.stopStory(row.id, jobId, STOPPED_REASON, elapsed(row));
@@ -203,7 +214,7 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
    * `known`: the story as this job read it, right after the guarded move to SAVING, which found
    * no stop asked for; a job that resumes a story or saves an approved proposal has neither.
    */
-  async function save(row: RunStoryRow, jobId: string, slot: StorySlot, proposal: Proposal, known?: TrackerStory): Promise<void> {
+  async function save(row: RunStoryRow, jobId: string, slot: StorySlot, proposal: Proposal, known?: TrackerStory, stored?: readonly SubtaskRow[]): Promise<void> {
     const tracker = trackerFor(deps.trackers, row.story.tracker);
     // The last safe point before the tracker is written: a stop asked for by now creates nothing.
     if (!known && (await store.stopRequested(row.id))) {
@@ -213,7 +224,10 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
     // A resumed job re-reads the children: some may have been created before the crash.
     const story = known ?? (await tracker.getStory(storyRefOf(row.story)));
     if (proposal.verdict === "no_breakdown") return finishWithoutBreakdown(row, jobId, slot, proposal, story, tracker);
-    const result = await writeBack({ rows: store, tracker, logger }, { runId: row.runId, storyId: row.storyId, trackerStory: story, proposal });
+    const result = await writeBack(
+      { rows: store, tracker, logger },
+      { runId: row.runId, storyId: row.storyId, trackerStory: story, proposal, ...(stored ? { stored } : {}) },
+    );
     if (result.deletedKeys.length > 0) await store.countDeletedSubtasks(row.id, result.deletedKeys.length);
     if (result.failures.length > 0) {
       const detail = result.failures.map((failure) => `${failure.ref}: ${failure.error}`).join("; ");
@@ -371,6 +385,7 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
     try {
       let proposal = parseProposal(row.proposal);
       let story: TrackerStory | undefined;
+      let stored: readonly SubtaskRow[] | undefined;
       if (row.status === "GENERATING") {
         const generated = await generate(row, jobId);
         if (!generated) return;
@@ -384,9 +399,10 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
         await emitStory(row.id);
         proposal = generated.proposal ?? null;
         story = generated.story;
+        stored = generated.stored;
       }
       if (!proposal) throw new ProposalMissing(row.story.key);
-      await save(row, jobId, slot, proposal, story);
+      await save(row, jobId, slot, proposal, story, stored);
       await emitStory(row.id);
       // Checked after the story's own commit: whichever story commits last sees all the others.
       await finishRun(row.runId);

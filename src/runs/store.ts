@@ -539,10 +539,28 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
    */
   async startSaving(runStoryId: string, jobId: string, proposal: object, tokensUsed: number): Promise<boolean> {
     // On the pool (plain-sql.ts), as the claim: one of the few statements a story holds its slot for.
-    const moved = await execute(this.pool, sql`
-      UPDATE "RunStory" SET status = 'SAVING', proposal = ${JSON.stringify(proposal)}::jsonb, "tokensUsed" = ${tokensUsed}, "updatedAt" = now()
-      WHERE id = ${runStoryId} AND status = 'GENERATING' AND "jobId" = ${jobId} AND "stopRequestedAt" IS NULL`);
-    return moved === 1;
+    return (await execute(this.pool, moveToSaving(runStoryId, jobId, proposal, tokensUsed))) === 1;
+  }
+
+  /**
+   * startSaving and saveSubtaskRows in one statement, for a story whose write-back deletes no
+   * earlier sub-issue first: then the rows it would save are known before it starts (see
+   * sync/write-back.ts, rowsToSaveAtOnce). The rows are saved only if the story moved. Null when
+   * it did not move (another job holds it, or a person asked to stop it).
+   */
+  async startSavingWithRows(
+    runStoryId: string,
+    jobId: string,
+    proposal: object,
+    tokensUsed: number,
+    save: { readonly storyId: string; readonly runId: string; readonly keptTrackerIds: readonly string[]; readonly rows: readonly NewSubtaskRow[] },
+  ): Promise<SubtaskRow[] | null> {
+    const [result] = await queryRows<{ moved: number; stored: SubtaskRow[] }>(this.pool, sql`
+      WITH moved AS (${moveToSaving(runStoryId, jobId, proposal, tokensUsed)} RETURNING 1),
+      ${subtaskRowsSaved(save.storyId, save.runId, save.keptTrackerIds, save.rows, sql`EXISTS (SELECT 1 FROM moved)`)}
+      SELECT (SELECT count(*) FROM moved)::int AS moved, coalesce((SELECT json_agg(inserted) FROM inserted), '[]') AS stored`);
+    if (result?.moved !== 1) return null;
+    return this.storedRows(save.storyId, save.rows, result.stored);
   }
 
   /** Counts earlier sub-issues this story's write-back deleted. */
@@ -722,26 +740,14 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
   // ── Subtasks (the write-back's rows: sync/subtask-rows.ts) ───────────────────────────────
 
   async saveSubtaskRows(storyId: string, runId: string, keptTrackerIds: readonly string[], rows: readonly NewSubtaskRow[]): Promise<SubtaskRow[]> {
-    // One statement for both, on a story step's critical path. The insert reads the count of the
-    // deleted rows so that Postgres deletes first: a data-modifying CTE nobody reads runs after
-    // the main statement, and the insert would meet the stale row's code and skip the new row.
-    // Plain SQL rather than createManyAndReturn: Prisma compiles each createMany afresh, and
-    // that compile was the costliest CPU of a story's step. ON CONFLICT DO NOTHING is what
-    // skipDuplicates did.
     const inserted = await queryRows<SubtaskRow>(this.pool, sql`
-      WITH stale AS (
-        DELETE FROM "Subtask"
-        WHERE "storyId" = ${storyId} AND ("runId" IS NULL OR "runId" <> ${runId})
-          AND ("trackerId" IS NULL OR NOT ("trackerId" = ANY(${[...keptTrackerIds]}::text[])))
-        RETURNING 1
-      )
-      INSERT INTO "Subtask" (id, "storyId", "runId", code, title, description, effort)
-      SELECT v.id, ${storyId}, ${runId}, v.code, v.title, v.description, v.effort
-      FROM unnest(${rows.map(() => newId())}::text[], ${rows.map((row) => row.code)}::text[], ${rows.map((row) => row.title)}::text[],
-                  ${rows.map((row) => row.description)}::text[], ${rows.map((row) => row.effort)}::text[]) AS v(id, code, title, description, effort)
-      WHERE (SELECT count(*) FROM stale) >= 0
-      ON CONFLICT DO NOTHING
-      RETURNING id, code, title, description, effort, "runId", "trackerId", "trackerKey", "trackerUrl"`);
+      WITH ${subtaskRowsSaved(storyId, runId, keptTrackerIds, rows, sql`TRUE`)}
+      SELECT * FROM inserted`);
+    return this.storedRows(storyId, rows, inserted);
+  }
+
+  /** Every row of `rows`' codes as stored now: those just inserted, or (a resumed job) as read back. */
+  private async storedRows(storyId: string, rows: readonly NewSubtaskRow[], inserted: SubtaskRow[]): Promise<SubtaskRow[]> {
     // All new on a first attempt; a resumed one reads back what the earlier attempt wrote.
     if (inserted.length === rows.length) return inserted;
     return this.prisma.subtask.findMany({ where: { storyId, code: { in: rows.map((row) => row.code) } } });
@@ -964,4 +970,40 @@ function insertLinks(owner: Prisma.Sql, links: readonly SubtaskLinkRow[]): Prism
     JOIN "Subtask" blocker ON blocker."storyId" = owner."storyId" AND blocker."runId" = owner."runId" AND blocker.code = v.blocker
     JOIN "Subtask" blocked ON blocked."storyId" = owner."storyId" AND blocked."runId" = owner."runId" AND blocked.code = v.blocked
     ON CONFLICT DO NOTHING`;
+}
+
+/** GENERATING → SAVING for the holding job with the proposal, unless a person asked to stop the story (see startSaving). */
+function moveToSaving(runStoryId: string, jobId: string, proposal: object, tokensUsed: number): Prisma.Sql {
+  return sql`
+    UPDATE "RunStory" SET status = 'SAVING', proposal = ${JSON.stringify(proposal)}::jsonb, "tokensUsed" = ${tokensUsed}, "updatedAt" = now()
+    WHERE id = ${runStoryId} AND status = 'GENERATING' AND "jobId" = ${jobId} AND "stopRequestedAt" IS NULL`;
+}
+
+/**
+ * The CTEs `stale` and `inserted` of saving a story's subtask rows (SubtaskRows.saveSubtaskRows),
+ * done only if `onlyIf` holds: the story's rows of earlier runs that no longer stand for a child
+ * in the tracker are deleted, then this run's rows are inserted, a code already there skipped.
+ * The insert reads the count of the deleted rows so that Postgres deletes first: a
+ * data-modifying CTE nobody reads runs after the main statement, and the insert would meet the
+ * stale row's code and skip the new row. Plain SQL rather than createManyAndReturn: Prisma
+ * compiles each createMany afresh, and that compile was the costliest CPU of a story's step.
+ * ON CONFLICT DO NOTHING is what skipDuplicates did.
+ */
+function subtaskRowsSaved(storyId: string, runId: string, keptTrackerIds: readonly string[], rows: readonly NewSubtaskRow[], onlyIf: Prisma.Sql): Prisma.Sql {
+  return sql`
+    stale AS (
+      DELETE FROM "Subtask"
+      WHERE "storyId" = ${storyId} AND ("runId" IS NULL OR "runId" <> ${runId})
+        AND ("trackerId" IS NULL OR NOT ("trackerId" = ANY(${[...keptTrackerIds]}::text[])))
+        AND ${onlyIf}
+      RETURNING 1
+    ), inserted AS (
+      INSERT INTO "Subtask" (id, "storyId", "runId", code, title, description, effort)
+      SELECT v.id, ${storyId}, ${runId}, v.code, v.title, v.description, v.effort
+      FROM unnest(${rows.map(() => newId())}::text[], ${rows.map((row) => row.code)}::text[], ${rows.map((row) => row.title)}::text[],
+                  ${rows.map((row) => row.description)}::text[], ${rows.map((row) => row.effort)}::text[]) AS v(id, code, title, description, effort)
+      WHERE (SELECT count(*) FROM stale) >= 0 AND ${onlyIf}
+      ON CONFLICT DO NOTHING
+      RETURNING id, code, title, description, effort, "runId", "trackerId", "trackerKey", "trackerUrl"
+    )`;
 }

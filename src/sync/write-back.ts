@@ -10,7 +10,7 @@ import { linkDependencies } from "./dependency-links.ts";
 import type { Proposal } from "./proposal.ts";
 import { subtaskBody } from "./subtask-body.ts";
 import type { SubtaskLinkRow, SubtaskLinkRows } from "./subtask-links.ts";
-import type { SubtaskRows } from "./subtask-rows.ts";
+import type { NewSubtaskRow, SubtaskRow, SubtaskRows } from "./subtask-rows.ts";
 import { codeNumber } from "../generation/codes.ts";
 
 /**
@@ -30,6 +30,8 @@ export interface WriteBackInput {
   /** The story as the tracker shows it now (children re-read on a resumed job). */
   readonly trackerStory: TrackerStory;
   readonly proposal: Proposal;
+  /** Step 2's rows, saved already as rowsToSaveAtOnce planned them, with the move to SAVING. */
+  readonly stored?: readonly SubtaskRow[];
 }
 
 export interface SyncedSubtask {
@@ -64,6 +66,31 @@ export interface WriteBackDeps {
   readonly logger: Logger;
 }
 
+/** The bot's untouched children the proposal replaces that are still there: step 1 deletes them. */
+function childrenToDelete(story: TrackerStory, proposal: Proposal): TrackerStory["children"] {
+  const present = new Map(story.children.map((child) => [child.id, child]));
+  return proposal.deletions.flatMap((planned) => {
+    const child = present.get(planned.id);
+    return child !== undefined && child.createdByBot && !child.touchedByPerson ? [child] : [];
+  });
+}
+
+/** The local rows of the proposal's subtasks (step 2). */
+function subtaskRowsOf(proposal: Proposal): NewSubtaskRow[] {
+  return proposal.subtasks.map((subtask) => ({ code: subtask.code, title: subtask.title, description: subtaskBody(subtask), effort: subtask.effort }));
+}
+
+/**
+ * Step 2's rows and the children it keeps, when they are known before the write-back starts:
+ * for a breakdown whose step 1 deletes nothing (a story's first, or one whose earlier sub-issues
+ * all stay). The caller can then save them in the statement that moves the story to SAVING
+ * (RunStore.startSavingWithRows) and pass them as `stored`. Null when step 1 has work to do.
+ */
+export function rowsToSaveAtOnce(story: TrackerStory, proposal: Proposal): { keptTrackerIds: string[]; rows: NewSubtaskRow[] } | null {
+  if (proposal.verdict !== "breakdown" || childrenToDelete(story, proposal).length > 0) return null;
+  return { keptTrackerIds: story.children.map((child) => child.id), rows: subtaskRowsOf(proposal) };
+}
+
 export async function writeBack(deps: WriteBackDeps, input: WriteBackInput): Promise<WriteBackResult> {
   const { tracker } = deps;
   const { runId, storyId, trackerStory, proposal } = input;
@@ -71,11 +98,7 @@ export async function writeBack(deps: WriteBackDeps, input: WriteBackInput): Pro
 
   // 1. Replace the bot's untouched children. Checked again now: a person may have picked one
   //    up since the answer was generated, and then it stays.
-  const present = new Map(trackerStory.children.map((child) => [child.id, child]));
-  const deletable = proposal.deletions.filter((planned) => {
-    const child = present.get(planned.id);
-    return child !== undefined && child.createdByBot && !child.touchedByPerson;
-  });
+  const deletable = childrenToDelete(trackerStory, proposal);
   const deletedIds = new Set<string>();
   if (deletable.length > 0) {
     const result = await tracker.deleteSubtasks(deletable.map((child) => child.id));
@@ -88,12 +111,8 @@ export async function writeBack(deps: WriteBackDeps, input: WriteBackInput): Pro
   // 2. Local rows for this run's subtasks (idempotent: a resumed job finds them there). Rows of
   //    earlier runs that no longer stand for a child in the tracker go first, so their codes are
   //    free for the new numbering.
-  const stored = await deps.rows.saveSubtaskRows(
-    storyId,
-    runId,
-    keptIds,
-    proposal.subtasks.map((subtask) => ({ code: subtask.code, title: subtask.title, description: subtaskBody(subtask), effort: subtask.effort })),
-  );
+  //    Saved already, with the move to SAVING, when step 1 had nothing to delete (rowsToSaveAtOnce).
+  const stored = input.stored && deletable.length === 0 ? input.stored : await deps.rows.saveSubtaskRows(storyId, runId, keptIds, subtaskRowsOf(proposal));
   const collision = stored.find((row) => row.runId !== runId);
   if (collision) throw new SubtaskCodeTaken(collision.code, trackerStory.key, collision.runId);
   const rows = [...stored].sort((x, y) => codeNumber(x.code) - codeNumber(y.code));

@@ -437,6 +437,26 @@ describe("concurrency", () => {
     expect(await db.prisma.runStory.findUniqueOrThrow({ where: { id: waiting.id } })).toMatchObject({ status: "SKIPPED", errorMsg: expect.stringContaining("stopped at a person's request") });
   });
 
+  it("a stop asked for during the model call: the story ends without sub-issues, and without Subtask rows for them", async () => {
+    tracker.addStory("ENG-1");
+    generator = new FakeGenerator({ delayMs: 500 });
+    let called: () => void = () => undefined;
+    const modelCalled = new Promise<void>((resolve) => (called = resolve));
+    const generate = generator.generate.bind(generator);
+    generator.generate = (context, options) => (called(), generate(context, options));
+    const runs = await service();
+    const { runId } = await start(runs, ["ENG-1"]);
+    await modelCalled;
+    const story = await db.prisma.runStory.findFirstOrThrow({ where: { runId } });
+    expect(await runs.stopStory(story.id)).toBe("stopping");
+    expect(await waitForRun(db, runId)).toBe("COMPLETED");
+
+    expect(await db.prisma.runStory.findUniqueOrThrow({ where: { id: story.id } })).toMatchObject({ status: "SKIPPED" });
+    expect(tracker.createdTitles).toEqual([]);
+    // The move to SAVING, refused for the stop, saved none of the answer's rows either.
+    expect(await db.prisma.subtask.count({ where: { runId } })).toBe(0);
+  });
+
   it("two workers on one run: every story is processed once and the run completes once", async () => {
     const keys = Array.from({ length: 12 }, (_, i) => `ENG-${i + 1}`);
     for (const key of keys) tracker.addStory(key);
