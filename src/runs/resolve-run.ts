@@ -11,6 +11,7 @@ import type { StoryAdmission } from "./ports.ts";
 import type { RunQueue } from "./queue.ts";
 import { parseRunOptions, parseRunTargets } from "./run-options.ts";
 import type { RecordedStoryJob, ResolvedRef, RunRow, RunStore } from "./store.ts";
+import { chunks } from "../collections/chunks.ts";
 
 export interface ResolverDeps {
   readonly store: RunStore;
@@ -89,10 +90,7 @@ export function createRunResolver(deps: ResolverDeps) {
         plan.unread.push({ kind, stories });
         continue;
       }
-      const perRead = tracker.storiesPerRead ?? stories.length;
-      const chunks: TrackerItemSummary[][] = [];
-      for (let start = 0; start < stories.length; start += perRead) chunks.push(stories.slice(start, start + perRead));
-      plan.batches.push({ name, kind, read: (chunk) => tracker.readStories!(chunk), chunks });
+      plan.batches.push({ name, kind, read: (chunk) => tracker.readStories!(chunk), chunks: chunks(stories, tracker.storiesPerRead ?? stories.length) });
     }
     return plan;
   }

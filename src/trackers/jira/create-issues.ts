@@ -13,6 +13,7 @@ import type { CreateScreen, IssueType } from "./issue-types.ts";
 import { browseUrl } from "./read-story.ts";
 import { bulkCreateAnswer, type BulkCreateAnswer } from "./schemas.ts";
 import { JiraHttpError } from "./transport.ts";
+import { chunks } from "../../collections/chunks.ts";
 
 /** "The maximum number of issues that can be created in each call is 50." */
 export const JIRA_BULK_SIZE = 50;
@@ -45,8 +46,8 @@ export async function createJiraIssues(
   drafts: readonly JiraIssueDraft[],
 ): Promise<CreateJiraIssuesResult> {
   const outcomes: Outcome[] = [];
-  for (let start = 0; start < drafts.length; start += JIRA_BULK_SIZE) {
-    const chunk = drafts.slice(start, start + JIRA_BULK_SIZE);
+  const parts = chunks(drafts, JIRA_BULK_SIZE);
+  for (const [index, chunk] of parts.entries()) {
     let answer: BulkCreateAnswer;
     try {
       answer = await deps.call(
@@ -67,7 +68,7 @@ export async function createJiraIssues(
       );
     } catch (error) {
       if (!outcomes.some((outcome) => "created" in outcome) || !isAppError(error)) throw error;
-      outcomes.push(...drafts.slice(start).map((draft) => ({ failed: { ref: draft.code, error: error.message } })));
+      outcomes.push(...parts.slice(index).flat().map((draft) => ({ failed: { ref: draft.code, error: error.message } })));
       break;
     }
     outcomes.push(...matchChunk(deps.baseUrl, batch, chunk, answer));

@@ -7,14 +7,15 @@
 import type { TrackerItemSummary, TrackerStory } from "../types.ts";
 import { isJiraEpic, toTrackerStory, type JiraReadDeps } from "./read-story.ts";
 import { jiraIssue, searchPage } from "./schemas.ts";
+import { chunks } from "../../collections/chunks.ts";
 
 /** One JQL page: Jira returns at most 100 issues per search page. */
 export const STORIES_PER_REQUEST = 100;
 
 export async function readJiraStories(deps: JiraReadDeps, items: readonly TrackerItemSummary[]): Promise<TrackerStory[]> {
   const stories: TrackerStory[] = [];
-  for (let start = 0; start < items.length; start += STORIES_PER_REQUEST) {
-    const ids = items.slice(start, start + STORIES_PER_REQUEST).map((item) => item.id);
+  for (const chunk of chunks(items, STORIES_PER_REQUEST)) {
+    const ids = chunk.map((item) => item.id);
     // Ids are Jira's numeric issue ids, from its own answers: nothing to quote in the JQL.
     if (ids.some((id) => !/^\d+$/.test(id))) continue;
     const page = await deps.call(

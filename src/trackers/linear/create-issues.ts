@@ -17,6 +17,7 @@ import { linearIssueId } from "./issue-id.ts";
 import { createIssueMutation, createIssuesMutation, issuesByIdQuery } from "./queries.ts";
 import { createIssueAnswer, createIssuesAnswer, issuesByIdAnswer, type LinkedIssue } from "./schemas.ts";
 import type { TeamSetups } from "./team-setup.ts";
+import { chunks } from "../../collections/chunks.ts";
 
 /** "Up to 50 issues can be created in a single batch" (IssueBatchCreateInput). */
 export const LINEAR_BATCH_SIZE = 50;
@@ -98,15 +99,15 @@ export async function createLinearIssues(
   });
 
   const outcomes: Outcome[] = [];
-  for (let start = 0; start < items.length; start += LINEAR_BATCH_SIZE) {
-    const chunk = items.slice(start, start + LINEAR_BATCH_SIZE);
+  const parts = chunks(items, LINEAR_BATCH_SIZE);
+  for (const [index, chunk] of parts.entries()) {
     try {
       outcomes.push(...(await createChunk(deps.call, batch, chunk)));
     } catch (error) {
       const somethingCreated = outcomes.some((outcome) => "created" in outcome);
       if (!somethingCreated || !isAppError(error)) throw error;
       // Keep what was made; the rest fails with the reason.
-      outcomes.push(...items.slice(start).map((item) => ({ failed: { ref: item.code, error: error.message } })));
+      outcomes.push(...parts.slice(index).flat().map((item) => ({ failed: { ref: item.code, error: error.message } })));
       break;
     }
   }

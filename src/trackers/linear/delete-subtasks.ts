@@ -12,6 +12,7 @@ import type { DeleteSubtasksResult } from "../types.ts";
 import type { LinearCall } from "./graphql.ts";
 import { deleteIssueMutation, deleteIssueRelationMutation, issueRelationsQuery } from "./queries.ts";
 import { deleteIssueAnswer, deleteIssueRelationAnswer, issueRelationsAnswer } from "./schemas.ts";
+import { chunks } from "../../collections/chunks.ts";
 
 const DELETE_CONCURRENCY = 3;
 /** Issues per relations query: each asks for up to 100 relations, and Linear prices a query by its size. */
@@ -46,8 +47,7 @@ export async function deleteLinearSubtasks(deps: { readonly call: LinearCall }, 
 async function relationsOf(call: LinearCall, ids: readonly string[]): Promise<Map<string, string[]>> {
   const byIssue = new Map<string, string[]>();
   const seen = new Set<string>();
-  for (let start = 0; start < ids.length; start += RELATIONS_PAGE) {
-    const page = ids.slice(start, start + RELATIONS_PAGE);
+  for (const page of chunks(ids, RELATIONS_PAGE)) {
     const answer = await call(issueRelationsQuery, { ids: page, first: page.length }, issueRelationsAnswer, {
       action: "read the relations of the sub-issues to delete",
     });

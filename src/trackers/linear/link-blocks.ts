@@ -18,6 +18,7 @@ import { linearIdentity } from "./identity.ts";
 import { linearIssueId } from "./issue-id.ts";
 import { createIssueRelationMutation, issueRelationQuery, linkBlocksMutation } from "./queries.ts";
 import { createIssueRelationAnswer, issueRelationAnswer, linkBlocksAnswer } from "./schemas.ts";
+import { chunks } from "../../collections/chunks.ts";
 
 /** Relation creates in flight at once, when made one by one. */
 const LINK_CONCURRENCY = 3;
@@ -26,8 +27,7 @@ export const LINKS_PER_REQUEST = 25;
 
 export async function linkLinearBlocks(deps: { readonly call: LinearCall }, links: readonly BlocksLink[]): Promise<LinkBlocksResult> {
   const madeAtOnce = new Set<BlocksLink>();
-  for (let start = 0; start < links.length; start += LINKS_PER_REQUEST) {
-    const chunk = links.slice(start, start + LINKS_PER_REQUEST);
+  for (const chunk of chunks(links, LINKS_PER_REQUEST)) {
     if (chunk.length > 1 && (await linkAtOnce(deps.call, chunk))) for (const link of chunk) madeAtOnce.add(link);
   }
   const rest = links.filter((link) => !madeAtOnce.has(link));

@@ -8,13 +8,14 @@ import type { LinearCall } from "./graphql.ts";
 import { storiesQuery } from "./queries.ts";
 import { toTrackerStory } from "./read-story.ts";
 import { storiesAnswer } from "./schemas.ts";
+import { chunks } from "../../collections/chunks.ts";
 
 export const STORIES_PER_REQUEST = 50;
 
 export async function readLinearStories(deps: { readonly call: LinearCall }, items: readonly TrackerItemSummary[]): Promise<TrackerStory[]> {
   const stories: TrackerStory[] = [];
-  for (let start = 0; start < items.length; start += STORIES_PER_REQUEST) {
-    const ids = items.slice(start, start + STORIES_PER_REQUEST).map((item) => item.id);
+  for (const page of chunks(items, STORIES_PER_REQUEST)) {
+    const ids = page.map((item) => item.id);
     const answer = await deps.call(storiesQuery, { ids, first: ids.length, labelName: BOT_LABEL }, storiesAnswer, {
       action: `read ${ids.length} stories`,
     });
