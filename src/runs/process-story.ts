@@ -64,6 +64,12 @@ const SIBLINGS_SHOWN = 30;
 /** Runs × epics whose story lists this process remembers. */
 const REMEMBERED_EPICS = 100;
 
+/** What a story's generation hands its save: the story as read, and the subtask rows saved with the move to SAVING, if they were. */
+interface JustGenerated {
+  readonly story: TrackerStory;
+  readonly stored?: readonly SubtaskRow[];
+}
+
 export function createStoryProcessor(deps: StoryProcessorDeps) {
   const { store, logger, events } = deps;
   const retry = deps.retry ?? defaultStoryRetryPolicy;
@@ -113,10 +119,7 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
     return { id: fresh?.id ?? row.story.trackerId, key: row.story.key, title: row.story.title, url: fresh?.url ?? row.story.url ?? "" };
   }
 
-  async function generate(
-    row: RunStoryRow,
-    jobId: string,
-  ): Promise<{ next: RunStoryState; story: TrackerStory; proposal?: Proposal; stored?: readonly SubtaskRow[] } | null> {
+  async function generate(row: RunStoryRow, jobId: string): Promise<({ next: RunStoryState; proposal?: Proposal } & JustGenerated) | null> {
     const { story, fromSnapshot } = await reader.read(row);
     if (story.title !== row.story.title || story.url !== row.story.url || story.key !== row.story.key) {
       await store.refreshStory(row.storyId, story);
@@ -211,10 +214,12 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
   }
 
   /**
-   * `known`: the story as this job read it, right after the guarded move to SAVING, which found
-   * no stop asked for; a job that resumes a story or saves an approved proposal has neither.
+   * `generated`: what this job's generation left, right after the guarded move to SAVING, which
+   * found no stop asked for: the story as it read it, and the subtask rows saved with the move
+   * (if they were). A job that resumes a story or saves an approved proposal has neither.
    */
-  async function save(row: RunStoryRow, jobId: string, slot: StorySlot, proposal: Proposal, known?: TrackerStory, stored?: readonly SubtaskRow[]): Promise<void> {
+  async function save(row: RunStoryRow, jobId: string, slot: StorySlot, proposal: Proposal, generated?: JustGenerated): Promise<void> {
+    const known = generated?.story;
     const tracker = trackerFor(deps.trackers, row.story.tracker);
     // The last safe point before the tracker is written: a stop asked for by now creates nothing.
     if (!known && (await store.stopRequested(row.id))) {
@@ -226,7 +231,7 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
     if (proposal.verdict === "no_breakdown") return finishWithoutBreakdown(row, jobId, slot, proposal, story, tracker);
     const result = await writeBack(
       { rows: store, tracker, logger },
-      { runId: row.runId, storyId: row.storyId, trackerStory: story, proposal, ...(stored ? { stored } : {}) },
+      { runId: row.runId, storyId: row.storyId, trackerStory: story, proposal, ...(generated?.stored ? { stored: generated.stored } : {}) },
     );
     if (result.deletedKeys.length > 0) await store.countDeletedSubtasks(row.id, result.deletedKeys.length);
     if (result.failures.length > 0) {
@@ -384,25 +389,23 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
 
     try {
       let proposal = parseProposal(row.proposal);
-      let story: TrackerStory | undefined;
-      let stored: readonly SubtaskRow[] | undefined;
+      let generated: JustGenerated | undefined;
       if (row.status === "GENERATING") {
-        const generated = await generate(row, jobId);
-        if (!generated) return;
-        if (generated.next !== "SAVING") {
+        const outcome = await generate(row, jobId);
+        if (!outcome) return;
+        if (outcome.next !== "SAVING") {
           // Ended or waits for a person: nothing more goes to the tracker.
           slot();
           await emitStory(row.id);
-          if (generated.next !== "PENDING") await finishRun(row.runId);
+          if (outcome.next !== "PENDING") await finishRun(row.runId);
           return;
         }
         await emitStory(row.id);
-        proposal = generated.proposal ?? null;
-        story = generated.story;
-        stored = generated.stored;
+        proposal = outcome.proposal ?? null;
+        generated = outcome;
       }
       if (!proposal) throw new ProposalMissing(row.story.key);
-      await save(row, jobId, slot, proposal, story, stored);
+      await save(row, jobId, slot, proposal, generated);
       await emitStory(row.id);
       // Checked after the story's own commit: whichever story commits last sees all the others.
       await finishRun(row.runId);
