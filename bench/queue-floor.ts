@@ -15,9 +15,10 @@ export async function measureQueueFloor(options: { databaseUrl: string; logger: 
   const allDone = new Promise<void>((resolve) => (finished = resolve));
   const slots = createStorySlots(options.concurrency);
   await queue.work(STORY_QUEUE, options.concurrency * STORY_WORKERS_PER_SLOT, async () => {
-    const slot = await slots.take();
+    const turn = await slots.turn();
+    await turn.takeSlot();
     await new Promise((resolve) => setTimeout(resolve, options.jobMs));
-    slot();
+    turn.end();
     handled += 1;
     if (handled === options.jobs) finished();
   });

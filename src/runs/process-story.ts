@@ -29,7 +29,7 @@ import { decideRetry, defaultStoryRetryPolicy, type StoryRetryPolicy } from "./s
 import { storyRefOf, trackerFor } from "./story-tracker.ts";
 import type { SpendGuard, SpendWait } from "./spend-guard.ts";
 import { uuidFromName } from "../db/uuid-from-name.ts";
-import { unlimitedSlots, type StorySlot, type StorySlots } from "./story-slots.ts";
+import { unlimitedSlots, type StorySlots, type StoryTurn } from "./story-slots.ts";
 
 export interface StoryProcessorDeps {
   readonly store: RunStore;
@@ -129,8 +129,9 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
       return { next: "SKIPPED", story };
     }
     // A stop asked for before the model is called ends the story without calling it. Without a
-    // tracker read in between, the row this job read as it began is a moment old and says it;
-    // a stop asked for since is found after the call, before anything is written.
+    // tracker read in between, the row as the claim found it says it: it is at most the wait for
+    // a slot old (one tracker write); a stop asked for since is found after the call, before
+    // anything is written.
     if (fromSnapshot ? row.stopRequestedAt !== null : await store.stopRequested(row.id)) {
       await store.stopStory(row.id, jobId, STOPPED_REASON, elapsed(row));
       return { next: "SKIPPED", story };
@@ -218,7 +219,7 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
    * found no stop asked for: the story as it read it, and the subtask rows saved with the move
    * (if they were). A job that resumes a story or saves an approved proposal has neither.
    */
-  async function save(row: RunStoryRow, jobId: string, slot: StorySlot, proposal: Proposal, generated?: JustGenerated): Promise<void> {
+  async function save(row: RunStoryRow, jobId: string, turn: StoryTurn, proposal: Proposal, generated?: JustGenerated): Promise<void> {
     const known = generated?.story;
     const tracker = trackerFor(deps.trackers, row.story.tracker);
     // The last safe point before the tracker is written: a stop asked for by now creates nothing.
@@ -228,7 +229,7 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
     }
     // A resumed job re-reads the children: some may have been created before the crash.
     const story = known ?? (await tracker.getStory(storyRefOf(row.story)));
-    if (proposal.verdict === "no_breakdown") return finishWithoutBreakdown(row, jobId, slot, proposal, story, tracker);
+    if (proposal.verdict === "no_breakdown") return finishWithoutBreakdown(row, jobId, turn, proposal, story, tracker);
     const result = await writeBack(
       { rows: store, tracker, logger },
       { runId: row.runId, storyId: row.storyId, trackerStory: story, proposal, ...(generated?.stored ? { stored: generated.stored } : {}) },
@@ -241,6 +242,8 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
     let finalProposal = proposal;
     if (!proposal.commentedAt) {
       const threadUrl = await deps.links?.threadUrl(row.run);
+      // The last tracker write: the next story claims meanwhile.
+      turn.passTurn();
       await tracker.comment(
         story,
         storyComment({ runId: row.runId, subtasks: result.subtasks, deletedKeys: result.deletedKeys, threadUrl, linksUnavailable: result.linksUnavailable }),
@@ -248,7 +251,7 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
       finalProposal = { ...proposal, commentedAt: new Date().toISOString() };
     }
     // The tracker is written: what is left is bookkeeping, which need not hold a slot.
-    slot();
+    turn.end();
     // Kept with the proposal, so the run's thread can say it once for all its stories.
     if (result.linksUnavailable) finalProposal = { ...finalProposal, linksUnavailable: result.linksUnavailable };
     const done = await store.completeStory(row.id, jobId, {
@@ -263,14 +266,15 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
   }
 
   /** A story that needs no subtasks: the reason goes on the story, and it ends SKIPPED (a finished outcome). */
-  async function finishWithoutBreakdown(row: RunStoryRow, jobId: string, slot: StorySlot, proposal: Proposal, story: TrackerStory, tracker: Tracker): Promise<void> {
+  async function finishWithoutBreakdown(row: RunStoryRow, jobId: string, turn: StoryTurn, proposal: Proposal, story: TrackerStory, tracker: Tracker): Promise<void> {
     let finalProposal = proposal;
     if (!proposal.commentedAt) {
       const threadUrl = await deps.links?.threadUrl(row.run);
+      turn.passTurn();
       await tracker.comment(story, noBreakdownComment({ runId: row.runId, storyKey: story.key, reason: proposal.reason, threadUrl }));
       finalProposal = { ...proposal, commentedAt: new Date().toISOString() };
     }
-    slot();
+    turn.end();
     if (await store.finishWithoutBreakdown(row.id, jobId, noBreakdownMessage(proposal.reason), finalProposal, elapsed(row))) {
       // For the people watching the board this story is done: it needs no subtasks.
       await labelOutcome(row, summaryOf(row, story), "COMPLETED");
@@ -336,18 +340,21 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
       logger.debug({ runStoryId: row.id, jobId: job.id, holder: row.jobId }, "story held by another job");
       return;
     }
-    // The row may have moved while this job waited for a slot: every step from the claim on is
+    // The row may have moved while this job waited for its turn: every step from the claim on is
     // a guarded move, which finds that out.
-    const slot = await slots.take();
+    const turn = await slots.turn();
     try {
-      await work(row, job.id, slot);
+      await work(row, job.id, turn);
     } finally {
-      slot();
+      turn.end();
     }
   }
 
-  /** A story's claim, generation and write-back, in a slot; `slot` is given back once the tracker is written. */
-  async function work(loaded: RunStoryRow, jobId: string, slot: StorySlot): Promise<void> {
+  /**
+   * A story's claim in its turn, then its generation and write-back in a slot (see
+   * story-slots.ts); the slot is given back once the tracker is written.
+   */
+  async function work(loaded: RunStoryRow, jobId: string, turn: StoryTurn): Promise<void> {
     let row = loaded;
     if (row.status === "PENDING") {
       const claimedAt = new Date();
@@ -362,12 +369,12 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
         const claim = await store.claimStory(row.id, row.storyId, jobId, claimedAt);
         if (claim.outcome === "lost") return;
         if (claim.outcome === "skipped") {
-          slot();
+          turn.end();
           await emitStory(row.id);
           await finishRun(row.runId);
           return;
         }
-        // As the claim found it: the row this job loaded may be a slot's wait old. (Whether a
+        // As the claim found it: the row this job loaded may be a turn's wait old. (Whether a
         // stop was asked for is what counts, not when.)
         stopRequestedAt = claim.stopRequested ? (row.stopRequestedAt ?? claimedAt) : null;
       }
@@ -386,6 +393,7 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
       const progress = await store.loadStoryProgress(row.id);
       if (progress) events.storyResumed(progress, jobId);
     }
+    await turn.takeSlot();
 
     try {
       let proposal = parseProposal(row.proposal);
@@ -395,7 +403,7 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
         if (!outcome) return;
         if (outcome.next !== "SAVING") {
           // Ended or waits for a person: nothing more goes to the tracker.
-          slot();
+          turn.end();
           await emitStory(row.id);
           if (outcome.next !== "PENDING") await finishRun(row.runId);
           return;
@@ -405,12 +413,12 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
         generated = outcome;
       }
       if (!proposal) throw new ProposalMissing(row.story.key);
-      await save(row, jobId, slot, proposal, generated);
+      await save(row, jobId, turn, proposal, generated);
       await emitStory(row.id);
       // Checked after the story's own commit: whichever story commits last sees all the others.
       await finishRun(row.runId);
     } catch (error) {
-      slot();
+      turn.end();
       await fail(row, jobId, error);
     }
   }

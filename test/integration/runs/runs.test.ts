@@ -417,6 +417,38 @@ describe("concurrency", () => {
     expect(generator.calls).toHaveLength(10);
   });
 
+  it("claims a story while the one before it in the slot writes its last, so the slot passes on without waiting for a claim", async () => {
+    for (const key of ["ENG-1", "ENG-2"]) tracker.addStory(key);
+    generator = new FakeGenerator({ delayMs: 50 });
+    let atWork = 0;
+    let mostAtWork = 0;
+    const generate = generator.generate.bind(generator);
+    generator.generate = (context, options) => ((mostAtWork = Math.max(mostAtWork, ++atWork)), generate(context, options));
+    // While the first story's comment is under way, the second story's row is looked at: it is
+    // claimed by then (the comment waits up to 5 s for that), and not at work yet.
+    const claimedDuringComment: boolean[] = [];
+    const comment = tracker.comment.bind(tracker);
+    tracker.comment = async (story, markdown) => {
+      if (claimedDuringComment.length === 0) {
+        const other = story.key === "ENG-1" ? "ENG-2" : "ENG-1";
+        const claimed = await waitFor(
+          async () => (await db.prisma.runStory.findFirst({ where: { story: { key: other }, status: "GENERATING" } })) !== null,
+          5_000,
+        ).then(() => true, () => false);
+        claimedDuringComment.push(claimed);
+      }
+      await comment(story, markdown);
+      atWork -= 1;
+    };
+    const runs = await service({ concurrency: 1 });
+    const { runId } = await start(runs, ["ENG-1", "ENG-2"]);
+    expect(await waitForRun(db, runId)).toBe("COMPLETED");
+
+    expect(claimedDuringComment).toEqual([true]);
+    expect(mostAtWork).toBe(1);
+    expect(generator.calls).toHaveLength(2);
+  });
+
   it("a stop asked for while a story's job waits for a slot ends the story without calling the model", async () => {
     for (const key of ["ENG-1", "ENG-2"]) tracker.addStory(key);
     generator = new FakeGenerator({ delayMs: 600 });
