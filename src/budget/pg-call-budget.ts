@@ -10,6 +10,7 @@
 // comes first.
 import { hostname } from "node:os";
 import type pg from "pg";
+import { inTransaction } from "../db/in-transaction.ts";
 import type { Logger } from "../log/logger.ts";
 import { afterRefusal, afterSuccess, slotsOf, type AimdState } from "./aimd.ts";
 import type { CallBudget, CallOutcome, CallSlot } from "./call-budget.ts";
@@ -69,21 +70,6 @@ interface BudgetRow {
   shrunkAt: number | null;
   now: number;
   pausedForMs: number | null;
-}
-
-async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    const result = await work(client);
-    await client.query("COMMIT");
-    return result;
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
 }
 
 /** The budget's row, locked until the transaction ends; created at the ceiling when missing. */

@@ -21,17 +21,21 @@ const readAsPrismaDoes: pg.CustomTypesConfig = {
       : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig["getTypeParser"],
 };
 
+/** Where a statement goes: the pool (a connection of its own), or a client in a transaction. */
+export type Queryable = pg.Pool | pg.PoolClient;
+
 /** The rows `statement` returns. */
-export async function queryRows<T>(pool: pg.Pool, statement: Prisma.Sql): Promise<T[]> {
-  const result = await pool.query({ text: statement.text, values: statement.values as unknown[], types: readAsPrismaDoes });
+export async function queryRows<T>(db: Queryable, statement: Prisma.Sql): Promise<T[]> {
+  const result = await db.query({ text: statement.text, values: statement.values as unknown[], types: readAsPrismaDoes });
   return result.rows as T[];
 }
 
 /** How many rows `statement` changed. */
-export async function execute(pool: pg.Pool, statement: Prisma.Sql): Promise<number> {
-  const result = await pool.query(statement.text, statement.values as unknown[]);
+export async function execute(db: Queryable, statement: Prisma.Sql): Promise<number> {
+  const result = await db.query(statement.text, statement.values as unknown[]);
   return result.rowCount ?? 0;
 }
+
 
 /**
  * A date for a `timestamp(3)` column as Prisma writes one: the UTC wall clock. (pg would send a
