@@ -7,14 +7,13 @@ import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
 import type { ReviewState } from "../generated/prisma/enums.ts";
 import type { SubtaskLinkRow, SubtaskLinkRows } from "../sync/subtask-links.ts";
 import type { LinkedSubtask, NewSubtaskRow, SubtaskRow, SubtaskRows } from "../sync/subtask-rows.ts";
-import { trackerEntries, trackerRegistry } from "../trackers/registry.ts";
 import type { TrackerItemSummary, TrackerKind, TrackerStory } from "../trackers/types.ts";
 import { toSnapshot } from "./story-snapshot.ts";
 import { toRunSummary, toStoryProgress, type RunProgress, type RunStoryWithStory } from "./progress.ts";
 import { newId } from "../db/new-id.ts";
 import { execute, queryRows, sql, timestamp } from "../db/plain-sql.ts";
 import { guardedWhere, type Guard } from "./guarded-update.ts";
-import { firstStoryJobId } from "./queue.ts";
+import { recordRunStories as recordStories } from "./record-stories.ts";
 import { FINAL_RUN_STATES, FINAL_STORY_STATES, OPEN_STORY_STATES, type RunState, type RunStoryState } from "./states.ts";
 import type { Expansion, TrackerRef } from "../trackers/types.ts";
 import type { RunSummary, RunTriggerKind, StoryProgress } from "./types.ts";
@@ -259,9 +258,8 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
 
   /**
    * Mirrors the resolved items as Epic/Story rows and creates the run's RunEpic and RunStory
-   * rows, then moves the run QUEUED → RUNNING, all in one transaction. Written in a few set-wise
-   * statements, so a 200-story epic costs about as much as one story. Null when another job
-   * resolved the run first.
+   * rows, then moves the run QUEUED → RUNNING, all in one transaction (see record-stories.ts).
+   * Null when another job resolved the run first.
    */
   async recordRunStories(
     runId: string,
@@ -269,12 +267,7 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
     problems: readonly string[],
     instructions: readonly string[],
   ): Promise<RecordedStoryJob[] | null> {
-    return this.prisma
-      .$transaction((tx) => recordStories(tx, runId, resolved, problems.map(this.redact), instructions))
-      .catch((error: unknown) => {
-        if (error instanceof AlreadyResolved) return null;
-        throw error;
-      });
+    return recordStories(this.pool, runId, resolved, problems.map(this.redact), instructions);
   }
 
   /** Stories of a resolved run still waiting for their first job (a crash between creating and enqueueing them). */
@@ -835,125 +828,6 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
 export function isUniqueViolation(error: unknown): boolean {
   const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
   return code === "P2002" || code === "23505";
-}
-
-class AlreadyResolved extends Error {}
-
-type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
-
-/** Story codes S1, S2… within an epic, continuing after the highest one it has. */
-async function nextStoryCodes(tx: Tx, epicId: string): Promise<() => string> {
-  const coded = await tx.story.findMany({ where: { epicId, code: { not: null } }, select: { code: true } });
-  let highest = Math.max(0, ...coded.map((story) => Number(story.code?.replace(/^S/, "")) || 0));
-  return () => `S${++highest}`;
-}
-
-async function recordStories(
-  tx: Tx,
-  runId: string,
-  resolved: readonly ResolvedRef[],
-  problems: readonly string[],
-  instructions: readonly string[],
-): Promise<RecordedStoryJob[]> {
-  interface Entry {
-    readonly tracker: TrackerKind;
-    readonly item: TrackerItemSummary;
-    readonly epicId: string | null;
-    readonly nextCode: (() => string) | null;
-  }
-  const entries = new Map<string, Entry>();
-  for (const { ref, expansion } of resolved) {
-    const tracker = trackerRegistry[ref.tracker].kind;
-    let epicId: string | null = null;
-    let nextCode: (() => string) | null = null;
-    if (expansion.epic) {
-      const epic = await upsertEpic(tx, tracker, expansion.epic);
-      epicId = epic.id;
-      nextCode = await nextStoryCodes(tx, epic.id);
-      await tx.runEpic.upsert({
-        where: { runId_epicId: { runId, epicId } },
-        create: { runId, epicId, status: "RUNNING", storiesFound: expansion.stories.length, startedAt: new Date() },
-        update: {},
-      });
-    }
-    for (const item of expansion.stories) {
-      const key = `${tracker}:${item.id}`;
-      if (!entries.has(key)) entries.set(key, { tracker, item, epicId, nextCode });
-    }
-  }
-  const list = [...entries.values()];
-  const where = {
-    OR: trackerEntries.map(({ kind }) => ({
-      tracker: kind,
-      trackerId: { in: list.filter((entry) => entry.tracker === kind).map((entry) => entry.item.id) },
-    })),
-  };
-  const known = new Map((await tx.story.findMany({ where })).map((story) => [`${story.tracker}:${story.trackerId}`, story]));
-
-  const fresh = list.filter((entry) => !known.has(`${entry.tracker}:${entry.item.id}`));
-  // Plain SQL for both inserts of a run's stories: Prisma compiles every createMany afresh (it
-  // caches the plans of other queries only), and for a 200-story epic that compile cost more
-  // CPU than everything else the run's start does. ON CONFLICT DO NOTHING was skipDuplicates.
-  if (fresh.length > 0) {
-    await tx.$executeRaw`
-      INSERT INTO "Story" (id, tracker, "trackerId", key, title, url, "epicId", code, "updatedAt")
-      SELECT v.id, v.tracker::"TrackerKind", v."trackerId", v.key, v.title, v.url, v."epicId", v.code, now()
-      FROM unnest(${fresh.map(() => newId())}::text[], ${fresh.map((entry) => entry.tracker)}::text[],
-                  ${fresh.map((entry) => entry.item.id)}::text[], ${fresh.map((entry) => entry.item.key)}::text[],
-                  ${fresh.map((entry) => entry.item.title)}::text[], ${fresh.map((entry) => entry.item.url)}::text[],
-                  ${fresh.map((entry) => entry.epicId)}::text[], ${fresh.map((entry) => entry.nextCode?.() ?? null)}::text[])
-        AS v(id, tracker, "trackerId", key, title, url, "epicId", code)
-      ON CONFLICT DO NOTHING`;
-  }
-  for (const entry of list) {
-    const story = known.get(`${entry.tracker}:${entry.item.id}`);
-    if (!story) continue;
-    const moved = entry.epicId !== null && story.epicId !== entry.epicId;
-    const changed = story.key !== entry.item.key || story.title !== entry.item.title || story.url !== entry.item.url;
-    if (!moved && !changed) continue;
-    await tx.story.update({
-      where: { id: story.id },
-      data: {
-        key: entry.item.key,
-        title: entry.item.title,
-        url: entry.item.url,
-        ...(moved ? { epicId: entry.epicId, code: entry.nextCode?.() ?? null } : {}),
-      },
-    });
-  }
-
-  const stories = new Map((await tx.story.findMany({ where, select: { id: true, tracker: true, trackerId: true } })).map((s) => [`${s.tracker}:${s.trackerId}`, s.id]));
-  const storyIds = list.map((entry) => stories.get(`${entry.tracker}:${entry.item.id}`)!);
-  await tx.$executeRaw`
-    INSERT INTO "RunStory" (id, "runId", "storyId", "jobId", instructions, "updatedAt")
-    SELECT v.id, ${runId}, v."storyId", v."jobId", ${[...instructions]}::text[], now()
-    FROM unnest(${storyIds.map(() => newId())}::text[], ${storyIds}::text[],
-                -- Each story's first job is recorded with it, so a duplicate job finds the story held.
-                ${storyIds.map((storyId) => firstStoryJobId(runId, storyId))}::text[]) AS v(id, "storyId", "jobId")`;
-  const { count } = await tx.run.updateMany({
-    where: { id: runId, status: "QUEUED" },
-    data: {
-      status: "RUNNING",
-      storiesTotal: list.length,
-      startedAt: new Date(),
-      errorMsg: problems.length > 0 ? problems.join("; ") : null,
-    },
-  });
-  if (count !== 1) throw new AlreadyResolved();
-  const itemOf = new Map(list.map((entry, index) => [storyIds[index]!, entry]));
-  const rows = await tx.runStory.findMany({ where: { runId }, select: { id: true, jobId: true, storyId: true }, orderBy: { createdAt: "asc" } });
-  return rows.map((row) => {
-    const entry = itemOf.get(row.storyId)!;
-    return { runStoryId: row.id, jobId: row.jobId!, tracker: entry.tracker, trackerId: entry.item.id };
-  });
-}
-
-async function upsertEpic(tx: Tx, tracker: TrackerKind, epic: TrackerItemSummary) {
-  return tx.epic.upsert({
-    where: { tracker_trackerId: { tracker, trackerId: epic.id } },
-    create: { tracker, trackerId: epic.id, key: epic.key, title: epic.title, url: epic.url },
-    update: { key: epic.key, title: epic.title, url: epic.url },
-  });
 }
 
 /**
