@@ -261,6 +261,7 @@ export function createStoryProcessor(deps: StoryProcessorDeps) {
       model: proposal.model,
       tokensUsed: proposal.tokensUsed,
       links: result.linked,
+      subIssues: result.created,
     });
     if (done) await labelOutcome(row, summaryOf(row, story), "COMPLETED");
   }

@@ -568,7 +568,15 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
   async completeStory(
     runStoryId: string,
     jobId: string,
-    result: { subtasksCreated: number; proposal: object; durationMs: number; model: string; tokensUsed: number; links: readonly SubtaskLinkRow[] },
+    result: {
+      subtasksCreated: number;
+      proposal: object;
+      durationMs: number;
+      model: string;
+      tokensUsed: number;
+      links: readonly SubtaskLinkRow[];
+      subIssues: readonly LinkedSubtask[];
+    },
   ): Promise<boolean> {
     const proposal = JSON.stringify(result.proposal);
     const rows = await queryRows<{ completed: number }>(this.pool, sql`
@@ -582,6 +590,7 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
         UPDATE "Story" s SET "generatedAt" = now(), "generationRunId" = done."runId",
           "generationModel" = ${result.model}, "generationTokens" = ${result.tokensUsed}, "updatedAt" = now()
         FROM done WHERE s.id = done."storyId"
+      ), recorded AS (${recordSubIssues(sql`done`, result.subIssues)}
       ), linked AS (${insertLinks(sql`done`, result.links)})
       SELECT (SELECT count(*) FROM done)::int AS completed`);
     return rows[0]?.completed === 1;
@@ -749,11 +758,7 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
   async linkSubtasks(storyId: string, runId: string, links: readonly LinkedSubtask[]): Promise<void> {
     if (links.length === 0) return;
     // One statement for the whole batch rather than one update per sub-issue.
-    await execute(this.pool, sql`
-      UPDATE "Subtask" s SET "trackerId" = v.id, "trackerKey" = v.key, "trackerUrl" = v.url, "syncedAt" = now()
-      FROM unnest(${links.map((i) => i.code)}::text[], ${links.map((i) => i.id)}::text[],
-                  ${links.map((i) => i.key)}::text[], ${links.map((i) => i.url)}::text[]) AS v(code, id, key, url)
-      WHERE s."storyId" = ${storyId} AND s."runId" = ${runId} AND s.code = v.code`);
+    await execute(this.pool, recordSubIssues(sql`(SELECT ${storyId}::text AS "storyId", ${runId}::text AS "runId")`, links));
   }
 
   // ── Dependency links between those subtasks (sync's port: sync/subtask-links.ts) ────────────
@@ -828,6 +833,20 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
 export function isUniqueViolation(error: unknown): boolean {
   const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
   return code === "P2002" || code === "23505";
+}
+
+/**
+ * Records the sub-issues a run's story's subtask rows became, by code, in one statement. `owner`
+ * is a relation with the story's "storyId" and "runId" (a row of values, or the completing
+ * statement's own); without a row, nothing is recorded.
+ */
+function recordSubIssues(owner: Prisma.Sql, subIssues: readonly LinkedSubtask[]): Prisma.Sql {
+  return sql`
+    UPDATE "Subtask" s SET "trackerId" = v.id, "trackerKey" = v.key, "trackerUrl" = v.url, "syncedAt" = now()
+    FROM ${owner} AS owner
+    CROSS JOIN unnest(${subIssues.map((i) => i.code)}::text[], ${subIssues.map((i) => i.id)}::text[],
+                      ${subIssues.map((i) => i.key)}::text[], ${subIssues.map((i) => i.url)}::text[]) AS v(code, id, key, url)
+    WHERE s."storyId" = owner."storyId" AND s."runId" = owner."runId" AND s.code = v.code`;
 }
 
 /**

@@ -10,7 +10,7 @@ import { linkDependencies } from "./dependency-links.ts";
 import type { Proposal } from "./proposal.ts";
 import { subtaskBody } from "./subtask-body.ts";
 import type { SubtaskLinkRow, SubtaskLinkRows } from "./subtask-links.ts";
-import type { NewSubtaskRow, SubtaskRow, SubtaskRows } from "./subtask-rows.ts";
+import type { LinkedSubtask, NewSubtaskRow, SubtaskRow, SubtaskRows } from "./subtask-rows.ts";
 import { codeNumber } from "../generation/codes.ts";
 
 /**
@@ -56,6 +56,11 @@ export interface WriteBackResult {
    * after which the story does not complete, has recorded them already, and this is empty.
    */
   readonly linked: readonly SubtaskLinkRow[];
+  /**
+   * Sub-issues this call created, not recorded on their rows yet: recorded with the story's
+   * outcome like `linked`. Until then a resumed job finds them by their marker (step 3).
+   */
+  readonly created: readonly LinkedSubtask[];
   /** Why the tracker made no dependency links at all (a Jira site without "Blocks"); null when it can. */
   readonly linksUnavailable: string | null;
 }
@@ -150,18 +155,11 @@ export async function writeBack(deps: WriteBackDeps, input: WriteBackInput): Pro
       marker: { runId, code: row.code },
       clientId: subtaskClientId(runId, storyId, row.code),
     }));
-  let recording: Promise<void> = Promise.resolve();
+  let created: LinkedSubtask[] = [];
   if (missing.length > 0) {
     const result = await tracker.createSubtasks(trackerStory, missing);
-    if (result.created.length > 0) {
-      // Recorded while the tracker makes the dependency links below, which need only the new
-      // sub-issues' ids (at hand), and awaited before this write-back returns, so before any of
-      // their links is recorded.
-      recording = deps.rows.linkSubtasks(storyId, runId, result.created);
-      // Awaited below; this keeps a failure meanwhile from counting as unhandled.
-      recording.catch(() => undefined);
-      for (const item of result.created) synced.set(item.code, { id: item.id, key: item.key, url: item.url });
-    }
+    created = [...result.created];
+    for (const item of created) synced.set(item.code, { id: item.id, key: item.key, url: item.url });
     failures.push(...result.failed);
   }
   // 5. Dependencies as the tracker's own "blocks" links, between sub-issues that exist now.
@@ -173,20 +171,23 @@ export async function writeBack(deps: WriteBackDeps, input: WriteBackInput): Pro
       { runId, storyId, subtasks: proposal.subtasks, subIssues, noneRecorded },
     );
   } catch (error) {
-    await recording.catch(() => undefined);
+    // The story will not complete now: what was created is recorded at once.
+    await deps.rows.linkSubtasks(storyId, runId, created).catch(() => undefined);
     throw error;
   }
-  await recording;
   failures.push(...links.failures);
   let linked = links.linked;
   if (failures.length > 0) {
-    // The story will not complete now but be tried again: what was linked is recorded at once,
-    // so the next attempt asks only for the rest.
+    // The story will not complete now but be tried again: what was created and linked is
+    // recorded at once (the sub-issues first: a link is recorded only with both its ends), so
+    // the next attempt asks only for the rest.
+    await deps.rows.linkSubtasks(storyId, runId, created);
     await deps.rows.recordLinks(storyId, runId, linked);
+    created = [];
     linked = [];
   }
 
   const subtasks = rows.map((row) => ({ code: row.code, title: row.title, effort: row.effort, key: synced.get(row.code)?.key ?? null, url: synced.get(row.code)?.url ?? null }));
   deps.logger.debug({ runId, story: trackerStory.key, synced: synced.size, deleted: deletedKeys.length }, "write-back done");
-  return { deletedKeys, subtasks, syncedCount: synced.size, failures, linked, linksUnavailable: links.unavailable };
+  return { deletedKeys, subtasks, syncedCount: synced.size, failures, linked, created, linksUnavailable: links.unavailable };
 }
