@@ -14,6 +14,7 @@ import { openDatabase } from "../src/db/prisma.ts";
 import { createScratchDatabase } from "../src/db/scratch-database.ts";
 import { createLogger } from "../src/log/logger.ts";
 import { createRunService } from "../src/runs/service.ts";
+import { poolSizeFor } from "../src/runs/story-slots.ts";
 import { measureQueueFloor } from "./queue-floor.ts";
 import { FakeGenerator } from "../test/support/fake-generator.ts";
 import { FakeTracker } from "../test/support/fake-tracker.ts";
@@ -27,7 +28,7 @@ const logger = createLogger({ level: "warn" });
 const embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres(`.data/bench-${randomBytes(3).toString("hex")}`, logger);
 const scratch = await createScratchDatabase(process.env.DATABASE_URL ?? embedded!.url, "bench_runs");
 await migrate(scratch.url, logger);
-const db = openDatabase(scratch.url, { max: CONCURRENCY + 4 });
+const db = openDatabase(scratch.url, { max: poolSizeFor(CONCURRENCY) });
 
 const tracker = new FakeTracker({ latencyMs: TRACKER_MS });
 tracker.addEpic("WARM-EPIC", Array.from({ length: 2 * CONCURRENCY }, (_, i) => `WARM-${i + 1}`));

@@ -18,6 +18,7 @@ import type { QueueTiming, RunQueue } from "./runs/queue.ts";
 import { createRunService, type RunService } from "./runs/service.ts";
 import { redactor } from "./log/redact.ts";
 import type { StoryRetryPolicy } from "./runs/story-retry.ts";
+import { poolSizeFor } from "./runs/story-slots.ts";
 import { LinearAgent } from "./linear-agent/agent.ts";
 import { createSlackClient } from "./slack/client.ts";
 import { SettingsStore } from "./settings/store.ts";
@@ -95,7 +96,7 @@ function sharedModelBudget(config: Config, db: Database, logger: Logger): CallBu
 
 export async function createCore(config: Config, deps: CoreDeps): Promise<Core> {
   const { logger } = deps;
-  const runtime = deps.db ? null : await openRuntimeDatabase(config, logger);
+  const runtime = deps.db ? null : await openRuntimeDatabase(config, logger, poolSizeFor(config.runConcurrency));
   const db = deps.db ?? runtime!.db;
   const trackerBudgets: CallBudget[] = [];
   const trackers =

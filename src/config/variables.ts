@@ -130,7 +130,7 @@ const coreVariables = {
     schema: integer(0, 64, 4),
     expected: "an integer from 0 to 64",
     meaning:
-      "stories worked on at once per process (each from its model call to its last tracker write; the next story is claimed while that write is under way, and the queue runs twice as many workers, so bookkeeping never holds a story back); 0: this process only answers HTTP (Slack, webhooks) and leaves the work to other processes on the same database",
+      "stories worked on at once per process (each from its model call to its last tracker write; the next story is claimed while that write is under way, and the queue runs twice as many workers, so bookkeeping never holds a story back; the shared database pool has a connection for each); 0: this process only answers HTTP (Slack, webhooks) and leaves the work to other processes on the same database",
     defaultText: "4",
   },
   MODEL_CONCURRENCY: {

@@ -14,15 +14,16 @@ export interface RuntimeDatabase {
 
 /**
  * The database a process (the bot, the CLI) works on: DATABASE_URL's, or an embedded
- * PostgreSQL under ./.data when it is unset; pending migrations applied either way.
+ * PostgreSQL under ./.data when it is unset; pending migrations applied either way. `poolSize`:
+ * the shared pool's connections (default 10).
  */
-export async function openRuntimeDatabase(config: Pick<Config, "databaseUrl">, logger: Logger): Promise<RuntimeDatabase> {
+export async function openRuntimeDatabase(config: Pick<Config, "databaseUrl">, logger: Logger, poolSize?: number): Promise<RuntimeDatabase> {
   let embedded: EmbeddedDatabase | undefined;
   try {
     if (!config.databaseUrl) embedded = await startEmbeddedPostgres(EMBEDDED_DATA_DIR, logger);
     const url = config.databaseUrl ?? embedded!.url;
     await migrate(url, logger);
-    const db = openDatabase(url);
+    const db = openDatabase(url, poolSize === undefined ? {} : { max: poolSize });
     return {
       db,
       embedded: embedded !== undefined,

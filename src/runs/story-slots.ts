@@ -30,6 +30,18 @@ export interface StorySlots {
 /** Queue workers per slot: one works in the slot while the other records, completes and fetches. */
 export const STORY_WORKERS_PER_SLOT = 2;
 
+/** Connections for the rest of a process's database work: the other queue workers, the sweeper, the HTTP routes. */
+const CONNECTIONS_BESIDE_STORIES = 6;
+
+/**
+ * The shared pool's size for a process working on `runConcurrency` stories at once: a connection
+ * for each story worker, which holds at most one at a time, so a story's move to SAVING never
+ * waits for one, and some for the rest; never fewer than the ten the pool always had.
+ */
+export function poolSizeFor(runConcurrency: number): number {
+  return Math.max(10, runConcurrency * STORY_WORKERS_PER_SLOT + CONNECTIONS_BESIDE_STORIES);
+}
+
 export function createStorySlots(size: number): StorySlots {
   const turns = new Semaphore(size);
   const slots = new Semaphore(size);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createStorySlots } from "../../../src/runs/story-slots.ts";
+import { createStorySlots, poolSizeFor, STORY_WORKERS_PER_SLOT } from "../../../src/runs/story-slots.ts";
 
 /** Whether `promise` has settled once pending callbacks have run. */
 async function settled(promise: Promise<unknown>): Promise<boolean> {
@@ -61,5 +61,16 @@ describe("story slots", () => {
     const last = await after;
     await last.takeSlot();
     expect(await settled(slots.turn())).toBe(false);
+  });
+});
+
+describe("the shared pool's size", () => {
+  it("has a connection for every story worker and some beside them, and never fewer than ten", () => {
+    for (const runConcurrency of [0, 1, 2, 4, 8, 16, 64]) {
+      const size = poolSizeFor(runConcurrency);
+      expect(size).toBeGreaterThanOrEqual(10);
+      expect(size).toBeGreaterThan(runConcurrency * STORY_WORKERS_PER_SLOT);
+    }
+    expect(poolSizeFor(4)).toBe(14);
   });
 });
