@@ -30,6 +30,35 @@ export async function queryRows<T>(db: Queryable, statement: Prisma.Sql): Promis
   return result.rows as T[];
 }
 
+/** Names the columns that follow it in a statement of `queryNestedRows` as the object `name`. */
+export function nestedColumns(name: string): Prisma.Sql {
+  return Prisma.raw(`NULL AS "${NESTED_MARK}${name}"`);
+}
+
+const NESTED_MARK = "\u21b3";
+
+/**
+ * The rows of a join, each joined table's columns as an object of its own: the statement selects
+ * the first table's columns, then for each nested object `nestedColumns(name)` followed by its
+ * columns (`rs.*, ${nestedColumns("story")}, s.*`). The tables may share column names.
+ */
+export async function queryNestedRows<T>(db: Queryable, statement: Prisma.Sql): Promise<T[]> {
+  const result = await db.query({ text: statement.text, values: statement.values as unknown[], types: readAsPrismaDoes, rowMode: "array" });
+  return (result.rows as unknown[][]).map((values) => {
+    const row: Record<string, unknown> = {};
+    let target = row;
+    for (const [index, field] of result.fields.entries()) {
+      if (field.name.startsWith(NESTED_MARK)) {
+        target = {};
+        row[field.name.slice(NESTED_MARK.length)] = target;
+      } else {
+        target[field.name] = values[index];
+      }
+    }
+    return row as T;
+  });
+}
+
 /** How many rows `statement` changed. */
 export async function execute(db: Queryable, statement: Prisma.Sql): Promise<number> {
   const result = await db.query(statement.text, statement.values as unknown[]);

@@ -3,7 +3,7 @@
 // (`WHERE status IN (expected)`, and the holding job where one holds the story), written once in
 // moveStory, so a duplicate job or a second process can never perform the same step twice.
 import type pg from "pg";
-import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
+import { Prisma, type PrismaClient } from "../generated/prisma/client.ts";
 import type { ReviewState } from "../generated/prisma/enums.ts";
 import type { SubtaskLinkRow, SubtaskLinkRows } from "../sync/subtask-links.ts";
 import type { LinkedSubtask, NewSubtaskRow, SubtaskRow, SubtaskRows } from "../sync/subtask-rows.ts";
@@ -11,7 +11,7 @@ import type { TrackerItemSummary, TrackerKind, TrackerStory } from "../trackers/
 import { toSnapshot } from "./story-snapshot.ts";
 import { toRunSummary, toStoryProgress, type RunProgress, type RunStoryWithStory } from "./progress.ts";
 import { newId } from "../db/new-id.ts";
-import { execute, queryRows, sql, timestamp } from "../db/plain-sql.ts";
+import { execute, nestedColumns, queryNestedRows, queryRows, sql, timestamp } from "../db/plain-sql.ts";
 import { guardedWhere, type Guard } from "./guarded-update.ts";
 import { recordRunStories as recordStories } from "./record-stories.ts";
 import { FINAL_RUN_STATES, FINAL_STORY_STATES, OPEN_STORY_STATES, type RunState, type RunStoryState } from "./states.ts";
@@ -19,8 +19,13 @@ import type { Expansion, TrackerRef } from "../trackers/types.ts";
 import type { RunSummary, RunTriggerKind, StoryProgress } from "./types.ts";
 import { redactNothing, type Redact } from "../log/redact.ts";
 
-export type RunStoryRow = Prisma.RunStoryGetPayload<{ include: { story: true; run: true } }>;
 export type RunRow = Prisma.RunGetPayload<object>;
+
+/** What a story's job reads of its run. */
+const RUN_FIELDS_OF_A_STORY = ["id", "trigger", "requestedBy", "options", "slackChannel", "slackThreadTs"] as const;
+
+/** A run's story as its job works on it: the row, its story's mirror, and what it needs of the run. */
+export type RunStoryRow = Prisma.RunStoryGetPayload<{ include: { story: true } }> & { readonly run: Pick<RunRow, (typeof RUN_FIELDS_OF_A_STORY)[number]> };
 
 /**
  * What a claim of a waiting story came to: claimed, with whether a person has asked to stop it
@@ -395,8 +400,14 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
 
   // ── Stories ──────────────────────────────────────────────────────────────────────────────
 
-  loadRunStory(runStoryId: string): Promise<RunStoryRow | null> {
-    return this.prisma.runStory.findUnique({ where: { id: runStoryId }, include: { story: true, run: true } });
+  // On the pool (plain-sql.ts): every story job starts with this read, and a run's first ones all at once.
+  async loadRunStory(runStoryId: string): Promise<RunStoryRow | null> {
+    const runFields = RUN_FIELDS_OF_A_STORY.map((field) => sql`r.${Prisma.raw(`"${field}"`)}`);
+    const [row] = await queryNestedRows<RunStoryRow>(this.pool, sql`
+      SELECT rs.*, ${nestedColumns("story")}, s.*, ${nestedColumns("run")}, ${Prisma.join(runFields)}
+      FROM "RunStory" rs JOIN "Story" s ON s.id = rs."storyId" JOIN "Run" r ON r.id = rs."runId"
+      WHERE rs.id = ${runStoryId}`);
+    return row ?? null;
   }
 
   /** Keeps the mirrored story's key, title and link as the tracker shows them now. */
