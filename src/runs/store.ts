@@ -796,9 +796,10 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
   }
 
   async loadRunProgress(runId: string): Promise<RunProgress | null> {
-    const run = await this.prisma.run.findUnique({ where: { id: runId } });
+    // Read side by side: a run's final report waits for both.
+    const [run, stories] = await Promise.all([this.prisma.run.findUnique({ where: { id: runId } }), this.progressRows(sql`rs."runId" = ${runId}`)]);
     if (!run) return null;
-    return { run: toRunSummary(run), stories: (await this.progressRows(sql`rs."runId" = ${runId}`)).map(toStoryProgress) };
+    return { run: toRunSummary(run), stories: stories.map(toStoryProgress) };
   }
 
   /**
