@@ -420,10 +420,11 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
     if (stories.length === 0) return;
     const ids = stories.map((story) => story.id);
     const snapshots = stories.map((story) => JSON.stringify(toSnapshot(story)));
-    await this.prisma.$executeRaw`
+    // On the pool (plain-sql.ts): a run's stories start as their batch's snapshots are saved.
+    await execute(this.pool, sql`
       UPDATE "Story" AS s SET "snapshot" = v.snapshot, "snapshotAt" = now()
       FROM unnest(${ids}::text[], ${snapshots}::jsonb[]) AS v(id, snapshot)
-      WHERE s.tracker = ${kind}::"TrackerKind" AND s."trackerId" = v.id`;
+      WHERE s.tracker = ${kind}::"TrackerKind" AND s."trackerId" = v.id`);
   }
 
   /**
@@ -447,8 +448,9 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
   }
 
   /** The stories of an epic (id, title), in code order, at most `limit`. */
+  // On the pool (plain-sql.ts): a run's first stories wait for it.
   epicStories(epicId: string, limit: number): Promise<{ id: string; title: string }[]> {
-    return this.prisma.story.findMany({ where: { epicId }, select: { id: true, title: true }, take: limit, orderBy: { code: "asc" } });
+    return queryRows(this.pool, sql`SELECT id, title FROM "Story" WHERE "epicId" = ${epicId} ORDER BY code LIMIT ${limit}`);
   }
 
   async setStoryReply(runStoryId: string, replyTs: string): Promise<void> {
