@@ -30,12 +30,13 @@ export async function queryRows<T>(db: Queryable, statement: Prisma.Sql): Promis
   return result.rows as T[];
 }
 
+/** Starts a marker column's name in a statement of `queryNestedRows`. */
+const NESTED_MARK = "\u21b3";
+
 /** Names the columns that follow it in a statement of `queryNestedRows` as the object `name`. */
 export function nestedColumns(name: string): Prisma.Sql {
   return Prisma.raw(`NULL AS "${NESTED_MARK}${name}"`);
 }
-
-const NESTED_MARK = "\u21b3";
 
 /**
  * The rows of a join, each joined table's columns as an object of its own: the statement selects
@@ -64,7 +65,6 @@ export async function execute(db: Queryable, statement: Prisma.Sql): Promise<num
   const result = await db.query(statement.text, statement.values as unknown[]);
   return result.rowCount ?? 0;
 }
-
 
 /**
  * A date for a `timestamp(3)` column as Prisma writes one: the UTC wall clock. (pg would send a

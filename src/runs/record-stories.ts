@@ -12,11 +12,20 @@ import type { TrackerItemSummary, TrackerKind } from "../trackers/types.ts";
 import { firstStoryJobId } from "./queue.ts";
 import type { RecordedStoryJob, ResolvedRef } from "./store.ts";
 
+/** A story's key among the run's: its tracker and its id there. */
+const storyKey = (tracker: string, trackerId: string) => `${tracker}:${trackerId}`;
+
 /** A story of the run, first named by `resolved[source]`. */
 interface Entry {
   readonly tracker: TrackerKind;
   readonly item: TrackerItemSummary;
   readonly source: number;
+}
+
+/** An epic's row, and the code its next story gets. */
+interface RecordedEpic {
+  readonly id: string;
+  readonly nextCode: () => string;
 }
 
 /** A story row already mirrored, as the tracker's item is compared with it. */
@@ -36,14 +45,12 @@ function distinctStories(resolved: readonly ResolvedRef[]): Entry[] {
   for (const [source, { ref, expansion }] of resolved.entries()) {
     const tracker = trackerRegistry[ref.tracker].kind;
     for (const item of expansion.stories) {
-      const key = `${tracker}:${item.id}`;
+      const key = storyKey(tracker, item.id);
       if (!entries.has(key)) entries.set(key, { tracker, item, source });
     }
   }
   return [...entries.values()];
 }
-
-const storyKey = (tracker: string, trackerId: string) => `${tracker}:${trackerId}`;
 
 /**
  * Records the run's stories and starts it. Null when the run is not QUEUED: another job resolved
@@ -65,7 +72,7 @@ export function recordRunStories(
     if (started !== 1) return null;
 
     // Each epic's row, and the next code of its stories.
-    const epics = new Map<number, { id: string; nextCode: () => string }>();
+    const epics = new Map<number, RecordedEpic>();
     for (const [source, { ref, expansion }] of resolved.entries()) {
       if (!expansion.epic) continue;
       epics.set(source, await recordEpic(client, runId, trackerRegistry[ref.tracker].kind, expansion.epic, expansion.stories.length));
@@ -98,7 +105,7 @@ export function recordRunStories(
 }
 
 /** The epic's row (kept up to date with the tracker) and the run's RunEpic, in one statement; codes continue after its stories' highest. */
-async function recordEpic(client: pg.PoolClient, runId: string, tracker: TrackerKind, epic: TrackerItemSummary, storiesFound: number) {
+async function recordEpic(client: pg.PoolClient, runId: string, tracker: TrackerKind, epic: TrackerItemSummary, storiesFound: number): Promise<RecordedEpic> {
   const [row] = await queryRows<{ id: string; highest: number }>(client, sql`
     WITH epic AS (
       INSERT INTO "Epic" (id, tracker, "trackerId", key, title, url, "updatedAt")
@@ -130,7 +137,7 @@ async function knownStories(client: pg.PoolClient, entries: readonly Entry[]): P
 async function insertStories(
   client: pg.PoolClient,
   fresh: readonly Entry[],
-  epicOf: (entry: Entry) => { id: string; nextCode: () => string } | null,
+  epicOf: (entry: Entry) => RecordedEpic | null,
 ): Promise<[string, string][]> {
   if (fresh.length === 0) return [];
   // ON CONFLICT DO NOTHING: a story another run inserts at the same moment is left to it.
@@ -152,7 +159,7 @@ async function updateKnownStories(
   client: pg.PoolClient,
   list: readonly Entry[],
   known: ReadonlyMap<string, KnownStory>,
-  epicOf: (entry: Entry) => { id: string; nextCode: () => string } | null,
+  epicOf: (entry: Entry) => RecordedEpic | null,
 ): Promise<void> {
   const changes = list.flatMap((entry) => {
     const story = known.get(storyKey(entry.tracker, entry.item.id));

@@ -447,8 +447,7 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
     return rows.map(({ story }) => ({ id: story.trackerId, key: story.key, title: story.title, url: story.url ?? "" }));
   }
 
-  /** The stories of an epic (id, title), in code order, at most `limit`. */
-  // On the pool (plain-sql.ts): a run's first stories wait for it.
+  /** The stories of an epic (id, title), in code order, at most `limit`. On the pool (plain-sql.ts): a run's first stories wait for it. */
   epicStories(epicId: string, limit: number): Promise<{ id: string; title: string }[]> {
     return queryRows(this.pool, sql`SELECT id, title FROM "Story" WHERE "epicId" = ${epicId} ORDER BY code LIMIT ${limit}`);
   }
@@ -771,7 +770,7 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
   async linkSubtasks(storyId: string, runId: string, links: readonly LinkedSubtask[]): Promise<void> {
     if (links.length === 0) return;
     // One statement for the whole batch rather than one update per sub-issue.
-    await execute(this.pool, recordSubIssues(sql`(SELECT ${storyId}::text AS "storyId", ${runId}::text AS "runId")`, links));
+    await execute(this.pool, recordSubIssues(ownerRow(storyId, runId), links));
   }
 
   // ── Dependency links between those subtasks (sync's port: sync/subtask-links.ts) ────────────
@@ -787,7 +786,7 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
 
   async recordLinks(storyId: string, runId: string, links: readonly SubtaskLinkRow[]): Promise<void> {
     if (links.length === 0) return;
-    await execute(this.pool, insertLinks(sql`(SELECT ${storyId}::text AS "storyId", ${runId}::text AS "runId")`, links));
+    await execute(this.pool, insertLinks(ownerRow(storyId, runId), links));
   }
 
   // ── Progress, as observers see it ───────────────────────────────────────────────────────
@@ -847,6 +846,11 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
 export function isUniqueViolation(error: unknown): boolean {
   const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
   return code === "P2002" || code === "23505";
+}
+
+/** A run's story as the one-row relation ("storyId", "runId") that recordSubIssues and insertLinks take as `owner`. */
+function ownerRow(storyId: string, runId: string): Prisma.Sql {
+  return sql`(SELECT ${storyId}::text AS "storyId", ${runId}::text AS "runId")`;
 }
 
 /**
