@@ -12,7 +12,7 @@ import { toSnapshot } from "./story-snapshot.ts";
 import { toRunSummary, toStoryProgress, type RunProgress, type RunStoryWithStory } from "./progress.ts";
 import { newId } from "../db/new-id.ts";
 import { execute, nestedColumns, queryNestedRows, queryRows, sql, timestamp } from "../db/plain-sql.ts";
-import { guardedWhere, type Guard } from "./guarded-update.ts";
+import { guardedSql, guardedWhere, type Guard } from "./guarded-update.ts";
 import { recordRunStories as recordStories } from "./record-stories.ts";
 import { FINAL_RUN_STATES, FINAL_STORY_STATES, OPEN_STORY_STATES, type RunState, type RunStoryState } from "./states.ts";
 import type { Expansion, TrackerRef } from "../trackers/types.ts";
@@ -456,7 +456,7 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
     await this.prisma.runStory.update({ where: { id: runStoryId }, data: { slackReplyTs: replyTs } });
   }
 
-  /** The one guarded update every story status change goes through (the claim, the move to saving and the completion excepted: see them). */
+  /** The one guarded update every story status change goes through but three, the claim, the move to saving and the completion, which build the same guard in plain SQL (guardedSql). */
   private async moveStory(guard: StoryGuard, change: StoryChange, also: Prisma.RunStoryWhereInput = {}): Promise<boolean> {
     const { count } = await this.prisma.runStory.updateMany({ where: { ...guardedWhere(guard), ...also }, data: change });
     return count === 1;
@@ -475,7 +475,7 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
       const claimed = await queryRows<{ stopRequested: boolean }>(this.pool, sql`
         UPDATE "RunStory" SET status = 'GENERATING', "jobId" = ${jobId}, "startedAt" = ${timestamp(startedAt)},
           "errorMsg" = NULL, "updatedAt" = now()
-        WHERE id = ${runStoryId} AND status = 'PENDING'
+        WHERE ${guardedSql<RunStoryState>({ id: runStoryId, from: ["PENDING"] })}
           AND ("reviewState" IS NULL OR "reviewState" <> 'AWAITING')
           -- Only the job the story was handed to (or any, before one was recorded).
           AND ("jobId" IS NULL OR "jobId" = ${jobId})
@@ -596,7 +596,7 @@ export class RunStore implements SubtaskRows, SubtaskLinkRows {
         UPDATE "RunStory" SET status = 'COMPLETED', "subtasksCreated" = ${result.subtasksCreated},
           proposal = ${proposal}::jsonb, "completedAt" = now(), "durationMs" = ${result.durationMs},
           "errorMsg" = NULL, "updatedAt" = now()
-        WHERE id = ${runStoryId} AND "jobId" = ${jobId} AND status = 'SAVING'
+        WHERE ${guardedSql<RunStoryState>({ id: runStoryId, from: ["SAVING"], jobId })}
         RETURNING "storyId", "runId"
       ), meta AS (
         UPDATE "Story" s SET "generatedAt" = now(), "generationRunId" = done."runId",
@@ -887,7 +887,7 @@ function insertLinks(owner: Prisma.Sql, links: readonly SubtaskLinkRow[]): Prism
 function moveToSaving(runStoryId: string, jobId: string, proposal: object, tokensUsed: number): Prisma.Sql {
   return sql`
     UPDATE "RunStory" SET status = 'SAVING', proposal = ${JSON.stringify(proposal)}::jsonb, "tokensUsed" = ${tokensUsed}, "updatedAt" = now()
-    WHERE id = ${runStoryId} AND status = 'GENERATING' AND "jobId" = ${jobId} AND "stopRequestedAt" IS NULL`;
+    WHERE ${guardedSql<RunStoryState>({ id: runStoryId, from: ["GENERATING"], jobId })} AND "stopRequestedAt" IS NULL`;
 }
 
 /**
