@@ -35,7 +35,7 @@
 //   BENCH_STORIES=60 BENCH_RPM=300 npm run bench:epic          a quick look while developing
 import { execSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import pg from "pg";
 import { createScratchDatabase } from "../src/db/scratch-database.ts";
@@ -50,6 +50,7 @@ import { seededRandom } from "../chaos/random.ts";
 import { binding, bounds } from "./epic/ideal.ts";
 import { linearBudget } from "./epic/linear-budget.ts";
 import { heapUsedBytes, peakRssBytes } from "./epic/process-memory.ts";
+import { cores, loadAverage } from "./machine.ts";
 
 function flag(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
@@ -80,7 +81,6 @@ const EPIC_KEY = "ENG-10000";
 
 const startedAt = Date.now();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const load = () => loadavg().map((value) => value.toFixed(2)).join(" ");
 const say = (line: string) => process.stdout.write(`[epic ${((Date.now() - startedAt) / 1000).toFixed(0)} s] ${line}\n`);
 const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
@@ -112,7 +112,7 @@ const ignoredByBots = (names: readonly string[]): string[] =>
 // gets the schema it expects.
 const scratch = await createScratchDatabase(serverUrl, "bench_epic");
 const workDir = mkdtempSync(join(tmpdir(), "subtasks-bench-epic-"));
-say(`database ${scratch.name}; bot logs in ${workDir}; bots from ${BOT_DIR ?? "this checkout"} (${botCommit}); load ${load()}`);
+say(`database ${scratch.name}; bot logs in ${workDir}; bots from ${BOT_DIR ?? "this checkout"} (${botCommit}); load ${loadAverage()}`);
 
 // ── The providers ────────────────────────────────────────────────────────────────────────
 const linear = new LinearWorkspace();
@@ -160,7 +160,7 @@ for (let i = 0; i < PROCESSES; i++) bots.push(createBot(`bot-${i + 1}`, await fr
 // The first one alone migrates the database; then the others.
 await bots[0]!.start();
 await Promise.all(bots.slice(1).map((bot) => bot.start()));
-say(`${PROCESSES} bots up; ${STORIES} stories under ${EPIC_KEY}; load ${load()}`);
+say(`${PROCESSES} bots up; ${STORIES} stories under ${EPIC_KEY}; load ${loadAverage()}`);
 
 // ── The run ──────────────────────────────────────────────────────────────────────────────
 const db = new pg.Pool({ connectionString: scratch.url, max: 2 });
@@ -207,7 +207,7 @@ while (Date.now() < deadline) {
     const model = anthropic.calls.slice(modelCallsAtSend);
     say(
       `${state.recorded - state.open}/${STORIES} stories final (${state.completed} completed, ${state.failed} failed); ` +
-        `model ${model.filter((call) => call.status === 200).length} answered, ${model.filter((call) => call.status !== 200).length} refused; load ${load()}`,
+        `model ${model.filter((call) => call.status === 200).length} answered, ${model.filter((call) => call.status !== 200).length} refused; load ${loadAverage()}`,
     );
   }
   await sleep(500);
@@ -299,7 +299,7 @@ const lines = [
   "",
   `bench:epic  ${STORIES} stories, ${PROCESSES} processes (${botCommit}${BOT_DIR ? ` from ${BOT_DIR}` : ""}), RUN_CONCURRENCY ${RUN_CONCURRENCY}, MODEL_CONCURRENCY ${MODEL_CONCURRENCY}${ignored.length > 0 ? ` (not read by these bots: ${ignored.join(", ")})` : ""}`,
   `            Anthropic ${RPM} req/min, ${OTPM} output tokens/min, ${OUTPUT_TOKENS} tokens and ${MODEL_MS} ms per answer; Linear ${LINEAR_RPH} req/hour, 0–${LINEAR_MS} ms; Slack ${SLACK_PER_SECOND}/s per channel, burst ${SLACK_BURST}`,
-  `            2 cores shared; load average at the end ${load()}`,
+  `            ${cores()} shared; load average at the end ${loadAverage()}`,
   `  stories                  ${state.completed} completed, ${state.failed} failed, ${state.recorded - state.completed - state.failed} other of ${state.recorded} recorded (target: ${STORIES} completed, 0 failed)${finished ? "" : "  TIMED OUT"}`,
   `  sub-issues               ${created} created under the stories (${STORIES} × 3 = ${STORIES * 3} expected), ${duplicates} duplicates (target 0), ${withoutSubtasks} stories without any`,
   `  wall time                ${wallMs === null ? "n/a (no story finished)" : sec(wallMs)}  from /subtasks to the last story finished`,

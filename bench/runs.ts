@@ -15,6 +15,7 @@ import { createScratchDatabase } from "../src/db/scratch-database.ts";
 import { createLogger } from "../src/log/logger.ts";
 import { createRunService } from "../src/runs/service.ts";
 import { poolSizeFor } from "../src/runs/story-slots.ts";
+import { cores, loadAverage } from "./machine.ts";
 import { measureQueueFloor } from "./queue-floor.ts";
 import { FakeGenerator } from "../test/support/fake-generator.ts";
 import { FakeTracker } from "../test/support/fake-tracker.ts";
@@ -25,6 +26,8 @@ const LLM_MS = 200;
 const TRACKER_MS = 20;
 
 const logger = createLogger({ level: "warn" });
+/** Before this process did anything: the load other processes put on the machine. */
+const loadBefore = loadAverage();
 const embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres(`.data/bench-${randomBytes(3).toString("hex")}`, logger);
 const scratch = await createScratchDatabase(process.env.DATABASE_URL ?? embedded!.url, "bench_runs");
 await migrate(scratch.url, logger);
@@ -99,6 +102,7 @@ const ideal = Math.ceil(STORIES / CONCURRENCY) * (LLM_MS + trackerMsPerStory);
 const created = tracker.createdTitles.length;
 
 console.log(`bench:runs  ${STORIES} stories, concurrency ${CONCURRENCY}, model ${LLM_MS} ms, tracker ${TRACKER_MS} ms/request`);
+console.log(`            ${cores()}; load average ${loadBefore} before the bench, ${loadAverage()} after the measured run`);
 console.log(`  run status               ${run.status} (${run.storiesDone} done, ${run.storiesFailed} failed), ${created} sub-issues created (${new Set(tracker.createdTitles).size} distinct)`);
 console.log(`  wall time                ${(wallMs / 1000).toFixed(2)} s  (the process's second run; see "first run" below)`);
 console.log(`  ideal                    ${(ideal / 1000).toFixed(2)} s  = ceil(${STORIES}/${CONCURRENCY}) × (${LLM_MS} + ${trackerMsPerStory.toFixed(0)}) ms`);
