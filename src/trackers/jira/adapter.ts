@@ -1,7 +1,6 @@
 // The Tracker port on Jira Cloud REST v3, through jira.js's endpoint functions over our own
 // transport (see transport.ts for why).
 
-import { createCloudClient } from "jira.js";
 import type { CallBudget } from "../../budget/call-budget.ts";
 import type { JiraConfig } from "./config.ts";
 import type { Logger } from "../../log/logger.ts";
@@ -10,6 +9,7 @@ import { expandLimit } from "../support/expand-limit.ts";
 import { sleep, type Sleep } from "../../async/sleep.ts";
 import type { Tracker } from "../types.ts";
 import { createJiraCall } from "./call.ts";
+import { loadJiraClient } from "./client.ts";
 import { createJiraStories } from "./create-stories.ts";
 import { createJiraSubtasks } from "./create-subtasks.ts";
 import { expandJira } from "./expand.ts";
@@ -39,7 +39,7 @@ const DELETE_CONCURRENCY = 3;
 export function createJiraTracker(deps: JiraTrackerDeps): Tracker {
   const logger = deps.logger.child({ tracker: "jira" });
   const baseUrl = deps.config.baseUrl;
-  const jira = createCloudClient(
+  const jira = loadJiraClient(
     createJiraTransport({
       baseUrl,
       email: deps.config.email,

@@ -3,11 +3,11 @@
 // https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-myself/
 // https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-permissions/#api-rest-api-3-mypermissions-get
 // https://developer.atlassian.com/cloud/jira/platform/webhooks/ (POST /rest/webhooks/1.0/webhook)
-import { createCloudClient } from "jira.js";
 import { z } from "zod";
 import { sleep } from "../../async/sleep.ts";
 import type { Logger } from "../../log/logger.ts";
 import { createJiraCall, type JiraCall } from "./call.ts";
+import { loadJiraClient } from "./client.ts";
 import type { JiraConfig } from "./config.ts";
 import { createIssueTypes, type IssueType } from "./issue-types.ts";
 import { createJiraTransport } from "./transport.ts";
@@ -55,7 +55,7 @@ export const JQL_FILTER = "issue-related-events-section";
 
 export function createJiraAdmin(config: JiraConfig, logger: Logger): JiraAdmin {
   const transport = createJiraTransport({ baseUrl: config.baseUrl, email: config.email, apiToken: config.apiToken });
-  const call: JiraCall = createJiraCall({ jira: createCloudClient(transport), logger, sleep, now: Date.now });
+  const call: JiraCall = createJiraCall({ jira: loadJiraClient(transport), logger, sleep, now: Date.now });
   const types = createIssueTypes({ call });
   // jira.js has no call for the admin webhooks of /rest/webhooks/1.0; the transport sends any path.
   const send = (request: { url: string; method?: "GET" | "POST"; body?: unknown }) => () => transport.sendRequest<unknown>(request);

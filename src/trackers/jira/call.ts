@@ -1,7 +1,6 @@
 // One call to Jira through jira.js: retried by the shared retry helper, failures mapped to
 // typed errors, the answer checked against its schema.
 
-import type { createCloudClient } from "jira.js";
 import type { z } from "zod";
 import type { Logger } from "../../log/logger.ts";
 import { TrackerResponseInvalid } from "../errors.ts";
@@ -9,7 +8,7 @@ import { withRetry, type Sleep } from "../support/retry.ts";
 import { mapJiraError } from "./errors.ts";
 import { jiraIdentity } from "./identity.ts";
 
-export type JiraClient = ReturnType<typeof createCloudClient>;
+import type { JiraClient } from "./client.ts";
 
 export interface JiraCallOptions {
   /** For messages: "read PROJ-42". */
@@ -29,7 +28,8 @@ export type JiraCall = <S extends z.ZodType>(
 ) => Promise<z.infer<S>>;
 
 export function createJiraCall(deps: {
-  readonly jira: JiraClient;
+  /** Loading: see client.ts. */
+  readonly jira: Promise<JiraClient>;
   readonly logger: Logger;
   readonly sleep: Sleep;
   readonly now: () => number;
@@ -38,7 +38,7 @@ export function createJiraCall(deps: {
     const data = await withRetry(
       async () => {
         try {
-          return await operation(deps.jira);
+          return await operation(await deps.jira);
         } catch (error) {
           throw mapJiraError(error, {
             action: options.action,
