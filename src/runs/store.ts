@@ -1,7 +1,9 @@
 // The run layer's only door to the database: every read and write of runs, their stories and
 // their subtasks is a method here, named after what it does. Status changes are guarded updates
-// (`WHERE status IN (expected)`, and the holding job where one holds the story), written once in
-// moveStory, so a duplicate job or a second process can never perform the same step twice.
+// (`WHERE status IN (expected)`, and the holding job where one holds the story), built from one
+// Guard (guarded-update.ts): in moveStory through Prisma, and in plain SQL for the claim, the move
+// to SAVING and the completion. So a duplicate job or a second process can never perform the
+// same step twice.
 import type pg from "pg";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.ts";
 import type { ReviewState } from "../generated/prisma/enums.ts";

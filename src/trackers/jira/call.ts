@@ -5,10 +5,9 @@ import type { z } from "zod";
 import type { Logger } from "../../log/logger.ts";
 import { TrackerResponseInvalid } from "../errors.ts";
 import { withRetry, type Sleep } from "../support/retry.ts";
+import type { JiraClient } from "./client.ts";
 import { mapJiraError } from "./errors.ts";
 import { jiraIdentity } from "./identity.ts";
-
-import type { JiraClient } from "./client.ts";
 
 export interface JiraCallOptions {
   /** For messages: "read PROJ-42". */
